@@ -1,0 +1,787 @@
+"""Typed Cairo syntax tree: plain frozen dataclasses, every node with its exact source span.
+
+The tree keeps what upgrade analysis needs to see (items, attributes, types, signatures and full
+function bodies) and drops pure punctuation. Unknown macro bodies are kept as token trees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Byte offsets [start, end) plus 1-based line/column of the first and last byte."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A lexed token kept in the tree (macro bodies): its kind, source text and span."""
+
+    kind: str
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A ``//`` comment; ``doc`` is '///' or '//!' for doc comments, '' otherwise."""
+
+    text: str
+    doc: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A syntax error: where, what was expected and what was found."""
+
+    path: str
+    message: str
+    span: Span
+    expected: str = ""
+    found: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.span.line}:{self.span.column}: {self.message}"
+
+
+# ---------------------------------------------------------------- paths and types
+
+
+@dataclass(frozen=True, slots=True)
+class PathSegment:
+    """``name`` or ``name<args>`` / ``name::<args>``."""
+
+    name: str
+    generic_args: tuple[GenericArg, ...] | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """``a::b<T>::c``; ``text`` is the path without generic arguments (``a::b::c``)."""
+
+    segments: tuple[PathSegment, ...]
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return "::".join(s.name for s in self.segments)
+
+    @property
+    def last(self) -> PathSegment:
+        return self.segments[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class PathType:
+    path: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotType:
+    """``@T``."""
+
+    inner: TypeExpr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TupleType:
+    elements: tuple[TypeExpr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FixedArrayType:
+    """``[T; N]``."""
+
+    element: TypeExpr
+    size: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ImplType:
+    """``impl Trait`` in type position (impl-trait return types)."""
+
+    trait: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class WildcardType:
+    """``_``."""
+
+    span: Span
+
+
+TypeExpr = Union[PathType, SnapshotType, TupleType, FixedArrayType, ImplType, WildcardType]
+
+
+@dataclass(frozen=True, slots=True)
+class GenericArg:
+    """A generic argument: a type, or an expression (const generics); ``name`` when written ``name: arg``."""
+
+    value: TypeExpr | Expr
+    name: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GenericParam:
+    """One generic parameter.
+
+    kind: 'type' (``T``), 'const' (``const N: u32``), 'impl' (``impl TD: Drop<T>``),
+    'anon_impl' (``+Drop<T>``), 'negative_impl' (``-Drop<T>``).
+    """
+
+    kind: str
+    name: str | None
+    bound: TypeExpr | None
+    span: Span
+
+
+# ---------------------------------------------------------------- attributes
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """A call, macro or attribute argument: ``value``, ``name: value``, ``:name``, ``ref value``."""
+
+    value: Expr
+    name: str | None
+    modifiers: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """``#[name]`` or ``#[name(args)]``; ``name`` is the path text (``starknet::contract``)."""
+
+    name: str
+    args: tuple[Arg, ...] | None
+    span: Span
+
+
+# ---------------------------------------------------------------- patterns
+
+
+@dataclass(frozen=True, slots=True)
+class IdentPattern:
+    name: str
+    modifiers: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class WildcardPattern:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralPattern:
+    literal: Literal
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TuplePattern:
+    elements: tuple[Pattern, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FixedArrayPattern:
+    elements: tuple[Pattern, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class StructPatternField:
+    name: str
+    pattern: Pattern | None
+    modifiers: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class StructPattern:
+    """``Foo { a, b: p, .. }``."""
+
+    path: Path
+    fields: tuple[StructPatternField, ...]
+    rest: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EnumPattern:
+    """``Option::Some(p)`` or a bare path ``Color::Red``."""
+
+    path: Path
+    inner: Pattern | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OrPattern:
+    alternatives: tuple[Pattern, ...]
+    span: Span
+
+
+Pattern = Union[
+    IdentPattern,
+    WildcardPattern,
+    LiteralPattern,
+    TuplePattern,
+    FixedArrayPattern,
+    StructPattern,
+    EnumPattern,
+    OrPattern,
+]
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """kind: 'int' (value, suffix), 'short_string' (value = felt), 'string', 'bool'."""
+
+    kind: str
+    text: str
+    value: int | str | bool
+    suffix: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class PathExpr:
+    path: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    """op: '-', '!', '~', '@' (snapshot), '*' (desnap), '&'."""
+
+    op: str
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    """Arithmetic, comparison, logical and assignment operators (``=``, ``+=`` ...)."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """``a..b`` / ``a..=b``."""
+
+    start: Expr | None
+    end: Expr | None
+    inclusive: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    function: Expr
+    args: tuple[Arg, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MethodCall:
+    receiver: Expr
+    name: str
+    generic_args: tuple[GenericArg, ...] | None
+    args: tuple[Arg, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FieldAccess:
+    receiver: Expr
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    target: Expr
+    index: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Try:
+    """``expr?``."""
+
+    inner: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TupleExpr:
+    elements: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Paren:
+    inner: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FixedArrayExpr:
+    """``[a, b]`` or ``[value; count]`` (``count`` set)."""
+
+    elements: tuple[Expr, ...]
+    count: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class StructField:
+    name: str
+    value: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class StructLiteral:
+    """``Foo { a: 1, b, ..base }``."""
+
+    path: Path
+    fields: tuple[StructField, ...]
+    base: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    statements: tuple[Statement, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LetCondition:
+    """``let pattern = expr`` inside ``if``/``while`` conditions."""
+
+    pattern: Pattern
+    value: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class If:
+    conditions: tuple[Expr | LetCondition, ...]
+    then: Block
+    otherwise: Block | If | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MatchArm:
+    pattern: Pattern
+    guard: Expr | None
+    body: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    subject: Expr
+    arms: tuple[MatchArm, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    body: Block
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class While:
+    conditions: tuple[Expr | LetCondition, ...]
+    body: Block
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class For:
+    pattern: Pattern
+    iterable: Expr
+    body: Block
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureParam:
+    pattern: Pattern
+    type: TypeExpr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    params: tuple[ClosureParam, ...]
+    return_type: TypeExpr | None
+    body: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MacroCall:
+    """``name!(...)``: ``args`` when the body reads as comma-separated arguments, ``tokens`` always."""
+
+    path: Path
+    delimiter: str
+    args: tuple[Arg, ...] | None
+    tokens: tuple[Token, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Return:
+    value: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    value: Expr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Continue:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorExpr:
+    """Placeholder where an expression failed to parse (a diagnostic was recorded)."""
+
+    span: Span
+
+
+Expr = Union[
+    Literal,
+    PathExpr,
+    Unary,
+    Binary,
+    Range,
+    Call,
+    MethodCall,
+    FieldAccess,
+    Index,
+    Try,
+    TupleExpr,
+    Paren,
+    FixedArrayExpr,
+    StructLiteral,
+    Block,
+    If,
+    Match,
+    Loop,
+    While,
+    For,
+    Closure,
+    MacroCall,
+    Return,
+    Break,
+    Continue,
+    ErrorExpr,
+]
+
+
+# ---------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True, slots=True)
+class Let:
+    attributes: tuple[Attribute, ...]
+    pattern: Pattern
+    type: TypeExpr | None
+    value: Expr | None
+    otherwise: Block | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExprStatement:
+    """An expression statement; ``semicolon`` False for a block's tail expression or a block-like one."""
+
+    attributes: tuple[Attribute, ...]
+    expr: Expr
+    semicolon: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStatement:
+    """An item (``const``, ``use``, ``fn`` ...) declared inside a block."""
+
+    item: Item
+    span: Span
+
+
+Statement = Union[Let, ExprStatement, ItemStatement]
+
+
+# ---------------------------------------------------------------- items
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """``ref self: ContractState`` -> name 'self', modifiers ('ref',)."""
+
+    name: str
+    modifiers: tuple[str, ...]
+    type: TypeExpr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    params: tuple[Param, ...]
+    return_type: TypeExpr | None
+    body: Block | None
+    is_extern: bool
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A struct member."""
+
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    type: TypeExpr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Struct:
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    members: tuple[Member, ...]
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    attributes: tuple[Attribute, ...]
+    name: str
+    type: TypeExpr | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    variants: tuple[Variant, ...]
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    type: TypeExpr | None
+    value: Expr | None
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TypeAlias:
+    """``type X<T> = T;``, or an associated type declaration ``type X;`` (``target`` None)."""
+
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    target: TypeExpr | None
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ExternType:
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Trait:
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    items: tuple[Item, ...] | None
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Impl:
+    """``impl Name<G> of Trait<A> { items }``; ``items`` None for ``impl Name of Trait;``."""
+
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    trait: Path
+    items: tuple[Item, ...] | None
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ImplAlias:
+    """``impl X = path::Y<ContractState>;``."""
+
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    generics: tuple[GenericParam, ...]
+    target: Path
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AssociatedImpl:
+    """``impl Name: Trait<T>;`` inside a trait."""
+
+    attributes: tuple[Attribute, ...]
+    name: str
+    trait: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class UseEntry:
+    """One leaf of a use tree: ``a::b::c as d`` -> path ('a','b','c'), alias 'd'; ``a::*`` -> star."""
+
+    path: tuple[str, ...]
+    alias: str | None
+    star: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    entries: tuple[UseEntry, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """``mod name { items }`` or ``mod name;`` (``items`` None)."""
+
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    items: tuple[Item, ...] | None
+    name_span: Span
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MacroItem:
+    """A macro call in item position, e.g. ``component!(path: p, storage: s, event: E);``."""
+
+    attributes: tuple[Attribute, ...]
+    call: MacroCall
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MacroDeclaration:
+    """``macro name { rules }`` (declarative inline macros); the rules are kept as tokens."""
+
+    attributes: tuple[Attribute, ...]
+    visibility: str
+    name: str
+    tokens: tuple[Token, ...]
+    span: Span
+
+
+Item = Union[
+    Function,
+    Struct,
+    Enum,
+    Const,
+    TypeAlias,
+    ExternType,
+    Trait,
+    Impl,
+    ImplAlias,
+    AssociatedImpl,
+    Use,
+    Module,
+    MacroItem,
+    MacroDeclaration,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A parsed file: its items, comments and syntax diagnostics."""
+
+    path: str
+    items: tuple[Item, ...]
+    comments: tuple[Comment, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    size: int
+
+
+def attribute(node: object, name: str) -> Attribute | None:
+    """The first attribute called ``name`` on an item or member, if any."""
+    for attr in getattr(node, "attributes", ()):
+        if attr.name == name:
+            return attr
+    return None
