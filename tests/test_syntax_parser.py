@@ -169,11 +169,16 @@ def test_spans_are_exact(tree: A.SourceFile) -> None:
     assert line[trade.name_span.column - 1 :].startswith("trade(")
 
 
-def test_span_lines_and_columns_count_bytes_from_one() -> None:
-    source = "// é\nfn g() {}\n".encode()
-    fn = parse(source).items[0]
-    assert (fn.span.line, fn.span.column, fn.span.end_line, fn.span.end_column) == (2, 1, 2, 9)
+def test_offsets_count_bytes_and_columns_count_code_points() -> None:
+    source = '// é\nfn g() { let s = "é"; let t = 1; }\n'.encode()
+    tree = parse(source)
+    fn = tree.items[0]
+    assert (fn.span.line, fn.span.column, fn.span.end_line, fn.span.end_column) == (2, 1, 2, 34)
     assert fn.span.start == len("// é\n".encode())
+    string, second = fn.body.statements[0].value.span, fn.body.statements[1].span
+    assert (string.column, string.end_column) == (18, 20) and string.end - string.start == 4
+    assert (second.column, second.end_column) == (23, 32)
+    assert (tree.comments[0].span.column, tree.comments[0].span.end_column) == (1, 4)
 
 
 def test_comments_are_kept_with_doc_kinds(tree: A.SourceFile) -> None:

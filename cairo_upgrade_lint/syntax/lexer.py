@@ -58,9 +58,15 @@ class Tokens:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a byte offset."""
+        """1-based (line, column) of a byte offset; columns count Unicode code points."""
         line = bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return line, self.column(line, offset)
+
+    def column(self, line: int, offset: int) -> int:
+        """1-based code-point column of byte ``offset`` on ``line``."""
+        start = self.line_starts[line - 1]
+        prefix = self.source[start:offset]
+        return (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
 
     def token_span(self, first: int, last: int) -> Span:
         """Span from token ``first`` to token ``last`` inclusive."""
@@ -76,8 +82,15 @@ class Tokens:
     def span(self, start: int, end: int) -> Span:
         """Span of the bytes [start, end)."""
         line, column = self.position(start)
-        end_line, end_column = self.position(max(start, end - 1))
+        end_line, end_column = self.position(self.last_char(start, end))
         return Span(start, end, line, column, end_line, end_column)
+
+    def last_char(self, start: int, end: int) -> int:
+        """Offset of the first byte of the last UTF-8 character in [start, end)."""
+        last = max(start, end - 1)
+        while last > start and 0x80 <= self.source[last] < 0xC0:
+            last -= 1
+        return last
 
 
 def lex(source: bytes, path: str) -> Tokens:
@@ -151,16 +164,26 @@ def _utf8(latin1: str) -> str:
 
 
 def _locate_tokens(toks: Tokens) -> None:
-    """Fill the per-token line/column arrays (the end position is that of the token's last byte)."""
+    """Fill the per-token line/column arrays (the end position is that of the token's last byte).
+
+    Columns are byte-based on ASCII lines and recomputed as code points on the few other lines.
+    """
     line_starts, starts, ends = toks.line_starts, toks.starts, toks.ends
     lines = [bisect_right(line_starts, s) for s in starts]
     columns = [s - line_starts[n - 1] + 1 for s, n in zip(starts, lines)]
-    toks.start_lines, toks.start_columns = lines, columns
-    toks.end_lines = list(lines)
-    toks.end_columns = [c + e - s - 1 if e > s else c for c, s, e in zip(columns, starts, ends)]
+    end_lines = list(lines)
+    end_columns = [c + e - s - 1 if e > s else c for c, s, e in zip(columns, starts, ends)]
+    if not toks.source.isascii():
+        for i in range(len(starts)):
+            line_start, line = line_starts[lines[i] - 1], lines[i]
+            if not toks.source[line_start : ends[i]].isascii():
+                columns[i] = toks.column(line, starts[i])
+                end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
     for i, kind in enumerate(toks.kinds):
         if kind == "STRING" and "\n" in toks.texts[i]:
-            toks.end_lines[i], toks.end_columns[i] = toks.position(ends[i] - 1)
+            end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
+    toks.start_lines, toks.start_columns = lines, columns
+    toks.end_lines, toks.end_columns = end_lines, end_columns
 
 
 def _lex_error(toks: Tokens, path: str, pos: int) -> int:

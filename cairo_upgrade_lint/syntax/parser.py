@@ -518,16 +518,19 @@ class _Parser:
         segments = [self.path_segment(expression)]
         while self.eat("::"):
             segments.append(self.path_segment(expression))
-        return A.Path(tuple(segments), self.span(first))
+        span = segments[0].span if len(segments) == 1 else self.span(first)
+        return A.Path(tuple(segments), span)
 
     def path_segment(self, expression: bool) -> A.PathSegment:
         first = self.pos
         name = self.ident("a path segment")
         args = None
-        if self.at("::") and self.peek(1) == "<":
+        kind = self.k[self.pos]
+        if kind == "::" and self.k[self.pos + 1] == "<":
             self.pos += 2
             args = self.comma_list(">", self.generic_arg)
-        elif not expression and self.eat("<"):
+        elif kind == "<" and not expression:
+            self.pos += 1
             args = self.comma_list(">", self.generic_arg)
         return A.PathSegment(name, args, self.span(first))
 
