@@ -208,24 +208,28 @@ class _Parser:
     def record(self, err: _Error) -> None:
         index = min(err.index, self.last)
         span = self.span(index, index)
+        if self.diagnostics and self.diagnostics[-1].span.start == span.start:
+            return
         self.diagnostics.append(A.Diagnostic(self.file, err.message, span, err.expected, err.found))
 
     def recover(self, start: int, close: str) -> None:
-        """Skip from the failed item's first token to the next item start (jumping bracket groups)."""
+        """Skip the failed item: its attributes, visibility and keyword, then up to the next item
+        start at the same depth (bracket groups are jumped over) or just past a ``;``."""
+        k, partner = self.k, self.toks.partner
         i = start
-        moved = False
-        while self.k[i] != "EOF":
-            kind = self.k[i]
-            if moved and (kind in _ITEM_START or kind == close):
+        while k[i] == "#" and k[i + 1] == "[" and partner[i + 1] > i:
+            i = partner[i + 1] + 1
+        if k[i] == "pub":
+            i += 1
+            if k[i] == "(" and partner[i] > i:
+                i = partner[i] + 1
+        if k[i] != "EOF" and k[i] != close:
+            i += 1
+        while k[i] != "EOF":
+            kind = k[i]
+            if kind in _ITEM_START or kind == close or (kind == "IDENT" and k[i + 1] == "!"):
                 break
-            if moved and kind == "IDENT" and self.k[i + 1] == "!":
-                break
-            partner = self.toks.partner[i]
-            if kind in ("(", "[", "{") and partner > i:
-                i = partner + 1
-            else:
-                i += 1
-            moved = True
+            i = partner[i] + 1 if kind in ("(", "[", "{") and partner[i] > i else i + 1
             if kind == ";":
                 break
         self.pos = i

@@ -1,0 +1,237 @@
+"""Command line: ``lint-upgrade OLD NEW`` and the ``cairo-upgrade-lint`` command group.
+
+Exit codes: 0 no finding at or above the fail level; 1 findings at or above it; 2 usage or input
+error (one line on stderr naming the path); 3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, analysis
+from . import config as config_module
+from .config import FAIL_LEVELS, Config
+from .model.errors import InputError
+from .report import FORMATS, ReportContext, render, write_output
+from .rules.catalogue import load_catalogue, render_markdown, render_text
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every analysing command."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="Report format (default: text)."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Write the report to FILE (atomically) instead of stdout."),
+        click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
+                     help="Lowest severity that makes the exit code 1 (default: error)."),
+        click.option("--select", multiple=True, metavar="IDS",
+                     help="Only these rule ids or prefixes (repeatable, comma-separated)."),
+        click.option("--ignore", multiple=True, metavar="IDS",
+                     help="Skip these rule ids or prefixes (repeatable, comma-separated)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                     help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml "
+                     "with [tool.cairo-upgrade-lint])."),
+        click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _guarded(command: Callable[..., int]) -> Callable[..., None]:
+    """Turn input errors into one line + exit 2 and bugs into one line + exit 3, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except InputError as error:
+            _fail(str(error))
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+            if os.environ.get("CUL_DEBUG"):
+                raise
+            click.echo(f"cairo-upgrade-lint: internal error: {type(error).__name__}: {error} "
+                       "(set CUL_DEBUG=1 for the traceback)", err=True)  # fmt: skip
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(code)
+
+    return wrapper
+
+
+def _fail(message: str) -> None:
+    click.echo(f"cairo-upgrade-lint: error: {message}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+def _configure(config_path: str | None, anchor: str, **options: Any) -> Config:
+    path = config_path or config_module.discover(anchor)
+    select = config_module.parse_ids(options.pop("select"))
+    ignore = config_module.parse_ids(options.pop("ignore"))
+    return config_module.load(path).with_options(select=select, ignore=ignore, **options)
+
+
+def _report(
+    run: analysis.Run,
+    config: Config,
+    fmt: str | None,
+    output: str | None,
+    no_color: bool,
+    command: str,
+    old_root: str | None = None,
+) -> int:
+    """Render, write, print input errors; return the exit code."""
+    for error in run.input_errors:
+        click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
+    fmt = fmt or "text"
+    color = fmt == "text" and output is None and not no_color and "NO_COLOR" not in os.environ
+    color = color and sys.stdout.isatty()
+    context = ReportContext(
+        root=Path.cwd(),
+        catalogue=load_catalogue(),
+        color=color,
+        files_analysed=run.files,
+        elapsed=run.elapsed,
+        old_root=Path(old_root) if old_root else None,
+        command=command,
+    )
+    write_output(render(run.findings, fmt, context), output)
+    if run.input_errors:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if any(config.fails(f.severity) for f in run.findings) else EXIT_CLEAN
+
+
+def _old_root(old: str) -> str | None:
+    """The old version's folder when it lies outside the working directory (shown as 'old version')."""
+    folder = Path(os.path.abspath(old))
+    folder = folder if folder.is_dir() else folder.parent
+    return None if folder.is_relative_to(Path.cwd()) else str(folder)
+
+
+def _diff(old: str, new: str, fmt: str | None, output: str | None, fail_on: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], config_path: str | None,
+          no_color: bool, contract: tuple[str, ...]) -> int:  # fmt: skip
+    config = _configure(config_path, new, select=select, ignore=ignore, fail_on=fail_on)
+    pairs = _contract_pairs(contract)
+    run = analysis.compare(old, new, config, pairs)
+    return _report(run, config, fmt, output, no_color, "diff", _old_root(old))
+
+
+def _contract_pairs(values: tuple[str, ...]) -> dict[str, str]:
+    """``--contract NAME`` pairs NAME with itself; ``--contract OLD=NEW`` pairs a renamed one."""
+    pairs = {}
+    for value in values:
+        old, _, new = value.partition("=")
+        if not old.strip() or (_ and not new.strip()):
+            raise click.BadParameter(f"{value!r}: expected NAME or OLD=NEW", param_hint="--contract")
+        pairs[old.strip()] = (new or old).strip()
+    return pairs
+
+
+_PATH = click.Path(path_type=str)
+_contract_option = click.option(
+    "--contract", multiple=True, metavar="NAME|OLD=NEW",
+    help="Compare only this contract/component (repeatable); OLD=NEW pairs a renamed one.",
+)  # fmt: skip
+
+
+@click.command("lint-upgrade", context_settings=_CONTEXT)
+@click.argument("old", type=_PATH)
+@click.argument("new", type=_PATH)
+@_contract_option
+@_common_options
+@click.version_option(__version__, "--version", prog_name="lint-upgrade")
+@_guarded
+def lint_upgrade(old: str, new: str, contract: tuple[str, ...], **options: Any) -> int:
+    """Check that upgrading from OLD to NEW is safe.
+
+    OLD and NEW are each a .cairo file or a folder (a Scarb package or workspace, a folder with
+    cairo_project.toml, or a plain folder of .cairo files). Contracts and components are paired
+    by module name; when each side holds exactly one, they are paired whatever their names.
+    """
+    return _diff(old, new, contract=contract, **options)
+
+
+@click.group(context_settings=_CONTEXT)
+@click.version_option(__version__, "--version", prog_name="cairo-upgrade-lint")
+def main() -> None:
+    """Upgrade-safety analysis for Starknet Cairo contracts."""
+
+
+@main.command("diff", context_settings=_CONTEXT)
+@click.argument("old", type=_PATH)
+@click.argument("new", type=_PATH)
+@_contract_option
+@_common_options
+@_guarded
+def diff_command(old: str, new: str, contract: tuple[str, ...], **options: Any) -> int:
+    """Compare OLD and NEW versions (the same as lint-upgrade OLD NEW)."""
+    return _diff(old, new, contract=contract, **options)
+
+
+@main.command("check", context_settings=_CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=_PATH)
+@_common_options
+@_guarded
+def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None,
+                  select: tuple[str, ...], ignore: tuple[str, ...], config_path: str | None,
+                  no_color: bool) -> int:  # fmt: skip
+    """Single-version checks (guards, timelock, parse errors as CUL000) over files and folders."""
+    config = _configure(config_path, paths[0], select=select, ignore=ignore, fail_on=fail_on)
+    run = analysis.check(list(paths), config)
+    return _report(run, config, fmt, output, no_color, "check")
+
+
+@main.command("layout", context_settings=_CONTEXT)
+@click.argument("path", type=_PATH)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
+@_guarded
+def layout_command(path: str, fmt: str, output: str | None) -> int:
+    """Storage layout (names, types, addresses, sizes) and entry points of each contract."""
+    text, errors = analysis.layout(path, fmt)
+    for error in errors:
+        click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
+    write_output(text, output)
+    return EXIT_INPUT if errors else EXIT_CLEAN
+
+
+@main.command("rules", context_settings=_CONTEXT)
+@_guarded
+def rules_command() -> int:
+    """List the rule catalogue."""
+    docs = load_catalogue().values()
+    width = max((len(d.name) for d in docs), default=4)
+    click.echo(f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} {'CONFIDENCE':<10} SUMMARY")
+    for doc in docs:
+        click.echo(f"{doc.id:<7} {doc.name:<{width}} {doc.severity.value:<8} {doc.confidence:<10} {doc.summary}")
+    return EXIT_CLEAN
+
+
+@main.command("explain", context_settings=_CONTEXT)
+@click.argument("rule_id")
+@click.option("--markdown", is_flag=True, help="Print Markdown instead of plain text.")
+@_guarded
+def explain_command(rule_id: str, markdown: bool) -> int:
+    """Explain rule RULE_ID (for example CUL102): why it matters, examples, fix, suppression."""
+    catalogue = load_catalogue()
+    key = rule_id.strip().upper()
+    doc = catalogue.get(key) or next((d for d in catalogue.values() if d.name == rule_id.strip()), None)
+    if doc is None:
+        raise click.BadParameter(f"unknown rule {rule_id!r} (see 'cairo-upgrade-lint rules')")
+    click.echo((render_markdown if markdown else render_text)(doc), nl=False)
+    return EXIT_CLEAN

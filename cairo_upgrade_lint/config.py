@@ -1,0 +1,127 @@
+"""User configuration: ``[tool.cairo-upgrade-lint]`` in pyproject.toml or ``.cairo-upgrade-lint.toml``.
+
+Keys (all optional): ``select`` / ``ignore`` (rule ids or id prefixes such as ``CUL1``), ``fail-on``,
+``severity`` (a table of rule id -> error|warning|note), ``timelock-min-seconds``,
+``multisig-threshold-min``, ``multisig-signers-min``, ``guard-functions`` (extra names of functions
+that count as an auth check).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .findings import Severity
+from .model.errors import InputError
+
+FAIL_LEVELS = ("error", "warning", "note", "never")
+CONFIG_FILE = ".cairo-upgrade-lint.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run can be told; defaults are the documented policy."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "error"
+    severity: dict[str, Severity] = field(default_factory=dict)
+    timelock_min_seconds: int = 48 * 3600
+    multisig_threshold_min: int = 3
+    multisig_signers_min: int = 5
+    guard_functions: tuple[str, ...] = ()
+    source: str | None = None
+
+    def enabled(self, rule_id: str) -> bool:
+        """Whether a rule runs: selected (or no selection) and not ignored."""
+        if self.select and not any(rule_id.startswith(s) for s in self.select):
+            return False
+        return not any(rule_id.startswith(i) for i in self.ignore)
+
+    def fails(self, severity: Severity) -> bool:
+        """Whether a finding of ``severity`` makes the run fail (exit 1)."""
+        return self.fail_on != "never" and severity.rank >= Severity(self.fail_on).rank
+
+    def with_options(self, **options: object) -> Config:
+        """A copy with the command-line options that were given (None means not given)."""
+        given = {k: v for k, v in options.items() if v not in (None, ())}
+        return replace(self, **given)
+
+
+def discover(start: str) -> str | None:
+    """The nearest config file in ``start``'s folder or its parents, if any."""
+    folder = Path(os.path.abspath(start))
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        dedicated = candidate / CONFIG_FILE
+        if dedicated.is_file():
+            return str(dedicated)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _section(_read(str(pyproject))) is not None:
+            return str(pyproject)
+    return None
+
+
+def load(path: str | None) -> Config:
+    """The configuration in ``path`` (None: defaults). Raises ``InputError`` when it is invalid."""
+    if path is None:
+        return Config()
+    data = _read(path)
+    section = _section(data) if path.endswith("pyproject.toml") else data
+    return _parse(section or {}, path)
+
+
+def _read(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise InputError(path, f"cannot read config: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"invalid TOML: {error}") from None
+
+
+def _section(data: dict) -> dict | None:
+    tool = data.get("tool")
+    return tool.get("cairo-upgrade-lint") if isinstance(tool, dict) else None
+
+
+def _parse(data: dict, path: str) -> Config:
+    known = {
+        "select", "ignore", "fail-on", "severity", "timelock-min-seconds",
+        "multisig-threshold-min", "multisig-signers-min", "guard-functions",
+    }  # fmt: skip
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(path, f"unknown config key {unknown[0]!r}")
+    fail_on = data.get("fail-on", "error")
+    if fail_on not in FAIL_LEVELS:
+        raise InputError(path, f"fail-on must be one of {', '.join(FAIL_LEVELS)}")
+    try:
+        severity = {str(k): Severity(v) for k, v in dict(data.get("severity", {})).items()}
+        return Config(
+            select=_ids(data.get("select", ())),
+            ignore=_ids(data.get("ignore", ())),
+            fail_on=fail_on,
+            severity=severity,
+            timelock_min_seconds=int(data.get("timelock-min-seconds", Config.timelock_min_seconds)),
+            multisig_threshold_min=int(data.get("multisig-threshold-min", Config.multisig_threshold_min)),
+            multisig_signers_min=int(data.get("multisig-signers-min", Config.multisig_signers_min)),
+            guard_functions=tuple(str(n) for n in data.get("guard-functions", ())),
+            source=path,
+        )
+    except (TypeError, ValueError) as error:
+        raise InputError(path, f"invalid config value: {error}") from None
+
+
+def _ids(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    return tuple(str(item).strip().upper() for item in items if str(item).strip())
+
+
+def parse_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Command-line rule lists: repeated options and comma-separated ids both work."""
+    return _ids([part for value in values for part in value.split(",")])

@@ -1,0 +1,139 @@
+"""What every report format needs besides the findings: paths, sources, rule docs, run facts."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Literal
+
+from cairo_upgrade_lint import __version__
+from cairo_upgrade_lint.findings import Finding, Location, Severity
+from cairo_upgrade_lint.rules.catalogue import RuleDoc
+
+TOOL_NAME = "cairo-upgrade-lint"
+
+Base = Literal["root", "old_root"]
+_BASE_ORDER: dict[Base | None, int] = {"root": 0, "old_root": 1, None: 2}
+SourceReader = Callable[[str], str | None]
+
+
+def read_file_source(path: str) -> str | None:
+    """Read a source file as the GitHub upload action does (UTF-8, BOM and line endings kept)."""
+    try:
+        return Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def package_homepage() -> str | None:
+    """The ``Homepage`` project URL from the installed package metadata, if declared."""
+    try:
+        urls = metadata.metadata(TOOL_NAME).get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "homepage":
+            return url.strip()
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RelPath:
+    """A location's file relative to the root it lies in; ``base`` None means outside both roots
+    and ``path`` is then absolute."""
+
+    base: Base | None
+    path: str
+
+    @property
+    def suffix(self) -> str:
+        """What tells a reader the file belongs to the old version."""
+        return " (old version)" if self.base == "old_root" else ""
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Run facts for the renderers.
+
+    ``Location.path`` values are filesystem paths (absolute, or relative to the current directory);
+    reports show them relative to ``root`` (the analysed project) or, for files of the old version
+    of an old-vs-new comparison, relative to ``old_root``. ``read_source`` returns a file's text by
+    ``Location.path`` (None when unavailable) and should return the raw file text: the SARIF
+    line-hash fingerprints are computed from it.
+    """
+
+    root: Path
+    catalogue: Mapping[str, RuleDoc]
+    color: bool = False
+    files_analysed: int = 0
+    elapsed: float = 0.0
+    version: str = __version__
+    read_source: SourceReader = read_file_source
+    old_root: Path | None = None
+    command: str = "check"
+    information_uri: str | None = field(default_factory=package_homepage)
+    _relative_cache: dict[str, RelPath] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _source_cache: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def source(self, path: str) -> str | None:
+        """The text of the file at ``path`` (read once per context), or None."""
+        if path not in self._source_cache:
+            self._source_cache[path] = self.read_source(path)
+        return self._source_cache[path]
+
+    def relative(self, path: str) -> RelPath:
+        """``path`` relative to the innermost root holding it, posix separators."""
+        if path not in self._relative_cache:
+            self._relative_cache[path] = self._relative(path)
+        return self._relative_cache[path]
+
+    def _relative(self, path: str) -> RelPath:
+        target = Path(os.path.abspath(path)).resolve()
+        roots: list[tuple[Base, Path]] = [("root", self.root)]
+        if self.old_root is not None:
+            roots.append(("old_root", self.old_root))
+        best: tuple[int, Base, str] | None = None
+        for base, root in roots:
+            resolved = Path(os.path.abspath(root)).resolve()
+            if target.is_relative_to(resolved):
+                depth = len(resolved.parts)
+                if best is None or depth > best[0]:
+                    best = (depth, base, target.relative_to(resolved).as_posix())
+        if best is None:
+            return RelPath(None, target.as_posix())
+        return RelPath(best[1], best[2])
+
+    def where(self, location: Location) -> str:
+        """``path:line:column`` for humans."""
+        rel = self.relative(location.path)
+        return f"{rel.path}:{location.line}:{location.column}{rel.suffix}"
+
+    def rule_name(self, rule_id: str) -> str | None:
+        doc = self.catalogue.get(rule_id)
+        return doc.name if doc else None
+
+
+def sort_findings(findings: Iterable[Finding], context: ReportContext) -> list[Finding]:
+    """Findings in report order: by file (project files first), position, rule, message."""
+
+    def key(finding: Finding) -> tuple[int, str, int, int, str, str]:
+        rel, loc = context.relative(finding.location.path), finding.location
+        return (_BASE_ORDER[rel.base], rel.path, loc.line, loc.column, finding.rule_id, finding.message)
+
+    return sorted(findings, key=key)
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """How many findings of each severity, worst first, zeros included."""
+    counts = Counter(f.severity for f in findings)
+    return {s: counts[s] for s in sorted(Severity, key=lambda s: -s.rank)}
+
+
+def message_with_fix(finding: Finding) -> str:
+    """The message, followed by the fix hint for formats with one text field."""
+    return f"{finding.message}\nFix: {finding.fix}" if finding.fix else finding.message

@@ -1,0 +1,1 @@
+"""Rules: one module per rule family; each rule reads models and diffs and yields Findings."""

@@ -1,0 +1,81 @@
+"""The JSON report: the documented, versioned shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from test_report_common import sample
+
+from cairo_upgrade_lint.report import render
+
+
+def test_shape_and_values(tmp_path: Path) -> None:
+    s = sample(tmp_path)
+    document = json.loads(render(s.findings, "json", s.context))
+    assert list(document) == ["version", "tool", "findings", "summary"]
+    assert document["version"] == 1
+    assert document["tool"] == {"name": "cairo-upgrade-lint", "version": "9.9.9"}
+    assert document["summary"] == {
+        "total": 4,
+        "by_severity": {"error": 2, "warning": 1, "note": 1},
+        "files_analysed": 3,
+        "elapsed_seconds": 0.25,
+    }
+    assert [f["rule_id"] for f in document["findings"]] == ["CUL108", "CUL000", "CUL102", "CUL205"]
+    renamed = document["findings"][2]
+    assert renamed == {
+        "rule_id": "CUL102",
+        "rule_name": "storage-member-renamed",
+        "severity": "error",
+        "confidence": "high",
+        "message": "storage member `balance` was renamed to `balances`",
+        "location": {"path": "src/token.cairo", "base": "root", "line": 3, "column": 2, "end_line": 3, "end_column": 9},
+        "related": [
+            {
+                "message": "old declaration",
+                "location": {
+                    "path": "src/token.cairo",
+                    "base": "old_root",
+                    "line": 3,
+                    "column": 5,
+                    "end_line": 3,
+                    "end_column": 11,
+                },
+            }
+        ],
+        "fix": 'add #[rename("balance")] to keep the old address',
+        "properties": {},
+    }
+    unverifiable = document["findings"][0]
+    assert unverifiable["confidence"] == "medium"
+    assert unverifiable["properties"] == {"unknown": "StorePacking"}
+    assert unverifiable["fix"] is None and unverifiable["related"] == []
+    assert document["findings"][3]["rule_name"] is None  # CUL205 is not in the test catalogue
+
+
+def test_documented_fields_match_the_output(tmp_path: Path) -> None:
+    s = sample(tmp_path)
+    document = json.loads(render(s.findings, "json", s.context))
+    doc = (Path(__file__).parents[1] / "cairo_upgrade_lint/report/JSON_FORMAT.md").read_text(encoding="utf-8")
+    finding = document["findings"][0]
+    for key in [*document["summary"], *finding, *finding["location"]]:
+        assert f"`{key}`" in doc or f"`findings[].{key}`" in doc or f"`summary.{key}`" in doc, key
+
+
+def test_unicode_is_written_as_is_and_output_is_stable(tmp_path: Path) -> None:
+    s = sample(tmp_path)
+    first = render(s.findings, "json", s.context)
+    assert first == render(list(reversed(s.findings)), "json", s.context)
+    assert first.endswith("}\n")
+    s.findings[0] = dataclasses.replace(s.findings[0], message="名前 ✓")
+    assert '"message": "名前 ✓"' in render(s.findings, "json", s.context)
+
+
+def test_no_findings(tmp_path: Path) -> None:
+    s = sample(tmp_path)
+    document = json.loads(render([], "json", s.context))
+    assert document["findings"] == []
+    assert document["summary"]["total"] == 0
+    assert document["summary"]["by_severity"] == {"error": 0, "warning": 0, "note": 0}
