@@ -64,7 +64,7 @@ def sample(tmp_path: Path, **context_options: object) -> Sample:
     old = write_project(tmp_path / "old", OLD_FILES)
     token, lib = str(new / "src/token.cairo"), str(new / "src/lib.cairo")
     findings = [
-        Finding("CUL205", Severity.NOTE, "event field renamed", Location(token, 4, 5, 4, 6)),
+        Finding("CUL999", Severity.NOTE, "event field renamed", Location(token, 4, 5, 4, 6)),
         Finding(
             "CUL102",
             Severity.ERROR,

@@ -29,7 +29,7 @@ def test_annotations(tmp_path: Path) -> None:
             'Fix: add #[rename("balance")] to keep the old address%0A'
             "old declaration: src/token.cairo:3:5 (old version)"
         ),
-        "::notice file=src/token.cairo,line=4,col=5,endLine=4,endColumn=6,title=CUL205::event field renamed",
+        "::notice file=src/token.cairo,line=4,col=5,endLine=4,endColumn=6,title=CUL999::event field renamed",
     ]
 
 

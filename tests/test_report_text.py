@@ -45,7 +45,7 @@ error[CUL102] storage-member-renamed: storage member `balance` was renamed to `b
   |     ------- old declaration
   = fix: add #[rename("balance")] to keep the old address
 
-note[CUL205]: event field renamed
+note[CUL999]: event field renamed
  --> src/token.cairo:4:5
   |
 4 |     名前: felt252,

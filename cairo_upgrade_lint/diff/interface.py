@@ -1,0 +1,111 @@
+"""Entry points and events old vs new: matched by name (the selector) and by selector chain."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model.contracts import EntryPoint, Event
+from .changes import EntryPointChange, EventChange
+
+
+def diff_entry_points(old: tuple[EntryPoint, ...], new: tuple[EntryPoint, ...]) -> list[EntryPointChange]:
+    old_by_name = {e.name: e for e in old}
+    new_by_name = {e.name: e for e in new}
+    changes: list[EntryPointChange] = []
+    for name, before in old_by_name.items():
+        after = new_by_name.get(name)
+        if after is None:
+            changes.append(EntryPointChange("removed", name, before, None, before.signature))
+            continue
+        old_types = [p.type for p in before.params]
+        new_types = [p.type for p in after.params]
+        if old_types != new_types or before.returns != after.returns:
+            changes.append(
+                EntryPointChange(
+                    "signature_changed", name, before, after, f"{before.signature} -> {after.signature}"
+                )
+            )
+        elif [p.name for p in before.params] != [p.name for p in after.params]:
+            changes.append(
+                EntryPointChange(
+                    "parameters_renamed", name, before, after, f"{before.signature} -> {after.signature}"
+                )
+            )
+        if before.kind != after.kind:
+            changes.append(
+                EntryPointChange("kind_changed", name, before, after, f"{before.kind} -> {after.kind}")
+            )
+    changes += [
+        EntryPointChange("added", n, None, e, e.signature)
+        for n, e in new_by_name.items()
+        if n not in old_by_name
+    ]
+    return changes
+
+
+def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventChange]:
+    old_by_key = {e.selectors: e for e in old}
+    new_by_key = {e.selectors: e for e in new}
+    changes: list[EventChange] = []
+    for key, before in old_by_key.items():
+        after = new_by_key.get(key)
+        name = "::".join(key)
+        if after is None:
+            continue
+        if not before.resolved or not after.resolved:
+            changes.append(EventChange("unverifiable", name, before, after, "payload type unknown"))
+        elif _shape(before) != _shape(after):
+            changes.append(
+                EventChange("changed", name, before, after, f"{_describe(before)} -> {_describe(after)}")
+            )
+    removed = [e for k, e in old_by_key.items() if k not in new_by_key]
+    added = [e for k, e in new_by_key.items() if k not in old_by_key]
+    renamed = _renames(removed, added)
+    for before, after in renamed:
+        changes.append(
+            EventChange(
+                "renamed",
+                "::".join(before.selectors),
+                before,
+                after,
+                f"{'::'.join(before.selectors)} -> {'::'.join(after.selectors)}",
+            )
+        )
+    paired = {id(e) for pair in renamed for e in pair}
+    changes += [
+        EventChange("removed", "::".join(e.selectors), e, None, _describe(e))
+        for e in removed
+        if id(e) not in paired
+    ]
+    changes += [
+        EventChange("added", "::".join(e.selectors), None, e, _describe(e))
+        for e in added
+        if id(e) not in paired
+    ]
+    return changes
+
+
+def _shape(event: Event) -> tuple[tuple[str, str, bool], ...]:
+    return tuple((f.name, f.type, f.key) for f in event.fields)
+
+
+def _describe(event: Event) -> str:
+    keys = ", ".join(f"{f.name}: {f.type}" for f in event.keys)
+    data = ", ".join(f"{f.name}: {f.type}" for f in event.data)
+    return f"{'::'.join(event.selectors)} keys({keys}) data({data})"
+
+
+def _renames(removed: list[Event], added: list[Event]) -> list[tuple[Event, Event]]:
+    by_old: dict[tuple, list[Event]] = defaultdict(list)
+    by_new: dict[tuple, list[Event]] = defaultdict(list)
+    for event in removed:
+        if event.resolved and event.fields:
+            by_old[_shape(event)].append(event)
+    for event in added:
+        if event.resolved and event.fields:
+            by_new[_shape(event)].append(event)
+    return [
+        (events[0], by_new[shape][0])
+        for shape, events in by_old.items()
+        if len(events) == 1 and len(by_new.get(shape, ())) == 1
+    ]

@@ -1,0 +1,387 @@
+"""Compare the stored encoding of one value in two versions (DOMAIN.md section 2)."""
+
+from __future__ import annotations
+
+from ..model.layout import (
+    CustomLayout,
+    EnumLayout,
+    Layout,
+    MapLayout,
+    NodeLayout,
+    ScalarLayout,
+    StructLayout,
+    UnresolvedLayout,
+    VecLayout,
+)
+from ..model.types import BUILTIN_TYPES, INTEGER_WIDTHS
+from .changes import Compatibility, LayoutChange
+
+C = Compatibility
+
+# Value domains of one-felt scalars, for widening: a value of a type reads back unchanged as any
+# type whose domain contains it.
+_FELT_DOMAIN = 252
+_ADDRESS_DOMAIN = 251
+_DOMAINS = {
+    "felt": _FELT_DOMAIN,
+    "address": _ADDRESS_DOMAIN,
+    "class_hash": _ADDRESS_DOMAIN,
+    "storage_address": _ADDRESS_DOMAIN,
+    "bytes31": 248,
+    "bool": 1,
+}
+
+
+def compare(old: Layout, new: Layout, path: str) -> list[LayoutChange]:
+    """Differences between the old and new encoding of the value at ``path``."""
+    if isinstance(old, UnresolvedLayout) or isinstance(new, UnresolvedLayout):
+        reason = old.reason if isinstance(old, UnresolvedLayout) else new.reason  # type: ignore[union-attr]
+        return [LayoutChange("unresolved", path, old.type.text, new.type.text, C.UNVERIFIABLE, reason)]
+    if isinstance(old, CustomLayout) or isinstance(new, CustomLayout):
+        return _custom(old, new, path)
+    if old.kind != new.kind:
+        return [_encoding(old, new, path, f"{old.kind} -> {new.kind}")]
+    if isinstance(old, ScalarLayout) and isinstance(new, ScalarLayout):
+        return _scalar(old, new, path)
+    if isinstance(old, StructLayout) and isinstance(new, StructLayout):
+        return _struct(old, new, path)
+    if isinstance(old, EnumLayout) and isinstance(new, EnumLayout):
+        return _enum(old, new, path)
+    if isinstance(old, MapLayout) and isinstance(new, MapLayout):
+        return _map(old, new, path)
+    if isinstance(old, VecLayout) and isinstance(new, VecLayout):
+        return compare(old.element, new.element, f"{path}[]")
+    if isinstance(old, NodeLayout) and isinstance(new, NodeLayout):
+        return _node(old, new, path)
+    return []
+
+
+def signature(layout: Layout) -> str:
+    """A structural fingerprint of an encoding: equal fingerprints store identically."""
+    if isinstance(layout, ScalarLayout):
+        return layout.type.name
+    if isinstance(layout, StructLayout):
+        return "{" + ",".join(f"{f.name}:{signature(f.layout)}" for f in layout.fields) + "}"
+    if isinstance(layout, EnumLayout):
+        return (
+            "<"
+            + ",".join(
+                f"{v.name}={v.indicator}:{signature(v.payload) if v.payload else ''}" for v in layout.variants
+            )
+            + ">"
+        )
+    if isinstance(layout, MapLayout):
+        keys = (
+            ",".join(layout.key_felts)
+            if layout.key_felts is not None
+            else "?" + ",".join(k.identity for k in layout.keys)
+        )
+        return f"map({keys})->{signature(layout.value)}"
+    if isinstance(layout, VecLayout):
+        return f"vec({signature(layout.element)})"
+    if isinstance(layout, NodeLayout):
+        return "node{" + ",".join(f"{m.key}:{signature(m.layout)}" for m in layout.members) + "}"
+    if isinstance(layout, CustomLayout):
+        return f"custom({layout.type.identity})"
+    if isinstance(layout, UnresolvedLayout):
+        return f"unresolved({layout.type.identity})"
+    return layout.kind
+
+
+def _encoding(old: Layout, new: Layout, path: str, detail: str) -> LayoutChange:
+    return LayoutChange("encoding_changed", path, old.type.text, new.type.text, C.INCOMPATIBLE, detail)
+
+
+def _scalar(old: ScalarLayout, new: ScalarLayout, path: str) -> list[LayoutChange]:
+    if old.type.name == new.type.name:
+        return []
+    if old.size != new.size:
+        return [_encoding(old, new, path, f"{old.size} felt(s) -> {new.size} felt(s)")]
+    old_int, new_int = old.type.integer, new.type.integer
+    if old_int is not None and new_int is not None:
+        (old_bits, old_signed), (new_bits, new_signed) = old_int, new_int
+        if new_bits > old_bits and (old_signed == new_signed or not old_signed):
+            return [
+                LayoutChange(
+                    "integer_widened",
+                    path,
+                    old.type.text,
+                    new.type.text,
+                    C.COMPATIBLE,
+                    "every old value fits",
+                )
+            ]
+        kind = "integer_narrowed" if new_bits < old_bits else "scalar_retyped"
+        return [
+            LayoutChange(
+                kind,
+                path,
+                old.type.text,
+                new.type.text,
+                C.INCOMPATIBLE,
+                "old values may not fit or read differently",
+            )
+        ]
+    if _widens(old.type.name, new.type.name):
+        return [
+            LayoutChange(
+                "scalar_widened",
+                path,
+                old.type.text,
+                new.type.text,
+                C.COMPATIBLE,
+                "the stored felt reads back unchanged",
+            )
+        ]
+    return [
+        LayoutChange(
+            "scalar_retyped",
+            path,
+            old.type.text,
+            new.type.text,
+            C.INCOMPATIBLE,
+            "the stored felt is reinterpreted",
+        )
+    ]
+
+
+def _domain(name: str) -> int | None:
+    """Bits of a one-felt scalar's value range (signed integers use the whole field)."""
+    if name in INTEGER_WIDTHS:
+        bits, signed = INTEGER_WIDTHS[name]
+        return _FELT_DOMAIN if signed else bits
+    return _DOMAINS.get(BUILTIN_TYPES.get(name, ""))
+
+
+def _widens(old: str, new: str) -> bool:
+    """Every value of one-felt type ``old`` is a valid value of ``new``."""
+    a, b = _domain(old), _domain(new)
+    return old == new or (a is not None and b is not None and a <= b)
+
+
+def _struct(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChange]:
+    old_names = [f.name for f in old.fields]
+    new_names = [f.name for f in new.fields]
+    new_by_name = {f.name: f for f in new.fields}
+    out: list[LayoutChange] = []
+    common = [n for n in old_names if n in new_by_name]
+    if [n for n in new_names if n in common] != common:
+        out.append(
+            LayoutChange(
+                "struct_member_reordered",
+                path,
+                ", ".join(old_names),
+                ", ".join(new_names),
+                C.INCOMPATIBLE,
+                "positional members moved",
+            )
+        )
+    for name in old_names:
+        if name not in new_by_name:
+            out.append(
+                LayoutChange(
+                    "struct_member_removed",
+                    f"{path}.{name}",
+                    name,
+                    None,
+                    C.INCOMPATIBLE,
+                    "later members shift",
+                )
+            )
+    prefix_end = max((new_names.index(n) for n in common), default=-1)
+    for index, name in enumerate(new_names):
+        if name not in old_names:
+            if index > prefix_end:
+                out.append(
+                    LayoutChange(
+                        "struct_member_appended",
+                        f"{path}.{name}",
+                        None,
+                        new_by_name[name].layout.type.text,
+                        C.COMPATIBLE,
+                        "appended after every old member",
+                    )
+                )
+            else:
+                out.append(
+                    LayoutChange(
+                        "struct_member_inserted",
+                        f"{path}.{name}",
+                        None,
+                        new_by_name[name].layout.type.text,
+                        C.INCOMPATIBLE,
+                        "later members shift",
+                    )
+                )
+    for field in old.fields:
+        match = new_by_name.get(field.name)
+        if match is None:
+            continue
+        inner = compare(field.layout, match.layout, f"{path}.{field.name}")
+        if (
+            field.layout.size != match.layout.size
+            and field.layout.size is not None
+            and match.layout.size is not None
+        ):
+            out.append(
+                LayoutChange(
+                    "struct_member_resized",
+                    f"{path}.{field.name}",
+                    f"{field.layout.size} felt(s)",
+                    f"{match.layout.size} felt(s)",
+                    C.INCOMPATIBLE,
+                    "later members shift",
+                )
+            )
+        out += inner
+    return out
+
+
+def _enum(old: EnumLayout, new: EnumLayout, path: str) -> list[LayoutChange]:
+    out: list[LayoutChange] = []
+    new_by_name = {v.name: v for v in new.variants}
+    old_indicators = {v.indicator for v in old.variants}
+    for variant in old.variants:
+        match = new_by_name.get(variant.name)
+        where = f"{path}::{variant.name}"
+        if match is None:
+            out.append(
+                LayoutChange(
+                    "enum_variant_removed",
+                    where,
+                    str(variant.indicator),
+                    None,
+                    C.INCOMPATIBLE,
+                    "stored values of this variant no longer decode",
+                )
+            )
+            continue
+        if match.indicator != variant.indicator:
+            out.append(
+                LayoutChange(
+                    "enum_indicator_changed",
+                    where,
+                    str(variant.indicator),
+                    str(match.indicator),
+                    C.INCOMPATIBLE,
+                    "stored indicator now decodes as another variant",
+                )
+            )
+        if (variant.payload is None) != (match.payload is None):
+            out.append(
+                LayoutChange(
+                    "enum_payload_changed",
+                    where,
+                    _text(variant.payload),
+                    _text(match.payload),
+                    C.INCOMPATIBLE,
+                    "payload added or removed",
+                )
+            )
+        elif variant.payload is not None and match.payload is not None:
+            out += compare(variant.payload, match.payload, where)
+    old_names = {v.name for v in old.variants}
+    for variant in new.variants:
+        if variant.name not in old_names:
+            clash = variant.indicator in old_indicators
+            out.append(
+                LayoutChange(
+                    "enum_variant_added",
+                    f"{path}::{variant.name}",
+                    None,
+                    str(variant.indicator),
+                    C.INCOMPATIBLE if clash else C.COMPATIBLE,
+                    "reuses an old variant's indicator" if clash else "new indicator",
+                )
+            )
+    return out
+
+
+def _map(old: MapLayout, new: MapLayout, path: str) -> list[LayoutChange]:
+    out: list[LayoutChange] = []
+    old_keys = ", ".join(k.text for k in old.keys)
+    new_keys = ", ".join(k.text for k in new.keys)
+    if old.key_felts is None or new.key_felts is None:
+        if [k.identity for k in old.keys] != [k.identity for k in new.keys]:
+            out.append(
+                LayoutChange(
+                    "map_key_changed",
+                    path,
+                    old_keys,
+                    new_keys,
+                    C.UNVERIFIABLE,
+                    "a key type's hashing is unknown",
+                )
+            )
+    elif len(old.key_felts) != len(new.key_felts):
+        out.append(
+            LayoutChange(
+                "map_key_changed",
+                path,
+                old_keys,
+                new_keys,
+                C.INCOMPATIBLE,
+                f"key is {len(old.key_felts)} felt(s), now {len(new.key_felts)}: every entry moves",
+            )
+        )
+    elif old.key_felts != new.key_felts:
+        pairs = list(zip(old.key_felts, new.key_felts))
+        compatible = all(_widens(a, b) for a, b in pairs)
+        out.append(
+            LayoutChange(
+                "map_key_retyped",
+                path,
+                old_keys,
+                new_keys,
+                C.COMPATIBLE if compatible else C.INCOMPATIBLE,
+                "same key felts hash to the same entries"
+                if compatible
+                else "keys hash differently or lose range",
+            )
+        )
+    return out + compare(old.value, new.value, f"{path}[]")
+
+
+def _node(old: NodeLayout, new: NodeLayout, path: str) -> list[LayoutChange]:
+    out: list[LayoutChange] = []
+    new_by_key = {m.key: m for m in new.members}
+    old_keys = {m.key for m in old.members}
+    for member in old.members:
+        match = new_by_key.get(member.key)
+        where = f"{path}.{member.name}"
+        if match is None:
+            out.append(
+                LayoutChange(
+                    "node_member_removed",
+                    where,
+                    member.type_text,
+                    None,
+                    C.INCOMPATIBLE,
+                    "its data is orphaned",
+                )
+            )
+        else:
+            out += compare(member.layout, match.layout, where)
+    for member in new.members:
+        if member.key not in old_keys:
+            out.append(
+                LayoutChange(
+                    "node_member_added",
+                    f"{path}.{member.name}",
+                    None,
+                    member.type_text,
+                    C.COMPATIBLE,
+                    "new path",
+                )
+            )
+    return out
+
+
+def _custom(old: Layout, new: Layout, path: str) -> list[LayoutChange]:
+    custom = old if isinstance(old, CustomLayout) else new
+    assert isinstance(custom, CustomLayout)
+    return [LayoutChange("custom_packing", path, old.type.text, new.type.text, C.UNVERIFIABLE, custom.reason)]
+
+
+def _text(layout: Layout | None) -> str | None:
+    return layout.type.text if layout is not None else None

@@ -1,0 +1,324 @@
+"""The call graph of the analysed crates (and the shipped component knowledge): one node per
+function with a body, edges for calls resolved inside the crates, and pseudo-nodes
+``syscall::<name>`` for the syscalls each function makes.
+
+Function ids: ``<module path>::<fn>`` for free functions, ``<module path>::<Impl>::<fn>`` for impl
+methods and ``<module path>::<Trait>::<fn>`` for trait default methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..findings import Location
+from ..syntax import ast as A
+from .constants import ConstantEvaluator
+from .facts import FunctionAnalyzer, FunctionFacts
+from .scope import Scope, ScopeIndex
+from .syntax_utils import functions_of, location, self_param
+from .types import TypeResolver, generic_parameters
+
+SYSCALL_PREFIX = "syscall::"
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    """A function with a body. ``owner`` is the contract or component module it belongs to;
+    ``self_kind`` is 'ref', 'snapshot' or None; ``known`` marks shipped component knowledge."""
+
+    id: str
+    name: str
+    module: str
+    owner: str | None
+    impl: str | None
+    trait: str | None
+    params: tuple[Parameter, ...]
+    returns: str | None
+    self_kind: str | None
+    attributes: tuple[str, ...]
+    location: Location
+    known: bool
+    facts: FunctionFacts
+
+
+@dataclass(frozen=True)
+class CallGraph:
+    """Functions and the calls between them (a ``networkx.DiGraph`` of function ids)."""
+
+    graph: nx.DiGraph
+    functions: Mapping[str, FunctionInfo] = field(hash=False)
+
+    def get(self, function_id: str) -> FunctionInfo | None:
+        return self.functions.get(function_id)
+
+    def callees(self, function_id: str) -> list[str]:
+        return list(self.graph.successors(function_id)) if function_id in self.graph else []
+
+    def reachable(self, function_id: str) -> set[str]:
+        """Function ids reachable from ``function_id`` (itself included; syscall nodes excluded)."""
+        if function_id not in self.graph:
+            return set()
+        return {n for n in nx.descendants(self.graph, function_id) | {function_id} if n in self.functions}
+
+    def syscalls_reached(self, function_id: str) -> set[str]:
+        if function_id not in self.graph:
+            return set()
+        return {
+            n[len(SYSCALL_PREFIX) :]
+            for n in nx.descendants(self.graph, function_id)
+            if n.startswith(SYSCALL_PREFIX)
+        }
+
+    def path(self, source: str, target: str) -> list[str] | None:
+        """A shortest call path from ``source`` to ``target`` (a function id or ``syscall::name``)."""
+        try:
+            return nx.shortest_path(self.graph, source, target)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return None
+
+    def paths(self, source: str, target: str, limit: int = 64) -> Iterator[list[str]]:
+        """Simple call paths from ``source`` to ``target``, at most ``limit`` of them."""
+        if source not in self.graph or target not in self.graph:
+            return
+        for count, found in enumerate(nx.all_simple_paths(self.graph, source, target)):
+            if count >= limit:
+                return
+            yield found
+
+    def find(self, source: str, predicate: Callable[[FunctionInfo], bool]) -> list[str] | None:
+        """The shortest path from ``source`` to a reachable function satisfying ``predicate``."""
+        if source not in self.graph:
+            return None
+        for target, found in nx.single_source_shortest_path(self.graph, source).items():
+            info = self.functions.get(target)
+            if info is not None and predicate(info):
+                return found
+        return None
+
+
+def function_id(scope: Scope, container: str | None, name: str) -> str:
+    return scope.qualify(f"{container}::{name}" if container else name)
+
+
+def owner_scope(scope: Scope) -> Scope | None:
+    """The nearest enclosing ``#[starknet::contract]`` / ``#[starknet::component]`` module."""
+    current: Scope | None = scope
+    while current is not None:
+        if any(a.name in ("starknet::contract", "starknet::component") for a in current.attributes):
+            return current
+        current = current.parent
+    return None
+
+
+@dataclass(eq=False)
+class _Method:
+    id: str
+    container: A.Impl | A.Trait
+
+
+class CallGraphBuilder:
+    """Collects every function, analyses its body and links its calls."""
+
+    def __init__(
+        self,
+        index: ScopeIndex,
+        resolver: TypeResolver,
+        constants: ConstantEvaluator,
+        texts: Mapping[str, bytes],
+        components: Mapping[str, Mapping[str, str]],
+    ) -> None:
+        self.index = index
+        self.resolver = resolver
+        self.constants = constants
+        self.texts = texts
+        self.components = components
+        self.methods: dict[str, dict[str, list[_Method]]] = {}
+        self.generated: dict[str, dict[str, dict[str, str]]] = {}
+        self.trait_impls: dict[str, list[tuple[Scope, A.Impl]]] = {}
+        self._index_methods()
+
+    def _index_methods(self) -> None:
+        for scope in self.index.all_scopes():
+            table = self.methods.setdefault(scope.qualified, {})
+            for item in scope.items:
+                if isinstance(item, (A.Impl, A.Trait)):
+                    for function in functions_of(item.items):
+                        if isinstance(item, A.Trait) and function.body is None:
+                            continue
+                        table.setdefault(function.name, []).append(
+                            _Method(function_id(scope, item.name, function.name), item)
+                        )
+                if isinstance(item, A.Impl):
+                    trait = self.index.resolve(scope, [s.name for s in item.trait.segments])
+                    key = (
+                        trait.qualified
+                        if trait is not None and isinstance(trait.item, A.Trait)
+                        else scope.qualify(item.trait.text)
+                    )
+                    self.trait_impls.setdefault(key, []).append((scope, item))
+                    names = self.generated.setdefault(scope.qualified, {}).setdefault(
+                        item.trait.last.name, {}
+                    )
+                    for function in functions_of(item.items):
+                        names[function.name] = function_id(scope, item.name, function.name)
+
+    def build(self) -> CallGraph:
+        graph = nx.DiGraph()
+        functions: dict[str, FunctionInfo] = {}
+        for scope in self.index.all_scopes():
+            for container, function in _functions(scope):
+                info = self._function(scope, container, function)
+                functions[info.id] = info
+        for info in functions.values():
+            graph.add_node(info.id)
+        for info in functions.values():
+            for call in info.facts.calls:
+                if call.target in functions:
+                    graph.add_edge(info.id, call.target)
+            for syscall in info.facts.syscalls:
+                graph.add_edge(info.id, SYSCALL_PREFIX + syscall.name)
+        return CallGraph(graph, functions)
+
+    def _function(
+        self, scope: Scope, container: A.Impl | A.Trait | None, function: A.Function
+    ) -> FunctionInfo:
+        owner = owner_scope(scope)
+        generics = generic_parameters(function.generics, container.generics if container else ())
+        params = tuple(
+            Parameter(p.name, self.resolver.resolve(scope, p.type, generics).text)
+            for p in function.params
+            if p.name != "self"
+        )
+        returns = (
+            self.resolver.resolve(scope, function.return_type, generics).text
+            if function.return_type
+            else None
+        )
+        linker = _FunctionLinker(self, scope, owner, container if isinstance(container, A.Impl) else None)
+        facts = FunctionAnalyzer(
+            function, scope.file.path, self.texts.get(scope.file.path, b""), linker
+        ).analyze()
+        receiver = self_param(function)
+        self_kind = None
+        if receiver is not None:
+            self_kind = (
+                "snapshot"
+                if isinstance(receiver.type, A.SnapshotType)
+                else "ref"
+                if "ref" in receiver.modifiers
+                else "value"
+            )
+        return FunctionInfo(
+            id=function_id(scope, container.name if container else None, function.name),
+            name=function.name,
+            module=scope.qualified,
+            owner=owner.qualified if owner else None,
+            impl=container.name if isinstance(container, A.Impl) else None,
+            trait=(container.trait.last.name if isinstance(container, A.Impl) else container.name)
+            if container
+            else None,
+            params=params,
+            returns=returns,
+            self_kind=self_kind,
+            attributes=tuple(a.name for a in function.attributes),
+            location=location(scope.file.path, function.span),
+            known=scope.crate.kind == "known",
+            facts=facts,
+        )
+
+
+def _functions(scope: Scope) -> Iterator[tuple[A.Impl | A.Trait | None, A.Function]]:
+    for item in scope.items:
+        if isinstance(item, A.Function) and item.body is not None:
+            yield None, item
+        elif isinstance(item, (A.Impl, A.Trait)):
+            for function in functions_of(item.items):
+                if function.body is not None:
+                    yield item, function
+
+
+class _FunctionLinker:
+    """Resolves the calls of one function (the ``facts.Linker`` protocol)."""
+
+    def __init__(
+        self, builder: CallGraphBuilder, scope: Scope, owner: Scope | None, impl: A.Impl | None
+    ) -> None:
+        self.builder = builder
+        self.scope = scope
+        self.owner = owner
+        self.impl = impl
+
+    def path_call(self, segments: tuple[str, ...]) -> tuple[str | None, str]:
+        if segments[0] == "Self" and self.impl is not None and len(segments) == 2:
+            return function_id(self.scope, self.impl.name, segments[1]), "trait"
+        found = self.builder.index.resolve(self.scope, segments)
+        if found is not None and isinstance(found.item, A.Function) and found.member is None:
+            return function_id(found.scope, None, found.item.name), "function"
+        if found is not None and isinstance(found.item, A.Impl) and found.member:
+            return function_id(found.scope, found.item.name, found.member), "trait"
+        if found is not None and isinstance(found.item, A.Trait) and found.member:
+            return self._trait_method(found.qualified.rsplit("::", 1)[0], found.member), "trait"
+        if found is not None and isinstance(found.item, (A.Enum, A.Struct)):
+            return None, "variant"
+        if len(segments) >= 2:
+            for module in self._modules():
+                target = (
+                    self.builder.generated.get(module.qualified, {}).get(segments[-2], {}).get(segments[-1])
+                )
+                if target is not None:
+                    return target, "trait"
+        return None, "function"
+
+    def _trait_method(self, trait: str, name: str) -> str | None:
+        for scope, impl in self.builder.trait_impls.get(trait, ()):
+            if any(f.name == name for f in functions_of(impl.items)):
+                return function_id(scope, impl.name, name)
+        for method in self.builder.methods.get(trait.rsplit("::", 1)[0], {}).get(name, ()):
+            if isinstance(method.container, A.Trait):
+                return method.id
+        return None
+
+    def _modules(self) -> list[Scope]:
+        modules = [self.scope]
+        if self.owner is not None and self.owner is not self.scope:
+            modules.append(self.owner)
+        return modules
+
+    def self_method(self, name: str) -> str | None:
+        for module in self._modules():
+            candidates = self.builder.methods.get(module.qualified, {}).get(name, [])
+            if candidates:
+                return candidates[0].id
+        return None
+
+    def component_of_storage(self, member: str) -> str | None:
+        if self.owner is None:
+            return None
+        return self.builder.components.get(self.owner.qualified, {}).get(member)
+
+    def component_method(self, component: str, name: str) -> str | None:
+        candidates = self.builder.methods.get(component, {}).get(name, [])
+        return candidates[0].id if candidates else None
+
+    def dependency(self, impl_name: str) -> str | None:
+        """The component a ``get_dep_component!(self, Name)`` names through the impl's
+        ``impl Name: path::HasComponent<..>`` parameter."""
+        for param in self.impl.generics if self.impl is not None else ():
+            if param.kind == "impl" and param.name == impl_name and isinstance(param.bound, A.PathType):
+                segments = [s.name for s in param.bound.path.segments][:-1]
+                found = self.builder.index.resolve(self.scope, segments) if segments else None
+                if found is not None and found.item is None:
+                    return found.scope.qualified
+        return None
+
+    def constant(self, segments: tuple[str, ...]) -> int | None:
+        return self.builder.constants.resolve(self.scope, segments)

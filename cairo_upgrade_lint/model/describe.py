@@ -1,0 +1,204 @@
+"""``layout`` output: a JSON-able description of each contract's storage and entry points, and a
+text rendering of it. The JSON shape is documented in LAYOUT_FORMAT.md (bump LAYOUT_VERSION
+when it changes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..findings import Location
+from .contracts import Contract, EntryPoint, Event
+from .hashing import felt_hex
+from .layout import (
+    CustomLayout,
+    EnumLayout,
+    Layout,
+    MapLayout,
+    NodeLayout,
+    StorageMember,
+    StructLayout,
+    UnresolvedLayout,
+    VecLayout,
+)
+from .project import Project
+
+LAYOUT_VERSION = 1
+
+
+def describe_project(project: Project) -> dict[str, Any]:
+    return {
+        "version": LAYOUT_VERSION,
+        "input": project.input,
+        "contracts": [describe_contract(c) for c in project.contracts],
+        "notes": [{"path": n.path, "line": n.line, "message": n.message} for n in project.notes],
+    }
+
+
+def describe_contract(contract: Contract) -> dict[str, Any]:
+    return {
+        "name": contract.name,
+        "qualified_name": contract.qualified_name,
+        "kind": contract.kind,
+        "location": _location(contract.location),
+        "storage": [_member(m) for m in contract.storage],
+        "collisions": [
+            {"address": felt_hex(c.address), "members": list(c.members), "allowed": c.allowed}
+            for c in contract.collisions
+        ],
+        "entry_points": [_entry_point(e) for e in contract.entry_points],
+        "events": [_event(e) for e in contract.events],
+        "components": [
+            {
+                "path": u.path,
+                "storage": u.storage,
+                "event": u.event,
+                "component": u.component,
+                "known": u.known,
+                "injected": u.injected,
+            }
+            for u in contract.components
+        ],
+        "unresolved": list(contract.unresolved),
+    }
+
+
+def _location(where: Location) -> dict[str, Any]:
+    return {"path": where.path, "line": where.line, "column": where.column}
+
+
+def _member(member: StorageMember) -> dict[str, Any]:
+    return {
+        "name": member.display,
+        "key": member.key,
+        "type": member.type_text,
+        "address": felt_hex(member.address) if member.address is not None else None,
+        "size": member.layout.size,
+        "owner": member.owner,
+        "location": _location(member.location),
+        "layout": _layout(member.layout),
+    }
+
+
+def _layout(layout: Layout) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": layout.kind, "type": layout.type.text, "size": layout.size}
+    if isinstance(layout, StructLayout):
+        out["fields"] = [
+            {"name": f.name, "offset": f.offset, "layout": _layout(f.layout)} for f in layout.fields
+        ]
+    elif isinstance(layout, EnumLayout):
+        out["default"] = layout.default
+        out["variants"] = [
+            {"name": v.name, "indicator": v.indicator, "payload": _layout(v.payload) if v.payload else None}
+            for v in layout.variants
+        ]
+    elif isinstance(layout, MapLayout):
+        out["keys"] = [k.text for k in layout.keys]
+        out["key_felts"] = list(layout.key_felts) if layout.key_felts is not None else None
+        out["value"] = _layout(layout.value)
+    elif isinstance(layout, VecLayout):
+        out["element"] = _layout(layout.element)
+    elif isinstance(layout, NodeLayout):
+        out["members"] = [_member(m) for m in layout.members]
+    elif isinstance(layout, CustomLayout):
+        out["packed"] = _layout(layout.packed) if layout.packed else None
+        out["reason"] = layout.reason
+    elif isinstance(layout, UnresolvedLayout):
+        out["reason"] = layout.reason
+    return out
+
+
+def _entry_point(entry: EntryPoint) -> dict[str, Any]:
+    return {
+        "name": entry.name,
+        "selector": entry.selector_hex,
+        "kind": entry.kind,
+        "signature": entry.signature,
+        "params": [{"name": p.name, "type": p.type} for p in entry.params],
+        "returns": entry.returns,
+        "origin": entry.origin,
+        "component": entry.component,
+        "location": _location(entry.location),
+    }
+
+
+def _event(event: Event) -> dict[str, Any]:
+    return {
+        "name": event.name,
+        "selectors": list(event.selectors),
+        "keys": [{"name": f.name, "type": f.type} for f in event.keys],
+        "data": [{"name": f.name, "type": f.type} for f in event.data],
+        "component": event.component,
+        "resolved": event.resolved,
+    }
+
+
+# ---------------------------------------------------------------- text
+
+
+def render_text(description: dict[str, Any]) -> str:
+    """A readable rendering of ``describe_project``'s result."""
+    lines: list[str] = []
+    for contract in description["contracts"]:
+        where = contract["location"]
+        lines.append(f"{contract['kind']} {contract['qualified_name']}  ({where['path']}:{where['line']})")
+        lines.append("  storage:")
+        for member in contract["storage"] or []:
+            lines += _member_lines(member, "    ")
+        if not contract["storage"]:
+            lines.append("    (none)")
+        for collision in contract["collisions"]:
+            allowed = " (allowed)" if collision["allowed"] else ""
+            lines.append(f"  collision {collision['address']}: {', '.join(collision['members'])}{allowed}")
+        lines.append("  entry points:")
+        for entry in contract["entry_points"]:
+            lines.append(
+                f"    {entry['selector']:<66} {entry['kind']:<11} {entry['signature']}  [{entry['origin']}]"
+            )
+        if not contract["entry_points"]:
+            lines.append("    (none)")
+        for note in contract["unresolved"]:
+            lines.append(f"  unresolved: {note}")
+        lines.append("")
+    for note in description["notes"]:
+        lines.append(f"note: {note['path']}:{note['line']}: {note['message']}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _member_lines(member: dict[str, Any], indent: str) -> list[str]:
+    size = member["size"] if member["size"] is not None else "-"
+    address = member["address"] or "(per entry)"
+    key = f" (key {member['key']})" if member["key"] != member["name"].rsplit(".", 1)[-1] else ""
+    lines = [f"{indent}{address:<66} {member['name']}: {member['type']}  size {size}{key}"]
+    return lines + _layout_lines(member["layout"], indent + "    ")
+
+
+def _layout_lines(layout: dict[str, Any], indent: str) -> list[str]:
+    kind = layout["kind"]
+    if kind == "struct":
+        return [
+            line
+            for f in layout["fields"]
+            for line in [
+                f"{indent}+{f['offset'] if f['offset'] is not None else '?'} {f['name']}: {f['layout']['type']}"
+            ]
+            + _layout_lines(f["layout"], indent + "    ")
+        ]
+    if kind == "enum":
+        return [
+            f"{indent}{v['indicator']} => {v['name']}" + (f"({v['payload']['type']})" if v["payload"] else "")
+            for v in layout["variants"]
+        ]
+    if kind == "map":
+        felts = ", ".join(layout["key_felts"]) if layout["key_felts"] is not None else "unknown"
+        return [f"{indent}key felts: {felts}; value: {layout['value']['type']}"] + _layout_lines(
+            layout["value"], indent + "    "
+        )
+    if kind == "vec":
+        return [f"{indent}element: {layout['element']['type']}"] + _layout_lines(
+            layout["element"], indent + "    "
+        )
+    if kind == "node":
+        return [line for m in layout["members"] for line in _member_lines(m, indent)]
+    if kind in ("custom", "unresolved"):
+        return [f"{indent}{kind}: {layout['reason']}"]
+    return []

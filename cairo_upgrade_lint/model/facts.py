@@ -1,0 +1,632 @@
+"""Facts read from one function body: calls, syscalls, storage reads and writes, environment
+reads (caller, timestamp, contract address), assertions with their compared operands, emitted
+events. No judgement here: the rules decide what a guard is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..findings import Location
+from ..syntax import ast as A
+from .syntax_utils import location
+
+SYSCALLS = frozenset(
+    {
+        "replace_class_syscall",
+        "library_call_syscall",
+        "call_contract_syscall",
+        "deploy_syscall",
+        "storage_write_syscall",
+        "storage_read_syscall",
+        "send_message_to_l1_syscall",
+        "get_class_hash_at_syscall",
+    }
+)
+ENVIRONMENT = {
+    "get_caller_address": "caller",
+    "get_contract_address": "contract_address",
+    "get_block_timestamp": "timestamp",
+    "get_block_number": "block_number",
+    "get_tx_info": "tx_info",
+    "get_execution_info": "execution_info",
+    "get_block_info": "block_info",
+}
+ENVIRONMENT_FIELDS = {
+    "caller_address": "caller",
+    "contract_address": "contract_address",
+    "block_timestamp": "timestamp",
+    "block_number": "block_number",
+    "account_contract_address": "tx_account",
+}
+GUARD_FUNCTIONS = frozenset(
+    {
+        "assert_only_owner",
+        "assert_only_role",
+        "assert_only_role_or_open_role",
+        "assert_only_self",
+        "assert_only_governance",
+        "assert_one_of_signers",
+        "only_owner",
+        "only_admin",
+        "only_role",
+        "only_self",
+    }
+)
+STORAGE_WRITES = frozenset({"write", "push", "append", "pop", "allocate"})
+ASSERT_MACROS = {
+    "assert_eq": "==",
+    "assert_ne": "!=",
+    "assert_lt": "<",
+    "assert_le": "<=",
+    "assert_gt": ">",
+    "assert_ge": ">=",
+}
+PANICS = frozenset({"panic", "panic_with_felt252", "panic_with_byte_array", "panic_with_const_felt252"})
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+_TRANSPARENT_METHODS = frozenset(
+    {"into", "try_into", "unwrap", "expect", "unbox", "clone", "deref", "unwrap_syscall"}
+)
+_MAX_LOCAL_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Operand:
+    """One side of a comparison, classified.
+
+    kind: 'caller', 'contract_address', 'timestamp', 'block_number', 'tx_account' (environment
+    reads); 'storage' (``name`` = member read); 'param' (``name``); 'literal' (``value``); 'const'
+    (``name``, ``value`` when it is a literal); 'call' (``name`` = callee, ``target`` = resolved
+    function id); 'local' (an unclassified local); 'other'.
+    """
+
+    kind: str
+    text: str
+    name: str = ""
+    value: int | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    op: str
+    left: Operand
+    right: Operand
+
+    def involves(self, kind: str) -> bool:
+        return self.left.kind == kind or self.right.kind == kind
+
+    def other(self, kind: str) -> Operand | None:
+        """The operand opposite the one of ``kind`` (None if neither side is of that kind)."""
+        if self.left.kind == kind:
+            return self.right
+        if self.right.kind == kind:
+            return self.left
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Assertion:
+    """A check that aborts the call: ``assert(...)``, ``assert!``/``assert_eq!``..., or an ``if``
+    whose body panics (kind 'if_panic'; its comparisons are negated into what must hold).
+    ``operands`` are every classified leaf of the condition, calls' arguments included."""
+
+    kind: str
+    text: str
+    comparisons: tuple[Comparison, ...]
+    operands: tuple[Operand, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class StorageAccess:
+    """``self.member...read()/write()``; ``path`` adds nested node members (``a.b``)."""
+
+    member: str
+    op: str
+    path: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call. kind: 'function' (path call), 'method' (``self.m()``), 'component'
+    (``self.comp.m()`` / ``get_dep_component!``), 'trait' (``Trait::m(...)``).
+    ``target`` is the resolved function id, None when it does not resolve in the analysed code."""
+
+    name: str
+    kind: str
+    target: str | None
+    args: tuple[Operand, ...]
+    location: Location
+    component: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyscallUse:
+    """A syscall, direct or through a (library) dispatcher (``via`` 'dispatcher', with the
+    called ``entry_point``); ``args`` are the classified arguments (class hash first for
+    library calls and ``replace_class``; for a dispatcher, its class hash or address)."""
+
+    name: str
+    args: tuple[Operand, ...]
+    location: Location
+    via: str = "direct"
+    entry_point: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentRead:
+    name: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    calls: tuple[CallSite, ...] = ()
+    syscalls: tuple[SyscallUse, ...] = ()
+    storage: tuple[StorageAccess, ...] = ()
+    environment: tuple[EnvironmentRead, ...] = ()
+    assertions: tuple[Assertion, ...] = ()
+    emits: tuple[str, ...] = ()
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset(a.member for a in self.storage if a.op == "read")
+
+    @property
+    def writes(self) -> frozenset[str]:
+        return frozenset(a.member for a in self.storage if a.op == "write")
+
+    @property
+    def guard_calls(self) -> tuple[CallSite, ...]:
+        """Calls to functions named like the known guards (``assert_only_owner``...)."""
+        return tuple(c for c in self.calls if c.name in GUARD_FUNCTIONS)
+
+    @property
+    def caller_checks(self) -> tuple[Comparison, ...]:
+        """Asserted comparisons with the caller on one side."""
+        return tuple(c for a in self.assertions for c in a.comparisons if c.involves("caller"))
+
+
+class Linker(Protocol):
+    """Resolves what a call in a function names (implemented by the call-graph builder)."""
+
+    def path_call(self, segments: tuple[str, ...]) -> tuple[str | None, str]: ...
+
+    def self_method(self, name: str) -> str | None: ...
+
+    def component_of_storage(self, member: str) -> str | None: ...
+
+    def component_method(self, component: str, name: str) -> str | None: ...
+
+    def dependency(self, impl_name: str) -> str | None: ...
+
+    def constant(self, segments: tuple[str, ...]) -> int | None: ...
+
+
+class FunctionAnalyzer:
+    """Walks one function body and collects its facts."""
+
+    def __init__(self, function: A.Function, path: str, text: bytes, linker: Linker) -> None:
+        self.function = function
+        self.path = path
+        self.text = text
+        self.linker = linker
+        self.params = {p.name for p in function.params}
+        self.locals: dict[str, A.Expr] = {}
+        self.calls: list[CallSite] = []
+        self.syscalls: list[SyscallUse] = []
+        self.storage: list[StorageAccess] = []
+        self.environment: list[EnvironmentRead] = []
+        self.assertions: list[Assertion] = []
+        self.emits: list[str] = []
+
+    def analyze(self) -> FunctionFacts:
+        if self.function.body is not None:
+            self._collect_locals(self.function.body)
+            self._visit(self.function.body)
+        return FunctionFacts(
+            tuple(self.calls),
+            tuple(self.syscalls),
+            tuple(self.storage),
+            tuple(self.environment),
+            tuple(self.assertions),
+            tuple(self.emits),
+        )
+
+    # ------------------------------------------------------------ walking
+
+    def _collect_locals(self, node: object) -> None:
+        for child in _descendants(node):
+            if (
+                isinstance(child, A.Let)
+                and isinstance(child.pattern, A.IdentPattern)
+                and child.value is not None
+            ):
+                self.locals[child.pattern.name] = child.value
+
+    def _visit(self, node: object) -> None:
+        if isinstance(node, (A.MethodCall, A.FieldAccess)):
+            self._chain(node)
+            return
+        if isinstance(node, A.Call):
+            self._call(node)
+        elif isinstance(node, A.MacroCall):
+            self._macro(node)
+        elif isinstance(node, A.If):
+            self._if(node)
+        for child in _children(node):
+            self._visit(child)
+
+    def _loc(self, span: A.Span) -> Location:
+        return location(self.path, span)
+
+    def _text(self, span: A.Span) -> str:
+        return " ".join(self.text[span.start : span.end].decode("utf-8", "replace").split())[:200]
+
+    # ------------------------------------------------------------ calls
+
+    def _call(self, node: A.Call) -> None:
+        if not isinstance(node.function, A.PathExpr):
+            return
+        segments = tuple(s.name for s in node.function.path.segments)
+        name = segments[-1]
+        target, kind = self.linker.path_call(segments)
+        args = tuple(self.operand(a.value) for a in node.args)
+        if target is None and name in SYSCALLS:
+            self.syscalls.append(SyscallUse(name, args, self._loc(node.span)))
+        elif target is None and name in ENVIRONMENT:
+            self.environment.append(EnvironmentRead(ENVIRONMENT[name], self._loc(node.span)))
+        elif target is None and name == "assert" and node.args:
+            self._assertion("assert", node.args[0].value, node.span)
+        elif target is None and (name in PANICS or name[:1].isupper() or kind == "variant"):
+            return
+        else:
+            self.calls.append(CallSite(name, kind, target, args, self._loc(node.span)))
+
+    def _macro(self, node: A.MacroCall) -> None:
+        name = node.path.text
+        args = node.args or ()
+        if name == "assert" and args:
+            self._assertion("assert_macro", args[0].value, node.span)
+        elif name in ASSERT_MACROS and len(args) >= 2:
+            comparison = Comparison(
+                ASSERT_MACROS[name], self.operand(args[0].value), self.operand(args[1].value)
+            )
+            operands = (comparison.left, comparison.right)
+            self.assertions.append(
+                Assertion(name, self._text(node.span), (comparison,), operands, self._loc(node.span))
+            )
+
+    def _if(self, node: A.If) -> None:
+        if (
+            not _panics(node.then)
+            or len(node.conditions) != 1
+            or isinstance(node.conditions[0], A.LetCondition)
+        ):
+            return
+        condition = node.conditions[0]
+        comparisons = tuple(_negate(c) for c in self.comparisons(condition, negate_ors=True))
+        operands = tuple(self._leaves(condition))
+        self.assertions.append(
+            Assertion("if_panic", self._text(condition.span), comparisons, operands, self._loc(node.span))
+        )
+
+    def _assertion(self, kind: str, condition: A.Expr, span: A.Span) -> None:
+        comparisons = tuple(self.comparisons(condition))
+        operands = tuple(self._leaves(condition))
+        self.assertions.append(
+            Assertion(kind, self._text(condition.span), comparisons, operands, self._loc(span))
+        )
+
+    def _chain(self, node: A.MethodCall | A.FieldAccess) -> None:
+        root, steps = _unwind(node)
+        for step in steps:
+            for arg in step.args if isinstance(step, A.MethodCall) else ():
+                self._visit(arg.value)
+        if _is_self(root) and steps:
+            self._self_chain(node, steps)
+            return
+        if (
+            isinstance(root, (A.PathExpr, A.MacroCall, A.StructLiteral))
+            and steps
+            and isinstance(steps[0], A.MethodCall)
+        ):
+            self._receiver_call(root, steps[0])
+        if not isinstance(root, A.PathExpr):
+            self._visit(root)
+        elif root.path.text in ENVIRONMENT:
+            return
+
+    def _self_chain(self, node: A.Expr, steps: list[A.MethodCall | A.FieldAccess]) -> None:
+        first = steps[0]
+        if isinstance(first, A.MethodCall):
+            if first.name == "emit":
+                self.emits.extend(_event_name(a.value) for a in first.args)
+                return
+            args = tuple(self.operand(a.value) for a in first.args)
+            self.calls.append(
+                CallSite(
+                    first.name, "method", self.linker.self_method(first.name), args, self._loc(first.span)
+                )
+            )
+            return
+        component = self.linker.component_of_storage(first.name)
+        if component is not None and len(steps) > 1 and isinstance(steps[1], A.MethodCall):
+            call = steps[1]
+            args = tuple(self.operand(a.value) for a in call.args)
+            target = self.linker.component_method(component, call.name)
+            self.calls.append(CallSite(call.name, "component", target, args, self._loc(call.span), component))
+            return
+        fields = tuple(s.name for s in steps if isinstance(s, A.FieldAccess))
+        methods = {s.name for s in steps if isinstance(s, A.MethodCall)}
+        op = "write" if methods & STORAGE_WRITES else "read"
+        self.storage.append(StorageAccess(first.name, op, fields, self._loc(node.span)))
+
+    def _receiver_call(self, root: A.Expr, call: A.MethodCall) -> None:
+        """``local.m()`` on a dependency component or a (library) dispatcher."""
+        value = self._local_value(root)
+        args = tuple(self.operand(a.value) for a in call.args)
+        if isinstance(value, A.MacroCall) and value.path.text.startswith("get_dep_component") and value.args:
+            impl_name = value.args[-1].value
+            component = (
+                self.linker.dependency(impl_name.path.text) if isinstance(impl_name, A.PathExpr) else None
+            )
+            target = self.linker.component_method(component, call.name) if component else None
+            self.calls.append(CallSite(call.name, "component", target, args, self._loc(call.span), component))
+        elif isinstance(value, A.StructLiteral) and value.path.last.name.endswith("Dispatcher"):
+            library = value.path.last.name.endswith("LibraryDispatcher")
+            field = "class_hash" if library else "contract_address"
+            target = next(
+                (
+                    f.value or A.PathExpr(A.Path((A.PathSegment(f.name, None, f.span),), f.span), f.span)
+                    for f in value.fields
+                    if f.name == field
+                ),
+                None,
+            )
+            operands = (self.operand(target),) if target is not None else ()
+            name = "library_call_syscall" if library else "call_contract_syscall"
+            self.syscalls.append(
+                SyscallUse(name, operands + args, self._loc(call.span), "dispatcher", call.name)
+            )
+
+    def _local_value(self, expr: A.Expr) -> A.Expr:
+        for _ in range(_MAX_LOCAL_DEPTH):
+            if (
+                isinstance(expr, A.PathExpr)
+                and len(expr.path.segments) == 1
+                and expr.path.text in self.locals
+            ):
+                expr = self.locals[expr.path.text]
+            else:
+                break
+        return expr
+
+    # ------------------------------------------------------------ conditions and operands
+
+    def comparisons(self, expr: A.Expr, negate_ors: bool = False) -> Iterator[Comparison]:
+        expr = _strip(expr)
+        if isinstance(expr, A.Binary) and expr.op in ("&&", "||"):
+            yield from self.comparisons(expr.left, negate_ors)
+            yield from self.comparisons(expr.right, negate_ors)
+        elif isinstance(expr, A.Binary) and expr.op in _NEGATED:
+            yield Comparison(expr.op, self.operand(expr.left), self.operand(expr.right))
+        elif isinstance(expr, A.Unary) and expr.op == "!":
+            inner = _strip(expr.operand)
+            if isinstance(inner, A.MethodCall) and inner.name in ("is_zero", "is_non_zero"):
+                op = "!=" if inner.name == "is_zero" else "=="
+                yield Comparison(op, self.operand(inner.receiver), Operand("literal", "0", value=0))
+        elif isinstance(expr, A.MethodCall) and expr.name in ("is_zero", "is_non_zero"):
+            op = "==" if expr.name == "is_zero" else "!="
+            yield Comparison(op, self.operand(expr.receiver), Operand("literal", "0", value=0))
+
+    def _leaves(self, expr: A.Expr) -> Iterator[Operand]:
+        expr = _strip(expr)
+        if isinstance(expr, A.Binary):
+            yield from self._leaves(expr.left)
+            yield from self._leaves(expr.right)
+        elif isinstance(expr, A.Unary):
+            yield from self._leaves(expr.operand)
+        else:
+            operand = self.operand(expr)
+            yield operand
+            if operand.kind == "call":
+                for arg in _call_args(_strip(self._local_value(expr))):
+                    yield from self._leaves(arg)
+
+    def operand(self, expr: A.Expr, depth: int = 0) -> Operand:
+        """Classify an expression used as a value."""
+        expr = _strip(expr)
+        text = self._text(expr.span)
+        if isinstance(expr, A.Literal):
+            value = expr.value if isinstance(expr.value, int) and not isinstance(expr.value, bool) else None
+            return Operand("literal", text, value=value)
+        if isinstance(expr, A.PathExpr):
+            return self._path_operand(expr, text, depth)
+        if isinstance(expr, A.Call) and isinstance(expr.function, A.PathExpr):
+            segments = tuple(s.name for s in expr.function.path.segments)
+            if segments[-1] in ENVIRONMENT and segments[-1] not in (
+                "get_execution_info",
+                "get_tx_info",
+                "get_block_info",
+            ):
+                return Operand(ENVIRONMENT[segments[-1]], text, name=segments[-1])
+            if segments[-1] in ("zero", "contract_address_const", "class_hash_const") and not expr.args:
+                return Operand("literal", text, value=0 if segments[-1] == "zero" else None)
+            target, _ = self.linker.path_call(segments)
+            return Operand("call", text, name=segments[-1], target=target)
+        if (
+            isinstance(expr, A.FieldAccess)
+            and expr.name in ENVIRONMENT_FIELDS
+            and _reads_environment(expr.receiver)
+        ):
+            return Operand(ENVIRONMENT_FIELDS[expr.name], text, name=expr.name)
+        if isinstance(expr, (A.MethodCall, A.FieldAccess)):
+            return self._chain_operand(expr, text)
+        return Operand("other", text)
+
+    def _path_operand(self, expr: A.PathExpr, text: str, depth: int) -> Operand:
+        segments = tuple(s.name for s in expr.path.segments)
+        if len(segments) == 1 and segments[0] in self.locals and depth < _MAX_LOCAL_DEPTH:
+            inner = self.operand(self.locals[segments[0]], depth + 1)
+            return inner if inner.kind != "other" else Operand("local", text, name=segments[0])
+        if len(segments) == 1 and segments[0] in self.params:
+            return Operand("param", text, name=segments[0])
+        value = self.linker.constant(segments)
+        if value is not None or segments[-1].isupper():
+            return Operand("const", text, name=segments[-1], value=value)
+        return Operand("other", text, name=segments[-1])
+
+    def _chain_operand(self, expr: A.MethodCall | A.FieldAccess, text: str) -> Operand:
+        root, steps = _unwind(expr)
+        if _is_self(root) and steps:
+            first = steps[0]
+            if isinstance(first, A.FieldAccess):
+                component = self.linker.component_of_storage(first.name)
+                if component is not None and len(steps) > 1 and isinstance(steps[1], A.MethodCall):
+                    target = self.linker.component_method(component, steps[1].name)
+                    return Operand("call", text, name=steps[1].name, target=target)
+                return Operand("storage", text, name=first.name)
+            return Operand("call", text, name=first.name, target=self.linker.self_method(first.name))
+        value = self._local_value(root)
+        if isinstance(value, A.MacroCall) and value.path.text.startswith("get_dep_component") and steps:
+            impl_name = value.args[-1].value if value.args else None
+            component = (
+                self.linker.dependency(impl_name.path.text) if isinstance(impl_name, A.PathExpr) else None
+            )
+            name = steps[0].name
+            return Operand(
+                "call",
+                text,
+                name=name,
+                target=self.linker.component_method(component, name) if component else None,
+            )
+        if isinstance(expr, A.MethodCall):
+            return Operand("call", text, name=expr.name)
+        return Operand("other", text, name=expr.name)
+
+
+# ---------------------------------------------------------------- tree helpers
+
+
+def _children(node: object) -> Iterator[object]:
+    if not dataclasses.is_dataclass(node):
+        return
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, tuple):
+            for element in value:
+                if dataclasses.is_dataclass(element) and not isinstance(element, (A.Span, A.Token)):
+                    yield element
+        elif dataclasses.is_dataclass(value) and not isinstance(value, (A.Span, A.Path)):
+            yield value
+
+
+def _descendants(node: object) -> Iterator[object]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(_children(current))
+
+
+def _unwind(node: A.Expr) -> tuple[A.Expr, list[A.MethodCall | A.FieldAccess]]:
+    """``a.b.c()`` -> (a, [b, c()]) with transparent conversions (``into``...) skipped."""
+    steps: list[A.MethodCall | A.FieldAccess] = []
+    current: A.Expr = node
+    while True:
+        current = _strip(current)
+        if isinstance(current, (A.MethodCall, A.FieldAccess)):
+            if not (
+                isinstance(current, A.MethodCall) and current.name in _TRANSPARENT_METHODS and steps == []
+            ):
+                steps.append(current)
+            current = current.receiver
+        else:
+            break
+    steps.reverse()
+    return current, steps
+
+
+def _strip(expr: A.Expr) -> A.Expr:
+    """Drop parentheses, snapshots/desnaps and value conversions around an expression."""
+    while True:
+        if isinstance(expr, A.Paren):
+            expr = expr.inner
+        elif isinstance(expr, A.Unary) and expr.op in ("@", "*", "&"):
+            expr = expr.operand
+        elif isinstance(expr, A.Try):
+            expr = expr.inner
+        elif (
+            isinstance(expr, A.MethodCall)
+            and expr.name in _TRANSPARENT_METHODS
+            and not _is_self(expr.receiver)
+        ):
+            expr = expr.receiver
+        else:
+            return expr
+
+
+def _is_self(expr: A.Expr) -> bool:
+    expr = _strip(expr)
+    return isinstance(expr, A.PathExpr) and expr.path.text == "self"
+
+
+def _reads_environment(expr: A.Expr) -> bool:
+    root, _ = _unwind(expr)
+    return (
+        isinstance(root, A.Call)
+        and isinstance(root.function, A.PathExpr)
+        and root.function.path.last.name in ENVIRONMENT
+    )
+
+
+def _call_args(expr: A.Expr) -> tuple[A.Expr, ...]:
+    if isinstance(expr, A.Call):
+        return tuple(a.value for a in expr.args)
+    if isinstance(expr, A.MethodCall):
+        return tuple(a.value for a in expr.args)
+    return ()
+
+
+def _panics(block: A.Block) -> bool:
+    for statement in block.statements:
+        expr = statement.expr if isinstance(statement, A.ExprStatement) else None
+        if isinstance(expr, A.MacroCall) and expr.path.text == "panic":
+            return True
+        if (
+            isinstance(expr, A.Call)
+            and isinstance(expr.function, A.PathExpr)
+            and expr.function.path.last.name in PANICS
+        ):
+            return True
+        if (
+            isinstance(expr, A.Call)
+            and isinstance(expr.function, A.PathExpr)
+            and expr.function.path.text == "assert"
+        ):
+            first = expr.args[0].value if expr.args else None
+            if isinstance(first, A.Literal) and first.value is False:
+                return True
+    return False
+
+
+def _negate(comparison: Comparison) -> Comparison:
+    return Comparison(_NEGATED.get(comparison.op, comparison.op), comparison.left, comparison.right)
+
+
+def _event_name(expr: A.Expr) -> str:
+    """``Event::X(...)``, ``X { .. }`` or ``Event::X(X { .. })`` -> 'X'."""
+    expr = _strip(expr)
+    if isinstance(expr, A.Call) and isinstance(expr.function, A.PathExpr):
+        return expr.function.path.last.name
+    if isinstance(expr, A.StructLiteral):
+        return expr.path.last.name
+    if isinstance(expr, A.PathExpr):
+        return expr.path.last.name
+    return ""

@@ -1,0 +1,278 @@
+"""Find and parse the Cairo files of an input: a file, a plain folder, a Scarb package or
+workspace, or a ``cairo_project.toml`` crate set.
+
+Module files follow Cairo's rule: the file of module ``a::b`` of a crate is ``<root>/a/b.cairo``,
+where ``<root>`` is the folder of the crate's ``lib.cairo``; ``mod x;`` inside module ``P`` names
+``<root>/P/x.cairo``. ``#[cfg(test)]`` modules are not loaded.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from ..syntax import ast as A
+from ..syntax.parser import parse
+from .errors import InputError
+from .syntax_utils import is_test_only
+
+SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceModule:
+    """A module whose items come from one file; ``path`` is its module path inside the crate."""
+
+    path: tuple[str, ...]
+    file: A.SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class CrateSource:
+    """One crate: its name, how it was found and its file modules (the root module first).
+
+    ``kind`` is 'scarb', 'cairo_project', 'folder' or 'file'. In a 'folder' crate the files are
+    siblings: a name no module path resolves is looked up by its simple name across them.
+    """
+
+    name: str
+    kind: str
+    directory: str
+    modules: tuple[SourceModule, ...]
+
+    @property
+    def siblings(self) -> bool:
+        return self.kind == "folder"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadNote:
+    """Something that could not be loaded but did not stop the analysis (a missing module file)."""
+
+    path: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Everything read from one input: crates, raw file bytes (for excerpts) and load notes."""
+
+    input: str
+    crates: tuple[CrateSource, ...]
+    notes: tuple[LoadNote, ...]
+    texts: Mapping[str, bytes] = field(hash=False, compare=False)
+
+    @property
+    def files(self) -> tuple[A.SourceFile, ...]:
+        return tuple(m.file for c in self.crates for m in c.modules)
+
+
+def load(path: str) -> Sources:
+    """Load the input at ``path``; raise ``InputError`` when the input itself is unusable."""
+    if not os.path.exists(path):
+        raise InputError(path, "no such file or directory")
+    loader = _Loader()
+    if os.path.isfile(path):
+        name = os.path.basename(path)
+        if name == "Scarb.toml":
+            loader.scarb(os.path.dirname(path) or ".")
+        elif name == "cairo_project.toml":
+            loader.cairo_project(os.path.dirname(path) or ".")
+        else:
+            loader.single_file(path)
+    else:
+        loader.directory(path)
+    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts)
+
+
+def read_source(path: str) -> bytes:
+    """The bytes of a Cairo file, or ``InputError`` if it is unreadable, binary or not UTF-8."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if b"\0" in data[:8192]:
+        raise InputError(path, "binary file, not Cairo source")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not UTF-8 text (byte {error.start})") from None
+    return data
+
+
+def _read_toml(path: str) -> dict:
+    data = read_source(path)
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"invalid TOML: {error}") from None
+
+
+def crate_name(text: str) -> str:
+    """A usable crate identifier from a package or folder name."""
+    name = re.sub(r"\W", "_", text.replace("-", "_")) or "crate"
+    return name if not name[0].isdigit() else f"_{name}"
+
+
+def _walk_dirs(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        yield directory, dirs, sorted(files)
+
+
+class _Loader:
+    """Accumulates crates, notes and file bytes while an input is walked."""
+
+    def __init__(self) -> None:
+        self.crates: list[CrateSource] = []
+        self.notes: list[LoadNote] = []
+        self.texts: dict[str, bytes] = {}
+        self.manifests: set[str] = set()
+
+    # ------------------------------------------------------------ input kinds
+
+    def directory(self, path: str) -> None:
+        """A folder: its manifest, else the manifests below it, else its files as siblings.
+        A manifest that yields no crate (a missing root file) falls back to the plain folder."""
+        before = len(self.crates)
+        if os.path.isfile(os.path.join(path, "Scarb.toml")):
+            self.scarb(path)
+        elif os.path.isfile(os.path.join(path, "cairo_project.toml")):
+            self.cairo_project(path)
+        else:
+            for manifest in self._nested_manifests(path):
+                self.directory(os.path.dirname(manifest))
+        if len(self.crates) == before:
+            self.folder(path)
+
+    def scarb(self, directory: str) -> None:
+        manifest = os.path.normpath(os.path.join(directory, "Scarb.toml"))
+        if manifest in self.manifests:
+            return
+        self.manifests.add(manifest)
+        data = _read_toml(manifest)
+        workspace = data.get("workspace", {})
+        for pattern in workspace.get("members", []) if isinstance(workspace, dict) else []:
+            for member in sorted(glob.glob(os.path.join(directory, str(pattern)))):
+                if os.path.isfile(os.path.join(member, "Scarb.toml")):
+                    self.scarb(member)
+        package = data.get("package")
+        if isinstance(package, dict) and "name" in package:
+            lib = data.get("lib") if isinstance(data.get("lib"), dict) else {}
+            name = crate_name(str(lib.get("name") or package["name"]))
+            self.crate(name, "scarb", os.path.join(directory, "src"), manifest)
+        for dependency in _path_dependencies(data):
+            target = os.path.normpath(os.path.join(directory, dependency))
+            if os.path.isfile(os.path.join(target, "Scarb.toml")):
+                self.scarb(target)
+
+    def cairo_project(self, directory: str) -> None:
+        manifest = os.path.normpath(os.path.join(directory, "cairo_project.toml"))
+        if manifest in self.manifests:
+            return
+        self.manifests.add(manifest)
+        roots = _read_toml(manifest).get("crate_roots", {})
+        for name, root in roots.items() if isinstance(roots, dict) else ():
+            root_dir = os.path.normpath(os.path.join(directory, str(root)))
+            self.crate(crate_name(name), "cairo_project", root_dir, manifest)
+
+    def single_file(self, path: str) -> None:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        root = self.parse_file(path)
+        modules = [SourceModule((), root)]
+        self.submodules(os.path.dirname(path), (), root, modules)
+        self.crates.append(CrateSource(crate_name(stem), "file", os.path.dirname(path), tuple(modules)))
+
+    def folder(self, path: str) -> None:
+        """A folder without a manifest: ``lib.cairo`` is the root if present, every other file
+        not reached through ``mod x;`` is a top-level module named after its file."""
+        files = [
+            os.path.join(d, f) for d, _, names in _walk_dirs(path) for f in names if f.endswith(".cairo")
+        ]
+        modules: list[SourceModule] = []
+        lib = os.path.join(path, "lib.cairo")
+        if lib in files:
+            root = self.parse_file(lib)
+            modules.append(SourceModule((), root))
+            self.submodules(path, (), root, modules)
+        reached = {m.file.path for m in modules}
+        for file in files:
+            if file in reached:
+                continue
+            rel = os.path.relpath(os.path.splitext(file)[0], path).split(os.sep)
+            module_path = tuple(crate_name(part) for part in rel)
+            tree = self.parse_file(file)
+            modules.append(SourceModule(module_path, tree))
+            self.submodules(path, module_path, tree, modules)
+            reached.update(m.file.path for m in modules)
+        name = crate_name(os.path.basename(os.path.abspath(path)))
+        self.crates.append(CrateSource(name, "folder", path, tuple(modules)))
+
+    # ------------------------------------------------------------ helpers
+
+    def crate(self, name: str, kind: str, root_dir: str, manifest: str) -> None:
+        lib = os.path.join(root_dir, "lib.cairo")
+        if not os.path.isfile(lib):
+            self.notes.append(LoadNote(manifest, 1, f"crate '{name}' has no {lib}"))
+            return
+        root = self.parse_file(lib)
+        modules = [SourceModule((), root)]
+        self.submodules(root_dir, (), root, modules)
+        self.crates.append(CrateSource(name, kind, root_dir, tuple(modules)))
+
+    def parse_file(self, path: str) -> A.SourceFile:
+        data = read_source(path)
+        self.texts[path] = data
+        return parse(data, path)
+
+    def submodules(
+        self,
+        root_dir: str,
+        module_path: tuple[str, ...],
+        tree: A.SourceFile,
+        out: list[SourceModule],
+        items: tuple[A.Item, ...] | None = None,
+    ) -> None:
+        """Load the files of the ``mod x;`` declarations of ``tree`` (recursively)."""
+        for item in tree.items if items is None else items:
+            if not isinstance(item, A.Module) or is_test_only(item):
+                continue
+            child = module_path + (item.name,)
+            if item.items is not None:
+                self.submodules(root_dir, child, tree, out, item.items)
+                continue
+            file = os.path.join(root_dir, *child) + ".cairo"
+            if not os.path.isfile(file):
+                self.notes.append(
+                    LoadNote(
+                        tree.path, item.span.line, f"module file {file} for `mod {item.name};` not found"
+                    )
+                )
+                continue
+            child_tree = self.parse_file(file)
+            out.append(SourceModule(child, child_tree))
+            self.submodules(root_dir, child, child_tree, out)
+
+    def _nested_manifests(self, path: str) -> list[str]:
+        """Manifests below ``path`` that no other found manifest's folder contains."""
+        found: list[str] = []
+        for directory, dirs, files in _walk_dirs(path):
+            if "Scarb.toml" in files or "cairo_project.toml" in files:
+                name = "Scarb.toml" if "Scarb.toml" in files else "cairo_project.toml"
+                found.append(os.path.join(directory, name))
+                dirs[:] = []
+        return found
+
+
+def _path_dependencies(manifest: dict) -> Iterator[str]:
+    for table in ("dependencies", "dev-dependencies"):
+        deps = manifest.get(table, {})
+        for spec in deps.values() if isinstance(deps, dict) else ():
+            if isinstance(spec, dict) and isinstance(spec.get("path"), str):
+                yield spec["path"]

@@ -1,0 +1,127 @@
+"""The semantic model of one input: ``analyze(path)`` = ``build(load(path))``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..syntax import ast as A
+from ..syntax.parser import parse
+from .callgraph import CallGraph, CallGraphBuilder
+from .constants import Constant, ConstantEvaluator, module_constants
+from .contracts import (
+    INTERFACE,
+    Contract,
+    ContractBuilder,
+    Interface,
+    is_contract_module,
+)
+from .known_components import KNOWN_CRATE, KNOWN_PATH, STUBS
+from .layout import LayoutBuilder
+from .loading import CrateSource, LoadNote, SourceModule, Sources, load
+from .scope import Scope, ScopeIndex
+from .syntax_utils import has_attribute
+from .types import TypeResolver
+
+CUSTOM_STORE_TRAITS = ("StorePacking", "Store")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the rules read about one version of the code.
+
+    ``contracts`` holds the contracts and components of the input; ``known_components`` the
+    shipped OpenZeppelin components it uses; ``files`` the parsed files (with their syntax
+    diagnostics); ``notes`` what could not be loaded.
+    """
+
+    input: str
+    files: tuple[A.SourceFile, ...]
+    contracts: tuple[Contract, ...]
+    known_components: tuple[Contract, ...]
+    interfaces: tuple[Interface, ...]
+    constants: tuple[Constant, ...]
+    call_graph: CallGraph
+    notes: tuple[LoadNote, ...]
+    texts: Mapping[str, bytes] = field(hash=False, compare=False, repr=False)
+
+    def contract(self, name: str) -> Contract | None:
+        """A contract or component by module name or qualified name."""
+        return next((c for c in self.all_contracts if name in (c.name, c.qualified_name)), None)
+
+    @property
+    def all_contracts(self) -> tuple[Contract, ...]:
+        return self.contracts + self.known_components
+
+    @property
+    def diagnostics(self) -> tuple[A.Diagnostic, ...]:
+        return tuple(d for f in self.files for d in f.diagnostics)
+
+
+def analyze(path: str) -> Project:
+    """Load and model the input at ``path`` (``InputError`` if the input itself is unusable)."""
+    return build(load(path))
+
+
+@lru_cache(maxsize=1)
+def known_crate() -> CrateSource:
+    """The shipped OpenZeppelin knowledge as a crate (parsed once)."""
+    return CrateSource(KNOWN_CRATE, "known", "", (SourceModule((), parse(STUBS, KNOWN_PATH)),))
+
+
+def build(sources: Sources) -> Project:
+    known = known_crate()
+    texts = dict(sources.texts)
+    texts[KNOWN_PATH] = STUBS.encode()
+    index = ScopeIndex(sources.crates, known)
+    resolver = TypeResolver(index)
+    layouts = LayoutBuilder(resolver, _custom_store_impls(index, resolver))
+    contracts = ContractBuilder(index, resolver, layouts)
+    evaluator = ConstantEvaluator(index)
+
+    modules = [s for s in index.all_scopes() if is_contract_module(s)]
+    component_maps = {
+        s.qualified: {u.storage: u.component for u in contracts.components(s) if u.component} for s in modules
+    }
+    graph = CallGraphBuilder(index, resolver, evaluator, texts, component_maps).build()
+    ids = frozenset(graph.functions)
+    built = [contracts.build(s, ids) for s in modules if s.crate.kind != "known"]
+    used = {u.component for c in built for u in c.components if u.known}
+    known_built = [
+        contracts.build(s, ids) for s in modules if s.crate.kind == "known" and s.qualified in used
+    ]
+    interfaces = [
+        contracts.interface(scope, item)
+        for scope in index.all_scopes()
+        if scope.crate.kind != "known"
+        for item in scope.items
+        if isinstance(item, A.Trait) and has_attribute(item, INTERFACE)
+    ]
+    return Project(
+        input=sources.input,
+        files=sources.files,
+        contracts=tuple(built),
+        known_components=tuple(known_built),
+        interfaces=tuple(interfaces),
+        constants=module_constants(index, evaluator, texts),
+        call_graph=graph,
+        notes=sources.notes,
+        texts=texts,
+    )
+
+
+def _custom_store_impls(index: ScopeIndex, resolver: TypeResolver) -> dict[str, tuple[Scope, A.Impl, str]]:
+    """User types with a hand-written ``StorePacking`` or ``Store`` impl, by qualified name."""
+    found: dict[str, tuple[Scope, A.Impl, str]] = {}
+    for scope in index.all_scopes():
+        for item in scope.items:
+            if not isinstance(item, A.Impl) or item.trait.last.name not in CUSTOM_STORE_TRAITS:
+                continue
+            args = item.trait.last.generic_args or ()
+            if not args:
+                continue
+            stored = resolver.resolve(scope, args[0].value)
+            if stored.category in ("struct", "enum"):
+                found.setdefault(stored.qualified, (scope, item, item.trait.last.name))
+    return found

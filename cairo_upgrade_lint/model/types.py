@@ -1,0 +1,235 @@
+"""Resolved Cairo types: syntax types turned into canonical names with aliases and generics
+substituted, user structs and enums named by their qualified path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..syntax import ast as A
+from .scope import Resolved, Scope, ScopeIndex
+
+# Corelib and starknet types the model knows by name. Values: the category used by the layout.
+BUILTIN_TYPES: dict[str, str] = {
+    "felt252": "felt",
+    "felt": "felt",
+    "bool": "bool",
+    "ContractAddress": "address",
+    "EthAddress": "address",
+    "ClassHash": "class_hash",
+    "StorageAddress": "storage_address",
+    "StorageBaseAddress": "storage_address",
+    "bytes31": "bytes31",
+    "u256": "u256",
+    "u512": "u512",
+    "ByteArray": "byte_array",
+    "Map": "map",
+    "LegacyMap": "map",
+    "Vec": "vec",
+    "Option": "option",
+    "Result": "result",
+    "NonZero": "non_zero",
+    "Array": "array",
+    "Span": "array",
+    "Felt252Dict": "dict",
+    "Box": "box",
+}
+INTEGER_WIDTHS: dict[str, tuple[int, bool]] = {
+    **{f"u{bits}": (bits, False) for bits in (8, 16, 32, 64, 128)},
+    **{f"i{bits}": (bits, True) for bits in (8, 16, 32, 64, 128)},
+    "usize": (32, False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CairoType:
+    """A resolved type.
+
+    ``category``: 'builtin' (a corelib type; ``name`` is its bare name), 'struct' / 'enum' (a user
+    type; ``qualified`` is its path), 'dispatcher' (a generated ``IFoo(Library)Dispatcher``;
+    ``qualified`` is the interface, suffixed ``::library`` for library dispatchers), 'tuple',
+    'snapshot', 'fixed_array' (``length``), 'generic' (an unbound type parameter) or
+    'unresolved' (``name`` is the source text).
+    """
+
+    name: str
+    category: str
+    args: tuple[CairoType, ...] = ()
+    qualified: str = ""
+    length: int | None = None
+
+    @property
+    def text(self) -> str:
+        if self.category == "tuple":
+            inner = ", ".join(a.text for a in self.args)
+            return f"({inner},)" if len(self.args) == 1 else f"({inner})"
+        if self.category == "snapshot":
+            return f"@{self.args[0].text}"
+        if self.category == "fixed_array":
+            return f"[{self.args[0].text}; {self.length}]"
+        if self.args:
+            return f"{self.name}<{', '.join(a.text for a in self.args)}>"
+        return self.name
+
+    @property
+    def identity(self) -> str:
+        """Like ``text`` but with user types by their qualified path."""
+        if self.category in ("struct", "enum", "dispatcher"):
+            base = self.qualified
+        elif self.category in ("tuple", "snapshot", "fixed_array"):
+            return self.text if not self.args else _structural_identity(self)
+        else:
+            base = self.name
+        return f"{base}<{', '.join(a.identity for a in self.args)}>" if self.args else base
+
+    @property
+    def integer(self) -> tuple[int, bool] | None:
+        """(bits, signed) for the integer types that fit one felt."""
+        return INTEGER_WIDTHS.get(self.name) if self.category == "builtin" else None
+
+    @property
+    def builtin_kind(self) -> str | None:
+        if self.category != "builtin":
+            return None
+        return "int" if self.name in INTEGER_WIDTHS else BUILTIN_TYPES.get(self.name)
+
+
+def _structural_identity(t: CairoType) -> str:
+    parts = ", ".join(a.identity for a in t.args)
+    if t.category == "tuple":
+        return f"({parts})"
+    if t.category == "snapshot":
+        return f"@{parts}"
+    return f"[{parts}; {t.length}]"
+
+
+UNIT = CairoType("()", "tuple")
+_TYPE_EXPRS = (A.PathType, A.SnapshotType, A.TupleType, A.FixedArrayType, A.ImplType, A.WildcardType)
+
+
+def unresolved(text: str) -> CairoType:
+    return CairoType(text, "unresolved")
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Definition:
+    """Where a user struct or enum is declared."""
+
+    scope: Scope
+    item: A.Struct | A.Enum
+
+
+class TypeResolver:
+    """Resolves syntax types inside a scope; remembers the user definitions it met."""
+
+    def __init__(self, index: ScopeIndex) -> None:
+        self.index = index
+        self.definitions: dict[str, Definition] = {}
+
+    def resolve(
+        self, scope: Scope, expr: A.TypeExpr | None, generics: Mapping[str, CairoType] | None = None
+    ) -> CairoType:
+        generics = generics or {}
+        if expr is None:
+            return UNIT
+        if isinstance(expr, A.SnapshotType):
+            return CairoType("@", "snapshot", (self.resolve(scope, expr.inner, generics),))
+        if isinstance(expr, A.TupleType):
+            elements = tuple(self.resolve(scope, e, generics) for e in expr.elements)
+            return CairoType("()", "tuple", elements)
+        if isinstance(expr, A.FixedArrayType):
+            length = (
+                expr.size.value
+                if isinstance(expr.size, A.Literal) and isinstance(expr.size.value, int)
+                else None
+            )
+            return CairoType(
+                "[]", "fixed_array", (self.resolve(scope, expr.element, generics),), length=length
+            )
+        if isinstance(expr, A.PathType):
+            return self._path(scope, expr.path, generics)
+        return unresolved(type(expr).__name__)
+
+    def _path(self, scope: Scope, path: A.Path, generics: Mapping[str, CairoType]) -> CairoType:
+        names = [s.name for s in path.segments]
+        if len(names) == 1 and names[0] in generics:
+            return generics[names[0]]
+        args = tuple(
+            self.resolve(scope, arg.value, generics)
+            for segment in path.segments
+            for arg in segment.generic_args or ()
+            if isinstance(arg.value, _TYPE_EXPRS)
+        )
+        found = self.index.resolve(scope, names)
+        if found is not None and found.item is not None and found.member is None:
+            return self._item(found, args)
+        last = names[-1]
+        if last in BUILTIN_TYPES or last in INTEGER_WIDTHS:
+            return CairoType(last, "builtin", args)
+        dispatcher = self._dispatcher(scope, names)
+        if dispatcher is not None:
+            return dispatcher
+        return unresolved(path.text + (f"<{', '.join(a.text for a in args)}>" if args else ""))
+
+    def _dispatcher(self, scope: Scope, names: list[str]) -> CairoType | None:
+        """``IFooDispatcher`` / ``IFooLibraryDispatcher``, generated by ``#[starknet::interface]``."""
+        if names[0] in scope.imports:
+            names = list(scope.imports[names[0]]) + names[1:]
+        last = names[-1]
+        for suffix in ("LibraryDispatcher", "Dispatcher"):
+            if last.endswith(suffix) and len(last) > len(suffix):
+                trait = self.index.resolve(scope, names[:-1] + [last[: -len(suffix)]])
+                if trait is not None and isinstance(trait.item, A.Trait) and trait.member is None:
+                    return CairoType(
+                        last,
+                        "dispatcher",
+                        (),
+                        trait.qualified + ("" if suffix == "Dispatcher" else "::library"),
+                    )
+        return None
+
+    def _item(self, found: Resolved, args: tuple[CairoType, ...]) -> CairoType:
+        item = found.item
+        if isinstance(item, A.TypeAlias) and item.target is not None:
+            bound = {p.name: a for p, a in zip(_type_params(item.generics), args)}
+            return self.resolve(found.scope, item.target, bound)
+        if isinstance(item, (A.Struct, A.Enum)):
+            qualified = found.qualified
+            self.definitions.setdefault(qualified, Definition(found.scope, item))
+            category = "struct" if isinstance(item, A.Struct) else "enum"
+            return CairoType(item.name, category, args, qualified)
+        if isinstance(item, A.ExternType) and (item.name in BUILTIN_TYPES or item.name in INTEGER_WIDTHS):
+            return CairoType(item.name, "builtin", args)
+        return unresolved(found.qualified)
+
+    def definition(self, t: CairoType) -> Definition | None:
+        return self.definitions.get(t.qualified)
+
+    def members(self, t: CairoType) -> list[tuple[A.Member, CairoType]]:
+        """A user struct's members with their types, generic parameters substituted."""
+        found = self.definition(t)
+        if found is None or not isinstance(found.item, A.Struct):
+            return []
+        bound = {p.name: a for p, a in zip(_type_params(found.item.generics), t.args)}
+        return [(m, self.resolve(found.scope, m.type, bound)) for m in found.item.members]
+
+    def variants(self, t: CairoType) -> list[tuple[A.Variant, CairoType | None]]:
+        """A user enum's variants with their payload types (None for unit variants)."""
+        found = self.definition(t)
+        if found is None or not isinstance(found.item, A.Enum):
+            return []
+        bound = {p.name: a for p, a in zip(_type_params(found.item.generics), t.args)}
+        return [
+            (v, self.resolve(found.scope, v.type, bound) if v.type is not None else None)
+            for v in found.item.variants
+        ]
+
+
+def _type_params(generics: tuple[A.GenericParam, ...]) -> list[A.GenericParam]:
+    return [p for p in generics if p.kind in ("type", "const") and p.name]
+
+
+def generic_parameters(*lists: tuple[A.GenericParam, ...]) -> dict[str, CairoType]:
+    """Unbound type parameters of an item (and its enclosing impl), each as a 'generic' type."""
+    return {p.name: CairoType(p.name, "generic") for params in lists for p in _type_params(params)}
