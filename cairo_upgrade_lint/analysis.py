@@ -82,6 +82,7 @@ def layout(path: str, fmt: str) -> str:
 
 def _build(sources: Sources, run: Run) -> Project:
     run.files += len(sources.files)
+    run.input_errors.extend(sources.errors)
     return build(sources)
 
 

@@ -60,12 +60,14 @@ class LoadNote:
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """Everything read from one input: crates, raw file bytes (for excerpts) and load notes."""
+    """Everything read from one input: crates, raw file bytes (for excerpts), load notes, and the
+    files that could not be read (skipped; the others are analysed)."""
 
     input: str
     crates: tuple[CrateSource, ...]
     notes: tuple[LoadNote, ...]
     texts: Mapping[str, bytes] = field(hash=False, compare=False)
+    errors: tuple[InputError, ...] = ()
 
     @property
     def files(self) -> tuple[A.SourceFile, ...]:
