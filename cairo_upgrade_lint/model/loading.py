@@ -12,7 +12,7 @@ import glob
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..syntax import ast as A
@@ -20,7 +20,6 @@ from ..syntax.parser import parse
 from .errors import InputError
 from .syntax_utils import is_test_only
 
-Parse = Callable[[bytes, str], A.SourceFile]
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
 
 
@@ -75,11 +74,11 @@ class Sources:
         return tuple(m.file for c in self.crates for m in c.modules)
 
 
-def load(path: str, parse_file: Parse = parse) -> Sources:
+def load(path: str) -> Sources:
     """Load the input at ``path``; raise ``InputError`` when the input itself is unusable."""
     if not os.path.exists(path):
         raise InputError(path, "no such file or directory")
-    loader = _Loader(parse_file)
+    loader = _Loader()
     if os.path.isfile(path):
         name = os.path.basename(path)
         if name == "Scarb.toml":
@@ -132,8 +131,7 @@ def _walk_dirs(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
 class _Loader:
     """Accumulates crates, notes and file bytes while an input is walked."""
 
-    def __init__(self, parse_file: Parse) -> None:
-        self.parse = parse_file
+    def __init__(self) -> None:
         self.crates: list[CrateSource] = []
         self.notes: list[LoadNote] = []
         self.texts: dict[str, bytes] = {}
@@ -233,7 +231,7 @@ class _Loader:
     def parse_file(self, path: str) -> A.SourceFile:
         data = read_source(path)
         self.texts[path] = data
-        return self.parse(data, path)
+        return parse(data, path)
 
     def submodules(
         self,
