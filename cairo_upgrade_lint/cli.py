@@ -43,6 +43,9 @@ def _common_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml "
                      "with [tool.cairo-upgrade-lint])."),
         click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                     help="Inputs analysed in parallel (default: the number of cores)."),
+        click.option("--no-cache", is_flag=True, help="Do not reuse results of unchanged inputs."),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -58,6 +61,8 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
             code = command(*args, **kwargs)
         except InputError as error:
             _fail(str(error))
+        except OSError as error:
+            _fail(f"{error.filename or 'output'}: {error.strerror or error}")
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -122,13 +127,36 @@ def _old_root(old: str) -> str | None:
     return None if folder.is_relative_to(Path.cwd()) else str(folder)
 
 
-def _diff(old: str, new: str, fmt: str | None, output: str | None, fail_on: str | None,
-          select: tuple[str, ...], ignore: tuple[str, ...], config_path: str | None,
-          no_color: bool, contract: tuple[str, ...]) -> int:  # fmt: skip
-    config = _configure(config_path, new, select=select, ignore=ignore, fail_on=fail_on)
+def _options(config: Config, jobs: int | None, no_cache: bool) -> analysis.Options:
+    return analysis.Options(config, jobs or os.cpu_count() or 1, not no_cache)
+
+
+def _diff(paths: tuple[str, ...], base: str | None, pre_commit: bool, against: str | None, fmt: str | None,
+          output: str | None, fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+          config_path: str | None, no_color: bool, jobs: int | None, no_cache: bool,
+          contract: tuple[str, ...]) -> int:  # fmt: skip
+    """``OLD NEW``; ``--base REF [PATH...]`` / ``--pre-commit [FILE...]`` against git; or
+    ``--against LOCK [PATH...]`` against a layout lock file."""
+    if pre_commit:
+        base = base or os.environ.get("PRE_COMMIT_FROM_REF") or "HEAD"
+        if not paths:
+            return EXIT_CLEAN
+    if base is not None and against is not None:
+        raise click.UsageError("--base and --against exclude each other")
+    if base is None and against is None and len(paths) != 2:
+        raise click.UsageError("expected OLD and NEW (or --base REF [PATH]..., or --against LOCK [PATH]...)")
+    anchor = paths[-1] if paths else "."
+    config = _configure(config_path, anchor, select=select, ignore=ignore, fail_on=fail_on)
+    options = _options(config, jobs, no_cache)
     pairs = _contract_pairs(contract)
-    run = analysis.compare(old, new, config, pairs)
-    return _report(run, config, fmt, output, no_color, "diff", _old_root(old))
+    if base is not None:
+        run = analysis.compare_at_ref(base, list(paths) or ["."], options, pairs)
+        return _report(run, config, fmt, output, no_color, "diff")
+    if against is not None:
+        run = analysis.compare_to_lock(against, list(paths) or ["."], options, pairs)
+        return _report(run, config, fmt, output, no_color, "diff")
+    run = analysis.compare(paths[0], paths[1], options, pairs)
+    return _report(run, config, fmt, output, no_color, "diff", _old_root(paths[0]))
 
 
 def _contract_pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -149,21 +177,39 @@ _contract_option = click.option(
 )  # fmt: skip
 
 
+_base_options = [
+    click.option("--base", metavar="REF",
+                 help="Compare PATH... (default: .) with the same paths at git REF (tag, branch, commit)."),
+    click.option("--pre-commit", is_flag=True,
+                 help="pre-commit mode: compare the given files with PRE_COMMIT_FROM_REF, else HEAD."),
+    click.option("--against", metavar="LOCK", type=click.Path(dir_okay=False),
+                 help="Compare PATH... (default: .) with a layout lock file (see `snapshot`)."),
+]  # fmt: skip
+
+
+def _with_base(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_base_options):
+        command = option(command)
+    return command
+
+
 @click.command("lint-upgrade", context_settings=_CONTEXT)
-@click.argument("old", type=_PATH)
-@click.argument("new", type=_PATH)
+@click.argument("paths", nargs=-1, type=_PATH, metavar="OLD NEW | --base REF [PATH]... | --against LOCK [PATH]...")
+@_with_base
 @_contract_option
 @_common_options
 @click.version_option(__version__, "--version", prog_name="lint-upgrade")
 @_guarded
-def lint_upgrade(old: str, new: str, contract: tuple[str, ...], **options: Any) -> int:
+def lint_upgrade(paths: tuple[str, ...], **options: Any) -> int:
     """Check that upgrading from OLD to NEW is safe.
 
     OLD and NEW are each a .cairo file or a folder (a Scarb package or workspace, a folder with
     cairo_project.toml, or a plain folder of .cairo files). Contracts and components are paired
     by module name; when each side holds exactly one, they are paired whatever their names.
+    With --base REF, the old version is read from git at REF: a file is analysed with its
+    package and only its findings are reported.
     """
-    return _diff(old, new, contract=contract, **options)
+    return _diff(paths, **options)
 
 
 @click.group(context_settings=_CONTEXT)
@@ -173,14 +219,14 @@ def main() -> None:
 
 
 @main.command("diff", context_settings=_CONTEXT)
-@click.argument("old", type=_PATH)
-@click.argument("new", type=_PATH)
+@click.argument("paths", nargs=-1, type=_PATH, metavar="OLD NEW | --base REF [PATH]... | --against LOCK [PATH]...")
+@_with_base
 @_contract_option
 @_common_options
 @_guarded
-def diff_command(old: str, new: str, contract: tuple[str, ...], **options: Any) -> int:
-    """Compare OLD and NEW versions (the same as lint-upgrade OLD NEW)."""
-    return _diff(old, new, contract=contract, **options)
+def diff_command(paths: tuple[str, ...], **options: Any) -> int:
+    """Compare OLD and NEW versions (the same as lint-upgrade)."""
+    return _diff(paths, **options)
 
 
 @main.command("check", context_settings=_CONTEXT)
@@ -189,10 +235,10 @@ def diff_command(old: str, new: str, contract: tuple[str, ...], **options: Any) 
 @_guarded
 def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None,
                   select: tuple[str, ...], ignore: tuple[str, ...], config_path: str | None,
-                  no_color: bool) -> int:  # fmt: skip
+                  no_color: bool, jobs: int | None, no_cache: bool) -> int:  # fmt: skip
     """Single-version checks (guards, timelock, parse errors as CUL000) over files and folders."""
     config = _configure(config_path, paths[0], select=select, ignore=ignore, fail_on=fail_on)
-    run = analysis.check(list(paths), config)
+    run = analysis.check(list(paths), _options(config, jobs, no_cache))
     return _report(run, config, fmt, output, no_color, "check")
 
 
@@ -204,6 +250,21 @@ def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, f
 def layout_command(path: str, fmt: str, output: str | None) -> int:
     """Storage layout (names, types, addresses, sizes) and entry points of each contract."""
     write_output(analysis.layout(path, fmt), output)
+    return EXIT_CLEAN
+
+
+@main.command("snapshot", context_settings=_CONTEXT)
+@click.argument("path", type=_PATH)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the lock file to FILE (atomically), e.g. upgrade-layout.lock.json.")  # fmt: skip
+@_guarded
+def snapshot_command(path: str, output: str | None) -> int:
+    """Record the storage layout, entry points and events of PATH in a layout lock file.
+
+    Commit it at each deployment; `lint-upgrade --against FILE` then checks the next version
+    against what is deployed.
+    """
+    write_output(analysis.snapshot(path, output), output)
     return EXIT_CLEAN
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cairo_upgrade_lint import analysis
+from cairo_upgrade_lint.analysis import Options
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.findings import Finding
 
@@ -42,10 +43,11 @@ def cases() -> list[Case]:
 
 def analyse(folder: Path) -> list[Finding]:
     """All findings for a case folder: old.cairo + new.cairo compared, or contract.cairo checked."""
+    options = Options(Config(), use_cache=False)
     contract = folder / "contract.cairo"
     if contract.exists():
-        return analysis.check([str(contract)], Config()).findings
-    return analysis.compare(str(folder / "old.cairo"), str(folder / "new.cairo"), Config(), {}).findings
+        return analysis.check([str(contract)], options).findings
+    return analysis.compare(str(folder / "old.cairo"), str(folder / "new.cairo"), options, {}).findings
 
 
 def analyse_sources(tmp: Path, code: str | None = None, old: str | None = None, new: str | None = None) -> list[Finding]:

@@ -10,3 +10,6 @@ class InputError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (InputError, (self.path, self.reason))

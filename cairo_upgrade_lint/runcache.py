@@ -1,0 +1,100 @@
+"""Reuse the outcome of a unit whose inputs did not change since the last run.
+
+The key hashes the tool version, the unit's settings and the path and content of every Cairo source
+and manifest under its inputs; the outcome (findings, input errors, file count) is pickled under
+the cache folder. ``--no-cache`` bypasses it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import __version__, catalogue
+from .cache import cache_dir
+from .findings import Finding
+from .model import InputError
+
+_KEPT = (".cairo", "Scarb.toml", "cairo_project.toml")
+_SKIPPED = frozenset({"target", "node_modules", "__pycache__"})
+
+
+@dataclass
+class Outcome:
+    """What one unit produced."""
+
+    findings: list[Finding]
+    input_errors: list[InputError]
+    files: int
+
+
+@functools.cache
+def _tool_fingerprint() -> str:
+    """A hash of the analyzer's own code and catalogue, so that any change to it invalidates."""
+    digest = hashlib.sha256(__version__.encode())
+    for folder in (os.path.dirname(__file__), os.path.dirname(catalogue.__file__ or "")):
+        for name in sorted(os.listdir(folder)):
+            sub = os.path.join(folder, name)
+            files = [sub] if os.path.isfile(sub) else [os.path.join(sub, f) for f in sorted(os.listdir(sub))]
+            for file in files:
+                if file.endswith((".py", ".toml")):
+                    with open(file, "rb") as handle:
+                        digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def key(inputs: list[str], settings: str) -> str | None:
+    """The content key of a unit, or None when an input cannot be read (no caching then)."""
+    digest = hashlib.sha256(f"{_tool_fingerprint()}\0{settings}\0".encode())
+    try:
+        for path in inputs:
+            for file in _files(path):
+                with open(file, "rb") as handle:
+                    data = handle.read()
+                digest.update(f"{os.path.abspath(file)}\0{len(data)}\0".encode())
+                digest.update(data)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _files(path: str) -> Iterator[str]:
+    if os.path.isfile(path):
+        yield path
+        return
+    if not os.path.isdir(path):
+        raise FileNotFoundError(path)
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED and not d.startswith("."))
+        yield from (os.path.join(folder, f) for f in sorted(files) if f.endswith(_KEPT))
+
+
+def _entry(key: str) -> str:
+    return os.path.join(cache_dir(), "results", key[:2], key + ".pickle")
+
+
+def lookup(key: str) -> Outcome | None:
+    """The stored outcome for ``key``, if any (a corrupt entry counts as none)."""
+    try:
+        with open(_entry(key), "rb") as handle:
+            outcome = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a missing, stale or corrupt entry is simply recomputed
+        return None
+    return outcome if isinstance(outcome, Outcome) else None
+
+
+def store(key: str, outcome: Outcome) -> None:
+    """Remember ``outcome`` (atomically; a read-only or full disk only means no caching)."""
+    entry = _entry(key)
+    try:
+        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        temporary = f"{entry}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, entry)
+    except (OSError, pickle.PicklingError):
+        return
