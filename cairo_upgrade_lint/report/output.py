@@ -20,7 +20,10 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
         return
     target = Path(path)
     mode = _mode_for(target)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write the report: {error.strerror}", str(target)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
