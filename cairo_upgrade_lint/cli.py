@@ -61,6 +61,9 @@ def _guarded(command: Callable[..., int]) -> Callable[..., None]:
             code = command(*args, **kwargs)
         except InputError as error:
             _fail(str(error))
+        except BrokenPipeError:  # the reader (e.g. `| head`) has gone: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_CLEAN)
         except OSError as error:
             _fail(f"{error.filename or 'output'}: {error.strerror or error}")
         except click.exceptions.Exit:
