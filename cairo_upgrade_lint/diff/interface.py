@@ -89,6 +89,11 @@ def _shape(event: Event) -> tuple[tuple[str, str, bool], ...]:
     return tuple((f.name, f.type, f.key) for f in event.fields)
 
 
+def describe_event(event: Event) -> str:
+    """``Transfer keys(from: ContractAddress) data(amount: u256)``."""
+    return _describe(event)
+
+
 def _describe(event: Event) -> str:
     keys = ", ".join(f"{f.name}: {f.type}" for f in event.keys)
     data = ", ".join(f"{f.name}: {f.type}" for f in event.data)

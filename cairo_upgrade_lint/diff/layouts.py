@@ -160,6 +160,8 @@ def _widens(old: str, new: str) -> bool:
 
 
 def _struct(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChange]:
+    if _positional_only(old) or _positional_only(new):
+        return _by_position(old, new, path)
     old_names = [f.name for f in old.fields]
     new_names = [f.name for f in new.fields]
     new_by_name = {f.name: f for f in new.fields}
@@ -234,6 +236,42 @@ def _struct(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChang
                 )
             )
         out += inner
+    return out
+
+
+def _positional_only(layout: StructLayout) -> bool:
+    """Tuples and fixed-size arrays: their members have positions, not names."""
+    return layout.type.category in ("tuple", "fixed_array")
+
+
+def _by_position(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChange]:
+    """A tuple against a tuple or a struct (``(felt252, felt252)`` -> ``Fees { a, b }``): the members
+    are matched by position, so only sizes and encodings matter."""
+    out: list[LayoutChange] = []
+    for before, after in zip(old.fields, new.fields, strict=False):
+        out += compare(before.layout, after.layout, f"{path}.{after.name}")
+    for field in old.fields[len(new.fields) :]:
+        out.append(
+            LayoutChange(
+                "struct_member_removed",
+                f"{path}.{field.name}",
+                field.name,
+                None,
+                C.INCOMPATIBLE,
+                "its data is dropped",
+            )
+        )
+    for field in new.fields[len(old.fields) :]:
+        out.append(
+            LayoutChange(
+                "struct_member_appended",
+                f"{path}.{field.name}",
+                None,
+                field.layout.type.text,
+                C.COMPATIBLE,
+                "appended after every old member",
+            )
+        )
     return out
 
 

@@ -18,7 +18,7 @@ from ..syntax import ast as A
 from .constants import ConstantEvaluator
 from .facts import FunctionAnalyzer, FunctionFacts
 from .scope import Scope, ScopeIndex
-from .syntax_utils import functions_of, location, self_param
+from .syntax_utils import attribute_args, functions_of, location, self_param
 from .types import TypeResolver, generic_parameters
 
 SYSCALL_PREFIX = "syscall::"
@@ -33,7 +33,8 @@ class Parameter:
 @dataclass(frozen=True, slots=True)
 class FunctionInfo:
     """A function with a body. ``owner`` is the contract or component module it belongs to;
-    ``self_kind`` is 'ref', 'snapshot' or None; ``known`` marks shipped component knowledge."""
+    ``self_kind`` is 'ref', 'snapshot' or None; ``known`` marks shipped component knowledge.
+    ``location`` spans the function with its attributes; ``name_location`` is its name."""
 
     id: str
     name: str
@@ -48,6 +49,7 @@ class FunctionInfo:
     location: Location
     known: bool
     facts: FunctionFacts
+    name_location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,35 @@ class CallGraphBuilder:
         self.methods: dict[str, dict[str, list[_Method]]] = {}
         self.generated: dict[str, dict[str, dict[str, str]]] = {}
         self.trait_impls: dict[str, list[tuple[Scope, A.Impl]]] = {}
+        self._aliased: dict[str, dict[str, str]] = {}
         self._index_methods()
+
+    def aliased_methods(self, scope: Scope) -> dict[str, str]:
+        """Methods brought in by the module's impl aliases (``impl O = comp::OwnableImpl<..>;``),
+        by name; ``#[embeddable_as]`` names resolve to the impl they label."""
+        if scope.qualified not in self._aliased:
+            found: dict[str, str] = {}
+            for item in scope.items:
+                if isinstance(item, A.ImplAlias):
+                    target = self._alias_target(scope, [s.name for s in item.target.segments])
+                    if target is not None:
+                        module, impl = target
+                        for function in functions_of(impl.items):
+                            found.setdefault(function.name, function_id(module, impl.name, function.name))
+            self._aliased[scope.qualified] = found
+        return self._aliased[scope.qualified]
+
+    def _alias_target(self, scope: Scope, segments: list[str]) -> tuple[Scope, A.Impl] | None:
+        direct = self.index.resolve(scope, segments)
+        if direct is not None and isinstance(direct.item, A.Impl) and direct.member is None:
+            return direct.scope, direct.item
+        module = self.index.resolve(scope, segments[:-1]) if len(segments) > 1 else None
+        if module is None or module.item is not None:
+            return None
+        for item in module.scope.items:
+            if isinstance(item, A.Impl) and attribute_args(item, "embeddable_as") == (segments[-1],):
+                return module.scope, item
+        return None
 
     def _index_methods(self) -> None:
         for scope in self.index.all_scopes():
@@ -233,6 +263,7 @@ class CallGraphBuilder:
             location=location(scope.file.path, function.span),
             known=scope.crate.kind == "known",
             facts=facts,
+            name_location=location(scope.file.path, function.name_span),
         )
 
 
@@ -298,6 +329,10 @@ class _FunctionLinker:
             candidates = self.builder.methods.get(module.qualified, {}).get(name, [])
             if candidates:
                 return candidates[0].id
+        for module in self._modules():
+            aliased = self.builder.aliased_methods(module).get(name)
+            if aliased is not None:
+                return aliased
         return None
 
     def component_of_storage(self, member: str) -> str | None:
@@ -322,3 +357,15 @@ class _FunctionLinker:
 
     def constant(self, segments: tuple[str, ...]) -> int | None:
         return self.builder.constants.resolve(self.scope, segments)
+
+    def bound_method(self, name: str) -> str | None:
+        """``name`` as a method of a trait the enclosing impl is bounded by (``+Ownable<T>``,
+        ``impl O: Ownable<T>``)."""
+        for param in self.impl.generics if self.impl is not None else ():
+            if param.kind in ("anon_impl", "impl") and isinstance(param.bound, A.PathType):
+                found = self.builder.index.resolve(self.scope, [s.name for s in param.bound.path.segments])
+                if found is not None and isinstance(found.item, A.Trait) and found.member is None:
+                    target = self._trait_method(found.qualified, name)
+                    if target is not None:
+                        return target
+        return None

@@ -22,7 +22,7 @@ from .syntax_utils import (
     macro_arg,
     self_param,
 )
-from .types import TypeResolver, generic_parameters
+from .types import CairoType, TypeResolver, generic_parameters
 
 CONTRACT = "starknet::contract"
 COMPONENT = "starknet::component"
@@ -34,7 +34,10 @@ EMBEDDABLE_AS = ("embeddable_as", "starknet::embeddable_as")
 class EntryPoint:
     """An entry point of a class. kind: 'external', 'view', 'constructor' or 'l1_handler'.
     ``origin`` names the impl (or 'function' for a free function); ``component`` the qualified
-    component module it was embedded from; ``function`` the call-graph id of its code."""
+    component module it was embedded from; ``function`` the call-graph id of its code;
+    ``embedded_at`` the ``#[abi(embed_v0)] impl X = ...;`` line that embeds it (None when the
+    contract declares it); ``serde`` the encodings of its parameters and return value
+    (``TypeResolver.serde``: what callers' calldata must match, whatever the type names)."""
 
     name: str
     kind: str
@@ -44,6 +47,8 @@ class EntryPoint:
     component: str | None
     function: str
     location: Location
+    embedded_at: Location | None = None
+    serde: tuple[tuple[str, ...], str | None] = ((), None)
 
     @property
     def selector(self) -> int:
@@ -61,16 +66,21 @@ class EntryPoint:
 
 @dataclass(frozen=True, slots=True)
 class EventField:
+    """``serde`` is the field's encoding (``TypeResolver.serde``), "" when not computed."""
+
     name: str
     type: str
     key: bool
+    serde: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
     """One emitted event shape. ``selectors`` are the variant names whose selectors lead its
     keys (one, or several through non-``#[flat]`` nested enums); ``resolved`` is False when the
-    payload type is unknown (then ``fields`` is empty)."""
+    payload type is unknown (then ``fields`` is empty). ``embedded_at`` is the variant of the
+    contract's own ``Event`` enum (or the injecting attribute) it is nested under, None for a
+    direct variant."""
 
     name: str
     selectors: tuple[str, ...]
@@ -78,6 +88,7 @@ class Event:
     component: str | None
     resolved: bool
     location: Location
+    embedded_at: Location | None = None
 
     @property
     def keys(self) -> tuple[EventField, ...]:
@@ -105,7 +116,10 @@ class ComponentUse:
 
 @dataclass(frozen=True, slots=True)
 class Contract:
-    """A ``#[starknet::contract]`` (kind 'contract') or ``#[starknet::component]`` module."""
+    """A ``#[starknet::contract]`` (kind 'contract') or ``#[starknet::component]`` module.
+    ``location`` spans the module with its attributes; ``declaration`` is its ``mod`` name and
+    ``event_enum`` the name of its ``enum Event`` (None without one); ``storage_location`` the name
+    of its ``#[storage] struct Storage`` (None without one)."""
 
     name: str
     qualified_name: str
@@ -120,6 +134,9 @@ class Contract:
     functions: tuple[str, ...]
     unresolved: tuple[str, ...]
     known: bool = False
+    declaration: Location | None = None
+    event_enum: Location | None = None
+    storage_location: Location | None = None
 
     def member(self, name: str) -> StorageMember | None:
         return next((m for m in self.storage if m.name == name), None)
@@ -180,6 +197,9 @@ class ContractBuilder:
             functions=tuple(sorted(f for f in function_ids if f.startswith(prefix))),
             unresolved=tuple(notes),
             known=scope.crate.kind == "known",
+            declaration=_declaration(scope),
+            event_enum=_named(scope, "Event", A.Enum),
+            storage_location=_named(scope, "Storage", A.Struct),
         )
 
     # ------------------------------------------------------------ components
@@ -303,8 +323,9 @@ class ContractBuilder:
             return []
         component = module.qualified if has_attribute(module, COMPONENT) else None
         origin = f"{module.name}::{segments[-1]}"
+        site = location(scope.file.path, alias.name_span)
         return [
-            self._entry_point(module, impl, function, kind, origin, component)
+            self._entry_point(module, impl, function, kind, origin, component, site)
             for function in functions_of(impl.items)
             if (kind := _method_kind(function)) is not None
         ]
@@ -317,8 +338,11 @@ class ContractBuilder:
         kind: str,
         origin: str,
         component: str | None,
+        embedded_at: Location | None = None,
     ) -> EntryPoint:
         params, returns = self.signature(scope, function, impl.generics if impl else ())
+        types, result = self._types(scope, function, impl.generics if impl else ())
+        serde = tuple(self.resolver.serde(t) for t in types), self.resolver.serde(result) if result else None
         return EntryPoint(
             name=function.name,
             kind=kind,
@@ -328,23 +352,28 @@ class ContractBuilder:
             component=component,
             function=function_id(scope, impl.name if impl else None, function.name),
             location=location(scope.file.path, function.span),
+            embedded_at=embedded_at,
+            serde=serde,
         )
 
     def signature(
         self, scope: Scope, function: A.Function, outer: tuple[A.GenericParam, ...] = ()
     ) -> tuple[tuple[Parameter, ...], str | None]:
+        types, result = self._types(scope, function, outer)
+        names = [p.name for p in function.params if p.name != "self"]
+        params = tuple(Parameter(name, t.text) for name, t in zip(names, types, strict=True))
+        return params, result.text if result is not None else None
+
+    def _types(
+        self, scope: Scope, function: A.Function, outer: tuple[A.GenericParam, ...]
+    ) -> tuple[tuple[CairoType, ...], CairoType | None]:
+        """The resolved parameter types (``self`` excluded) and return type of ``function``."""
         generics = generic_parameters(function.generics, outer)
-        params = tuple(
-            Parameter(p.name, self.resolver.resolve(scope, p.type, generics).text)
-            for p in function.params
-            if p.name != "self"
+        types = tuple(
+            self.resolver.resolve(scope, p.type, generics) for p in function.params if p.name != "self"
         )
-        returns = (
-            self.resolver.resolve(scope, function.return_type, generics).text
-            if function.return_type
-            else None
-        )
-        return params, returns
+        returns = function.return_type
+        return types, self.resolver.resolve(scope, returns, generics) if returns is not None else None
 
     # ------------------------------------------------------------ events
 
@@ -352,14 +381,14 @@ class ContractBuilder:
         enum = scope.declared.get("Event")
         out: list[Event] = []
         if isinstance(enum, A.Enum):
-            out = self._variants(scope, enum, (), None, notes, 0)
+            out = self._variants(scope, enum, (), None, notes, 0, None)
         named = {e.selectors[0] for e in out} | {e.component for e in out if e.component}
         for use in components:
             if use.injected and use.event not in named and use.component not in named:
                 target = self.index.resolve(scope, use.path.split("::")) if use.component else None
                 inner = target.scope.declared.get("Event") if target is not None else None
                 if isinstance(inner, A.Enum):
-                    out += self._variants(target.scope, inner, (), use.component, notes, 1)
+                    out += self._variants(target.scope, inner, (), use.component, notes, 1, use.location)
         return out
 
     def _variants(
@@ -370,13 +399,15 @@ class ContractBuilder:
         component: str | None,
         notes: list[str],
         depth: int,
+        site: Location | None,
     ) -> list[Event]:
+        """Events of ``enum``'s variants; ``site`` is the contract's variant they are nested under."""
         out: list[Event] = []
         for variant in enum.variants:
             chain = prefix if has_attribute(variant, "flat") else prefix + (variant.name,)
             where = location(scope.file.path, variant.span)
             if variant.type is None:
-                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where))
+                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where, site))
                 continue
             payload = self.resolver.resolve(scope, variant.type)
             found = self.resolver.definition(payload)
@@ -384,20 +415,24 @@ class ContractBuilder:
                 inner_component = (
                     found.scope.qualified if has_attribute(found.scope, COMPONENT) else component
                 )
-                out += self._variants(found.scope, found.item, chain, inner_component, notes, depth + 1)
+                out += self._variants(
+                    found.scope, found.item, chain, inner_component, notes, depth + 1, site or where
+                )
             elif found is not None and isinstance(found.item, A.Struct):
                 fields = tuple(
-                    EventField(m.name, t.text, has_attribute(m, "key"))
+                    EventField(m.name, t.text, has_attribute(m, "key"), self.resolver.serde(t))
                     for m, t in self.resolver.members(payload)
                 )
-                out.append(Event(variant.name, prefix + (variant.name,), fields, component, True, where))
+                out.append(
+                    Event(variant.name, prefix + (variant.name,), fields, component, True, where, site)
+                )
             elif payload.category == "tuple" and not payload.args:
-                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where))
+                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where, site))
             elif self._eventless_component(scope, variant.type):
                 continue
             else:
                 notes.append(f"event {variant.name}: payload type {payload.text} not found")
-                out.append(Event(variant.name, prefix + (variant.name,), (), component, False, where))
+                out.append(Event(variant.name, prefix + (variant.name,), (), component, False, where, site))
         return out
 
     def _eventless_component(self, scope: Scope, payload: A.TypeExpr) -> bool:
@@ -455,6 +490,22 @@ def _embeddable(module: Scope, name: str) -> A.Impl | None:
             if item.name == name and has_attribute(item, "starknet::embeddable"):
                 return item
     return None
+
+
+def _declaration(scope: Scope) -> Location | None:
+    """The name of the ``mod`` item that declares ``scope``."""
+    siblings = scope.parent.items if scope.parent is not None else ()
+    module = next(
+        (i for i in siblings if isinstance(i, A.Module) and i.name == scope.name and i.span == scope.span),
+        None,
+    )
+    return location(scope.file.path, module.name_span) if module is not None else None
+
+
+def _named(scope: Scope, name: str, kind: type) -> Location | None:
+    """The name of the item ``name`` declared in ``scope`` when it is a ``kind``."""
+    item = scope.declared.get(name)
+    return location(scope.file.path, item.name_span) if isinstance(item, kind) else None
 
 
 def _file_span() -> A.Span:

@@ -56,6 +56,12 @@ GUARD_FUNCTIONS = frozenset(
         "only_self",
     }
 )
+RAW_STORAGE = {
+    "storage_write_syscall": "write",
+    "storage_read_syscall": "read",
+    "Store::write": "write",
+    "Store::read": "read",
+}
 STORAGE_WRITES = frozenset({"write", "push", "append", "pop", "allocate"})
 ASSERT_MACROS = {
     "assert_eq": "==",
@@ -112,23 +118,35 @@ class Comparison:
 class Assertion:
     """A check that aborts the call: ``assert(...)``, ``assert!``/``assert_eq!``..., or an ``if``
     whose body panics (kind 'if_panic'; its comparisons are negated into what must hold).
-    ``operands`` are every classified leaf of the condition, calls' arguments included."""
+    ``operands`` are every classified leaf of the condition, calls' arguments included.
+    ``tested_args`` are the arguments (tuple keys flattened) of the calls and storage reads in the
+    conjuncts that must be true and are not comparisons: ``self.is_signer.read(caller)``,
+    ``self.has_role(ROLE, caller)``, ``!self.is_admin(caller)`` in an ``if .. { panic }``."""
 
     kind: str
     text: str
     comparisons: tuple[Comparison, ...]
     operands: tuple[Operand, ...]
     location: Location
+    tested_args: tuple[Operand, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class StorageAccess:
-    """``self.member...read()/write()``; ``path`` adds nested node members (``a.b``)."""
+    """``self.member...read()/write()``; ``path`` adds nested node members (``a.b``); ``args``
+    are the arguments of the chain's method calls in order (``write(k, v)`` and
+    ``entry(k).write(v)`` both give (k, v)); ``values`` are the classified leaves of the value a
+    write stores (``timestamp`` and ``const DELAY`` for ``write(get_block_timestamp() + DELAY)``);
+    ``methods`` the names of the chain's method calls in order (on the storage of a component that
+    does not resolve, ``self.roles.only_admin()`` is such an access)."""
 
     member: str
     op: str
     path: tuple[str, ...]
     location: Location
+    args: tuple[Operand, ...] = ()
+    values: tuple[Operand, ...] = ()
+    methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +166,16 @@ class CallSite:
 @dataclass(frozen=True, slots=True)
 class SyscallUse:
     """A syscall, direct or through a (library) dispatcher (``via`` 'dispatcher', with the
-    called ``entry_point``); ``args`` are the classified arguments (class hash first for
-    library calls and ``replace_class``; for a dispatcher, its class hash or address)."""
+    called ``entry_point`` and the ``dispatcher`` type, e.g. ``IERC20LibraryDispatcher``);
+    ``args`` are the classified arguments (class hash first for library calls and
+    ``replace_class``; for a dispatcher, its class hash or address)."""
 
     name: str
     args: tuple[Operand, ...]
     location: Location
     via: str = "direct"
     entry_point: str | None = None
+    dispatcher: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,12 +186,25 @@ class EnvironmentRead:
 
 @dataclass(frozen=True, slots=True)
 class FunctionFacts:
+    """``receiver_calls`` are method calls on another receiver than ``self``'s storage, components
+    and dispatchers: a contract state (``self.get_contract().require_owner()``) or a local or
+    parameter (``this.require_owner()``), kind 'receiver'; ``target`` is resolved through the trait
+    bounds of the enclosing impl (``+Ownable<TContractState>``) or, on a state derived from ``self``,
+    among the module's methods; else None. They are not call-graph edges. ``aborts`` are the
+    statements of the body itself (not nested in a branch) that always panic. ``raw_storage`` are
+    accesses by address rather than through ``self``: ``storage_write_syscall`` / ``Store::write``
+    (and the reads) at an address built from ``selector!("name")``, ``member`` being that name (the
+    key of the member whose slot it is)."""
+
     calls: tuple[CallSite, ...] = ()
     syscalls: tuple[SyscallUse, ...] = ()
     storage: tuple[StorageAccess, ...] = ()
     environment: tuple[EnvironmentRead, ...] = ()
     assertions: tuple[Assertion, ...] = ()
     emits: tuple[str, ...] = ()
+    receiver_calls: tuple[CallSite, ...] = ()
+    aborts: tuple[Location, ...] = ()
+    raw_storage: tuple[StorageAccess, ...] = ()
 
     @property
     def reads(self) -> frozenset[str]:
@@ -207,6 +240,8 @@ class Linker(Protocol):
 
     def constant(self, segments: tuple[str, ...]) -> int | None: ...
 
+    def bound_method(self, name: str) -> str | None: ...
+
 
 class FunctionAnalyzer:
     """Walks one function body and collects its facts."""
@@ -224,6 +259,9 @@ class FunctionAnalyzer:
         self.environment: list[EnvironmentRead] = []
         self.assertions: list[Assertion] = []
         self.emits: list[str] = []
+        self.receiver_calls: list[CallSite] = []
+        self.raw_storage: list[StorageAccess] = []
+        self.bindings: list[tuple[int, str, A.Expr]] = []
 
     def analyze(self) -> FunctionFacts:
         if self.function.body is not None:
@@ -236,6 +274,11 @@ class FunctionAnalyzer:
             tuple(self.environment),
             tuple(self.assertions),
             tuple(self.emits),
+            receiver_calls=tuple(self.receiver_calls),
+            raw_storage=tuple(self.raw_storage),
+            aborts=tuple(
+                self._loc(s.span) for s in (self.function.body.statements if self.function.body else ()) if _panic_statement(s)
+            ),
         )
 
     # ------------------------------------------------------------ walking
@@ -248,6 +291,7 @@ class FunctionAnalyzer:
                 and child.value is not None
             ):
                 self.locals[child.pattern.name] = child.value
+                self.bindings.append((child.span.start, child.pattern.name, child.value))
 
     def _visit(self, node: object) -> None:
         if isinstance(node, (A.MethodCall, A.FieldAccess)):
@@ -277,6 +321,7 @@ class FunctionAnalyzer:
         name = segments[-1]
         target, kind = self.linker.path_call(segments)
         args = tuple(self.operand(a.value) for a in node.args)
+        self._raw_storage(node, segments, args)
         if target is None and name in SYSCALLS:
             self.syscalls.append(SyscallUse(name, args, self._loc(node.span)))
         elif target is None and name in ENVIRONMENT:
@@ -287,6 +332,36 @@ class FunctionAnalyzer:
             return
         else:
             self.calls.append(CallSite(name, kind, target, args, self._loc(node.span)))
+
+    def _raw_storage(self, node: A.Call, segments: tuple[str, ...], args: tuple[Operand, ...]) -> None:
+        """``storage_write_syscall(domain, address, value)`` or ``Store::write(domain, base, value)``
+        (and reads) whose address derives from ``selector!("name")``."""
+        op = RAW_STORAGE.get(segments[-1]) or RAW_STORAGE.get("::".join(segments[-2:]))
+        if op is None or len(node.args) < 2:
+            return
+        member = self._selector_in(node.args[1].value, node.span.start, 0)
+        if member is not None:
+            self.raw_storage.append(StorageAccess(member, op, (), self._loc(node.span), args[2:]))
+
+    def _selector_in(self, expr: A.Expr, before: int, depth: int) -> str | None:
+        """The name in a ``selector!("name")`` the expression is built from, through the locals
+        bound before offset ``before``."""
+        for child in _descendants(expr):
+            if isinstance(child, A.MacroCall) and child.path.text == "selector" and child.args:
+                value = child.args[0].value
+                if isinstance(value, A.Literal) and isinstance(value.value, str):
+                    return value.value
+            if isinstance(child, A.PathExpr) and len(child.path.segments) == 1 and depth < _MAX_LOCAL_DEPTH:
+                bound = self._binding(child.path.text, before)
+                found = self._selector_in(bound[1], bound[0], depth + 1) if bound is not None else None
+                if found is not None:
+                    return found
+        return None
+
+    def _binding(self, name: str, before: int) -> tuple[int, A.Expr] | None:
+        """The value of the last ``let name = ...`` before offset ``before``."""
+        earlier = [(at, value) for at, bound, value in self.bindings if bound == name and at < before]
+        return max(earlier, key=lambda b: b[0], default=None)
 
     def _macro(self, node: A.MacroCall) -> None:
         name = node.path.text
@@ -312,23 +387,42 @@ class FunctionAnalyzer:
         condition = node.conditions[0]
         comparisons = tuple(_negate(c) for c in self.comparisons(condition, negate_ors=True))
         operands = tuple(self._leaves(condition))
+        tested = tuple(self._tested_args(condition, must_hold=False))
         self.assertions.append(
-            Assertion("if_panic", self._text(condition.span), comparisons, operands, self._loc(node.span))
+            Assertion(
+                "if_panic", self._text(condition.span), comparisons, operands, self._loc(node.span), tested
+            )
         )
 
     def _assertion(self, kind: str, condition: A.Expr, span: A.Span) -> None:
         comparisons = tuple(self.comparisons(condition))
         operands = tuple(self._leaves(condition))
+        tested = tuple(self._tested_args(condition))
         self.assertions.append(
-            Assertion(kind, self._text(condition.span), comparisons, operands, self._loc(span))
+            Assertion(kind, self._text(condition.span), comparisons, operands, self._loc(span), tested)
         )
 
+    def _tested_args(self, expr: A.Expr, must_hold: bool = True) -> Iterator[Operand]:
+        """Arguments of the boolean calls/reads that ``expr`` needs to be ``must_hold``."""
+        expr = strip_wrappers(expr)
+        if isinstance(expr, A.Binary) and expr.op in ("&&", "||"):
+            yield from self._tested_args(expr.left, must_hold)
+            yield from self._tested_args(expr.right, must_hold)
+        elif isinstance(expr, A.Unary) and expr.op == "!":
+            yield from self._tested_args(expr.operand, not must_hold)
+        elif must_hold and isinstance(expr, (A.Call, A.MethodCall, A.FieldAccess)):
+            for node in _descendants(expr):
+                for arg in node.args if isinstance(node, (A.Call, A.MethodCall)) else ():
+                    value = strip_wrappers(arg.value)
+                    elements = value.elements if isinstance(value, A.TupleExpr) else (value,)
+                    yield from (self.operand(e) for e in elements)
+
     def _chain(self, node: A.MethodCall | A.FieldAccess) -> None:
-        root, steps = _unwind(node)
+        root, steps = unwind(node)
         for step in steps:
             for arg in step.args if isinstance(step, A.MethodCall) else ():
                 self._visit(arg.value)
-        if _is_self(root) and steps:
+        if is_self(root) and steps:
             self._self_chain(node, steps)
             return
         if (
@@ -354,6 +448,9 @@ class FunctionAnalyzer:
                     first.name, "method", self.linker.self_method(first.name), args, self._loc(first.span)
                 )
             )
+            for step in steps[1:]:
+                if isinstance(step, A.MethodCall):
+                    self._on_receiver(step, state=True)
             return
         component = self.linker.component_of_storage(first.name)
         if component is not None and len(steps) > 1 and isinstance(steps[1], A.MethodCall):
@@ -365,7 +462,11 @@ class FunctionAnalyzer:
         fields = tuple(s.name for s in steps if isinstance(s, A.FieldAccess))
         methods = {s.name for s in steps if isinstance(s, A.MethodCall)}
         op = "write" if methods & STORAGE_WRITES else "read"
-        self.storage.append(StorageAccess(first.name, op, fields, self._loc(node.span)))
+        args = tuple(self.operand(a.value) for s in steps if isinstance(s, A.MethodCall) for a in s.args)
+        written = [s.args[-1].value for s in steps if isinstance(s, A.MethodCall) and s.name == "write" and s.args]
+        values = tuple(self._leaves(written[-1])) if written else ()
+        names = tuple(s.name for s in steps if isinstance(s, A.MethodCall))
+        self.storage.append(StorageAccess(first.name, op, fields, self._loc(node.span), args, values, names))
 
     def _receiver_call(self, root: A.Expr, call: A.MethodCall) -> None:
         """``local.m()`` on a dependency component or a (library) dispatcher."""
@@ -392,8 +493,19 @@ class FunctionAnalyzer:
             operands = (self.operand(target),) if target is not None else ()
             name = "library_call_syscall" if library else "call_contract_syscall"
             self.syscalls.append(
-                SyscallUse(name, operands + args, self._loc(call.span), "dispatcher", call.name)
+                SyscallUse(
+                    name, operands + args, self._loc(call.span), "dispatcher", call.name, value.path.last.name
+                )
             )
+        elif isinstance(root, A.PathExpr) and len(root.path.segments) == 1:
+            self._on_receiver(call, state=is_self(unwind(value)[0]))
+
+    def _on_receiver(self, call: A.MethodCall, state: bool) -> None:
+        """A receiver call; on a contract/component state (derived from ``self``) the module's own
+        methods are candidates too."""
+        args = tuple(self.operand(a.value) for a in call.args)
+        target = self.linker.bound_method(call.name) or (self.linker.self_method(call.name) if state else None)
+        self.receiver_calls.append(CallSite(call.name, "receiver", target, args, self._loc(call.span)))
 
     def _local_value(self, expr: A.Expr) -> A.Expr:
         for _ in range(_MAX_LOCAL_DEPTH):
@@ -410,14 +522,14 @@ class FunctionAnalyzer:
     # ------------------------------------------------------------ conditions and operands
 
     def comparisons(self, expr: A.Expr, negate_ors: bool = False) -> Iterator[Comparison]:
-        expr = _strip(expr)
+        expr = strip_wrappers(expr)
         if isinstance(expr, A.Binary) and expr.op in ("&&", "||"):
             yield from self.comparisons(expr.left, negate_ors)
             yield from self.comparisons(expr.right, negate_ors)
         elif isinstance(expr, A.Binary) and expr.op in _NEGATED:
             yield Comparison(expr.op, self.operand(expr.left), self.operand(expr.right))
         elif isinstance(expr, A.Unary) and expr.op == "!":
-            inner = _strip(expr.operand)
+            inner = strip_wrappers(expr.operand)
             if isinstance(inner, A.MethodCall) and inner.name in ("is_zero", "is_non_zero"):
                 op = "!=" if inner.name == "is_zero" else "=="
                 yield Comparison(op, self.operand(inner.receiver), Operand("literal", "0", value=0))
@@ -426,7 +538,7 @@ class FunctionAnalyzer:
             yield Comparison(op, self.operand(expr.receiver), Operand("literal", "0", value=0))
 
     def _leaves(self, expr: A.Expr) -> Iterator[Operand]:
-        expr = _strip(expr)
+        expr = strip_wrappers(expr)
         if isinstance(expr, A.Binary):
             yield from self._leaves(expr.left)
             yield from self._leaves(expr.right)
@@ -436,12 +548,12 @@ class FunctionAnalyzer:
             operand = self.operand(expr)
             yield operand
             if operand.kind == "call":
-                for arg in _call_args(_strip(self._local_value(expr))):
+                for arg in _call_args(strip_wrappers(self._local_value(expr))):
                     yield from self._leaves(arg)
 
     def operand(self, expr: A.Expr, depth: int = 0) -> Operand:
         """Classify an expression used as a value."""
-        expr = _strip(expr)
+        expr = strip_wrappers(expr)
         text = self._text(expr.span)
         if isinstance(expr, A.Literal):
             value = expr.value if isinstance(expr.value, int) and not isinstance(expr.value, bool) else None
@@ -483,8 +595,8 @@ class FunctionAnalyzer:
         return Operand("other", text, name=segments[-1])
 
     def _chain_operand(self, expr: A.MethodCall | A.FieldAccess, text: str) -> Operand:
-        root, steps = _unwind(expr)
-        if _is_self(root) and steps:
+        root, steps = unwind(expr)
+        if is_self(root) and steps:
             first = steps[0]
             if isinstance(first, A.FieldAccess):
                 component = self.linker.component_of_storage(first.name)
@@ -535,12 +647,12 @@ def _descendants(node: object) -> Iterator[object]:
         stack.extend(_children(current))
 
 
-def _unwind(node: A.Expr) -> tuple[A.Expr, list[A.MethodCall | A.FieldAccess]]:
+def unwind(node: A.Expr) -> tuple[A.Expr, list[A.MethodCall | A.FieldAccess]]:
     """``a.b.c()`` -> (a, [b, c()]) with transparent conversions (``into``...) skipped."""
     steps: list[A.MethodCall | A.FieldAccess] = []
     current: A.Expr = node
     while True:
-        current = _strip(current)
+        current = strip_wrappers(current)
         if isinstance(current, (A.MethodCall, A.FieldAccess)):
             if not (
                 isinstance(current, A.MethodCall) and current.name in _TRANSPARENT_METHODS and steps == []
@@ -553,7 +665,7 @@ def _unwind(node: A.Expr) -> tuple[A.Expr, list[A.MethodCall | A.FieldAccess]]:
     return current, steps
 
 
-def _strip(expr: A.Expr) -> A.Expr:
+def strip_wrappers(expr: A.Expr) -> A.Expr:
     """Drop parentheses, snapshots/desnaps and value conversions around an expression."""
     while True:
         if isinstance(expr, A.Paren):
@@ -565,20 +677,20 @@ def _strip(expr: A.Expr) -> A.Expr:
         elif (
             isinstance(expr, A.MethodCall)
             and expr.name in _TRANSPARENT_METHODS
-            and not _is_self(expr.receiver)
+            and not is_self(expr.receiver)
         ):
             expr = expr.receiver
         else:
             return expr
 
 
-def _is_self(expr: A.Expr) -> bool:
-    expr = _strip(expr)
+def is_self(expr: A.Expr) -> bool:
+    expr = strip_wrappers(expr)
     return isinstance(expr, A.PathExpr) and expr.path.text == "self"
 
 
 def _reads_environment(expr: A.Expr) -> bool:
-    root, _ = _unwind(expr)
+    root, _ = unwind(expr)
     return (
         isinstance(root, A.Call)
         and isinstance(root.function, A.PathExpr)
@@ -595,24 +707,20 @@ def _call_args(expr: A.Expr) -> tuple[A.Expr, ...]:
 
 
 def _panics(block: A.Block) -> bool:
-    for statement in block.statements:
-        expr = statement.expr if isinstance(statement, A.ExprStatement) else None
-        if isinstance(expr, A.MacroCall) and expr.path.text == "panic":
+    return any(_panic_statement(statement) for statement in block.statements)
+
+
+def _panic_statement(statement: A.Statement) -> bool:
+    """``panic!(..)``, ``panic_with_felt252(..)`` and friends, ``assert(false, ..)``."""
+    expr = statement.expr if isinstance(statement, A.ExprStatement) else None
+    if isinstance(expr, A.MacroCall) and expr.path.text == "panic":
+        return True
+    if isinstance(expr, A.Call) and isinstance(expr.function, A.PathExpr):
+        if expr.function.path.last.name in PANICS:
             return True
-        if (
-            isinstance(expr, A.Call)
-            and isinstance(expr.function, A.PathExpr)
-            and expr.function.path.last.name in PANICS
-        ):
-            return True
-        if (
-            isinstance(expr, A.Call)
-            and isinstance(expr.function, A.PathExpr)
-            and expr.function.path.text == "assert"
-        ):
+        if expr.function.path.text == "assert":
             first = expr.args[0].value if expr.args else None
-            if isinstance(first, A.Literal) and first.value is False:
-                return True
+            return isinstance(first, A.Literal) and first.value is False
     return False
 
 
@@ -622,7 +730,7 @@ def _negate(comparison: Comparison) -> Comparison:
 
 def _event_name(expr: A.Expr) -> str:
     """``Event::X(...)``, ``X { .. }`` or ``Event::X(X { .. })`` -> 'X'."""
-    expr = _strip(expr)
+    expr = strip_wrappers(expr)
     if isinstance(expr, A.Call) and isinstance(expr.function, A.PathExpr):
         return expr.function.path.last.name
     if isinstance(expr, A.StructLiteral):

@@ -17,7 +17,7 @@ from ..findings import Location
 from ..syntax import ast as A
 from .hashing import node_member_path, sn_keccak, storage_address
 from .scope import Scope
-from .syntax_utils import attribute_args, derives, has_attribute, location
+from .syntax_utils import attribute_args, derives, fingerprint, has_attribute, location
 from .types import UNIT, CairoType, TypeResolver
 
 MAX_NESTING = 32
@@ -118,11 +118,13 @@ class ByteArrayLayout:
 
 @dataclass(frozen=True, slots=True)
 class CustomLayout:
-    """A type stored through its own ``StorePacking`` or ``Store`` impl: unverifiable."""
+    """A type stored through its own ``StorePacking`` or ``Store`` impl: unverifiable. ``code`` is a
+    fingerprint of the impl and of the type's declaration (equal in two versions: the same code)."""
 
     type: CairoType
     packed: Layout | None
     reason: str
+    code: str = ""
     kind: ClassVar[str] = "custom"
 
     @property
@@ -398,12 +400,13 @@ class LayoutBuilder:
     def _custom(self, t: CairoType, custom: tuple[Scope, A.Impl, str], depth: int) -> CustomLayout:
         scope, impl, trait = custom
         args = impl.trait.last.generic_args or ()
+        found = self.resolver.definition(t)
+        code = fingerprint(impl, *((found.item,) if found is not None and found.item is not None else ()))
         if trait == "StorePacking" and len(args) == 2:
             packed_type = self.resolver.resolve(scope, args[1].value)
-            return CustomLayout(
-                t, self.layout(packed_type, None, True, depth + 1), f"custom StorePacking impl {impl.name}"
-            )
-        return CustomLayout(t, None, f"hand-written Store impl {impl.name}")
+            packed = self.layout(packed_type, None, True, depth + 1)
+            return CustomLayout(t, packed, f"custom StorePacking impl {impl.name}", code)
+        return CustomLayout(t, None, f"hand-written Store impl {impl.name}", code)
 
 
 def stored_indicator(index: int, default: int | None) -> int:
@@ -418,7 +421,7 @@ def stored_indicator(index: int, default: int | None) -> int:
 def collisions(members: list[StorageMember]) -> tuple[AddressCollision, ...]:
     """Fixed addresses used by more than one storage path (nested node members included)."""
     by_address: dict[int, list[StorageMember]] = defaultdict(list)
-    for member in _with_nested(members):
+    for member in with_nested(members):
         if member.address is not None:
             by_address[member.address].append(member)
     return tuple(
@@ -428,12 +431,13 @@ def collisions(members: list[StorageMember]) -> tuple[AddressCollision, ...]:
     )
 
 
-def _with_nested(members: list[StorageMember] | tuple[StorageMember, ...]) -> list[StorageMember]:
+def with_nested(members: list[StorageMember] | tuple[StorageMember, ...]) -> list[StorageMember]:
+    """The members and, depth first, the members of the storage nodes among them."""
     out = []
     for member in members:
         out.append(member)
         if isinstance(member.layout, NodeLayout):
-            out += _with_nested(member.layout.members)
+            out += with_nested(member.layout.members)
     return out
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
 
 from ..findings import Location
 from ..syntax import ast as A
@@ -73,3 +75,30 @@ def macro_arg(call: A.MacroCall, name: str) -> A.Expr | None:
         if arg.name == name:
             return arg.value
     return None
+
+
+def fingerprint(*nodes: object) -> str:
+    """A digest of syntax trees that ignores positions, formatting, comments, visibility and
+    attributes: equal digests, same code."""
+    digest = hashlib.sha256()
+    stack = list(reversed(nodes))
+    while stack:
+        current = stack.pop()
+        digest.update(type(current).__name__.encode())
+        children = []
+        for f in fields(current):  # type: ignore[arg-type]
+            if f.name in _UNFINGERPRINTED:
+                continue
+            value = getattr(current, f.name)
+            for part in value if isinstance(value, tuple) else (value,):
+                if isinstance(part, A.Token):
+                    digest.update(b"\x00" + part.text.encode())
+                elif isinstance(part, (str, int, bool)) or part is None:
+                    digest.update(b"\x01" + repr(part).encode())
+                elif is_dataclass(part):
+                    children.append(part)
+        stack.extend(reversed(children))
+    return digest.hexdigest()
+
+
+_UNFINGERPRINTED = frozenset({"span", "name_span", "visibility", "attributes"})

@@ -105,6 +105,7 @@ def _structural_identity(t: CairoType) -> str:
 
 
 UNIT = CairoType("()", "tuple")
+SERDE_DEPTH = 8
 _TYPE_EXPRS = (A.PathType, A.SnapshotType, A.TupleType, A.FixedArrayType, A.ImplType, A.WildcardType)
 
 
@@ -224,6 +225,37 @@ class TypeResolver:
             (v, self.resolve(found.scope, v.type, bound) if v.type is not None else None)
             for v in found.item.variants
         ]
+
+    def serde(self, t: CairoType, depth: int = 0) -> str:
+        """How ``t`` is serialized in calldata, events and return data, type names left out: a
+        struct or tuple as its members in braces (braces only group: the felts are flat), an enum
+        (``Option``, ``Result`` too) as ``enum<payload | ...>`` in variant order, ``Span`` as
+        ``Array``, ``u256`` as its two ``u128`` halves, a dispatcher as its address or class hash,
+        a snapshot as its type. Compared with ``encoding.decodes_as``."""
+        if depth > SERDE_DEPTH:
+            return t.identity
+        inner = [self.serde(a, depth + 1) for a in t.args]
+        if t.category == "struct":
+            return "{" + ", ".join(self.serde(m, depth + 1) for _, m in self.members(t)) + "}"
+        if t.category == "enum":
+            payloads = [self.serde(v, depth + 1) if v is not None else "()" for _, v in self.variants(t)]
+            return _enum(payloads)
+        if t.category in ("tuple", "fixed_array"):
+            return "{" + ", ".join(inner) + "}" if t.category == "tuple" else f"[{inner[0]}; {t.length}]"
+        if t.category == "snapshot":
+            return inner[0]
+        if t.category == "dispatcher":
+            return "{ClassHash}" if t.qualified.endswith("::library") else "{ContractAddress}"
+        if t.category == "builtin" and t.name == "u256":
+            return "{u128, u128}"
+        if t.category == "builtin" and t.name in ("Option", "Result") and inner:
+            return _enum([inner[0], "()"] if t.name == "Option" else inner)
+        name = "Array" if t.category == "builtin" and t.name == "Span" else t.name
+        return f"{name}<{', '.join(inner)}>" if inner else name
+
+
+def _enum(payloads: list[str]) -> str:
+    return "enum<" + " | ".join(payloads) + ">"
 
 
 def _type_params(generics: tuple[A.GenericParam, ...]) -> list[A.GenericParam]:
