@@ -1,8 +1,537 @@
-"""Entry-point and event rules: CUL201-CUL205."""
+"""Entry-point and event rules: CUL201-CUL205.
+
+Old-vs-new findings point into the NEW version (where a pull request shows them) and name the old
+declaration as a related location; a removal points at the new contract's ``mod`` line (events: its
+``enum Event``). Declarations inside the shipped OpenZeppelin knowledge are shown where the contract
+embeds them.
+"""
 
 from __future__ import annotations
 
-from .base import ContractRule, DiffRule
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
-CONTRACT_RULES: tuple[ContractRule, ...] = ()
-DIFF_RULES: tuple[DiffRule, ...] = ()
+from ..diff import ContractDiff, EntryPointChange
+from ..diff.interface import describe_event, diff_events
+from ..findings import Finding, Location, Related
+from ..model import Contract, EntryPoint, Event, EventField, Interface, Project
+from ..model.callgraph import CallGraph
+from ..model.encoding import decodes_as, mismatch
+from ..model.hashing import felt_hex, selector
+from ..model.known_components import KNOWN_PATH
+from ..model.layout import MapLayout
+from ..model.selectors import SelectorValues, Source, dispatcher_trait
+from ..model.upgrades import UpgradePath
+from .base import Context, ContractRule, DiffRule, contract_rule, diff_rule
+
+LIBRARY_CALL = "library_call_syscall"
+REPLACE_CLASS = "replace_class_syscall"
+DEPLOY_ONLY = frozenset({"__validate_deploy__"})
+
+# ---------------------------------------------------------------- shared
+
+
+def _shown(where: Location, embedded_at: Location | None) -> Location:
+    """``where`` unless it lies in the shipped component knowledge: then the embedding line."""
+    return embedded_at if where.path == KNOWN_PATH and embedded_at is not None else where
+
+
+def _name(entry: EntryPoint, project: Project | None) -> Location:
+    """The entry point's function name (its whole span when the call graph lacks it)."""
+    info = project.call_graph.get(entry.function) if project is not None else None
+    return info.name_location if info is not None and info.name_location is not None else entry.location
+
+
+def _site(entry: EntryPoint, project: Project | None) -> Location:
+    return _shown(_name(entry, project), entry.embedded_at)
+
+
+def _event_site(event: Event, diff: ContractDiff) -> Location:
+    """In a contract, a component's event is shown where the contract's ``Event`` enum nests it
+    (changes inside a local component are reported at the component)."""
+    if diff.new.kind == "contract" and event.component is not None and event.embedded_at is not None:
+        return event.embedded_at
+    return _shown(event.location, event.embedded_at)
+
+
+def _claim(entry: EntryPoint, project: Project) -> Location:
+    """Where the contract takes the selector: its own declaration or the embedding line."""
+    return entry.embedded_at or _name(entry, project)
+
+
+def _new_version(diff: ContractDiff) -> str:
+    """'the new Vault', or 'Vault (was OldVault)' when the pairing renamed it."""
+    if diff.old.name == diff.new.name:
+        return f"the new {diff.new.name}"
+    return f"{diff.new.name} (was {diff.old.name})"
+
+
+def _declaration(contract: Contract) -> Location:
+    return contract.declaration or contract.location
+
+
+def _old(where: Location) -> tuple[Related, ...]:
+    return (Related(where, "old declaration"),)
+
+
+def _origin(entry: EntryPoint) -> str:
+    if entry.origin == "function":
+        return f"free function {entry.name}"
+    return f"{entry.origin}::{entry.name}" + (" (embedded component impl)" if entry.embedded_at else "")
+
+
+def callable_entry_points(contract: Contract) -> list[EntryPoint]:
+    """Entry points callers reach after deployment (constructors never run again)."""
+    return [e for e in contract.entry_points if e.kind != "constructor"]
+
+
+def _called_after_upgrade(contract: Contract) -> list[EntryPoint]:
+    """Callable entry points except ``__validate_deploy__``, which runs only when an account of
+    the class is deployed, never on an upgraded one."""
+    return [e for e in callable_entry_points(contract) if e.name not in DEPLOY_ONLY]
+
+
+# ---------------------------------------------------------------- CUL201
+
+
+@contract_rule("CUL201")
+def selector_collision(contract: Contract, ctx: Context) -> Iterator[Finding]:
+    """One selector claimed twice: in one class, by a proxy and its implementation, or in a
+    router's facet registry."""
+    yield from _duplicate_entry_points(contract, ctx)
+    yield from proxy_shadowing(contract, ctx)
+    yield from _registry_collisions(contract, ctx)
+
+
+def _duplicate_entry_points(contract: Contract, ctx: Context) -> Iterator[Finding]:
+    groups: dict[tuple[bool, str], list[EntryPoint]] = defaultdict(list)
+    for entry in callable_entry_points(contract):
+        groups[(entry.kind == "l1_handler", entry.name)].append(entry)
+    for (_, name), entries in groups.items():
+        if len(entries) < 2:
+            continue
+        primary = max(entries, key=lambda e: (e.embedded_at is None, _claim(e, ctx.project).line))
+        others = [e for e in entries if e is not primary]
+        claims = " and ".join(_origin(e) for e in [primary, *others])
+        yield ctx.finding(
+            "CUL201",
+            f"selector {felt_hex(selector(name))} of `{name}` belongs to {len(entries)} entry points of "
+            f"{contract.name}: {claims}. A class has one function per selector, so the compiler "
+            "rejects it; the selector is sn_keccak of the bare name, whatever the impl or trait.",
+            _claim(primary, ctx.project),
+            related=tuple(
+                Related(_claim(e, ctx.project), f"`{name}` also exposed by {_origin(e)}") for e in others
+            ),
+            fix=f"rename {_origin(primary)} (the selector follows the name), or embed a "
+            f"component impl that does not expose `{name}` (e.g. the non-mixin impl)",
+        )
+
+
+def proxy_shadowing(contract: Contract, ctx: Context) -> Iterator[Finding]:
+    """A proxy's own entry point named like a function of the implementation it forwards to."""
+    graph = ctx.project.call_graph
+    entries = callable_entry_points(contract)
+    forwarded = {e.function: forwarded_selectors(graph, e) for e in entries}
+    selectors = frozenset().union(*(s for s, _ in forwarded.values()))
+    traits = frozenset().union(*(t for _, t in forwarded.values()))
+    if not selectors:
+        return
+    own = {info.trait for e in entries if (info := graph.get(e.function)) is not None}
+    implementations = [
+        i
+        for i in ctx.project.interfaces
+        if i.name not in own
+        and (i.name in traits or any(selector(f.name) in selectors for f in i.functions))
+    ]
+    for entry in entries:
+        if entry.selector in forwarded[entry.function][0]:
+            continue
+        interface = next((i for i in implementations if entry.name in {f.name for f in i.functions}), None)
+        if interface is not None:
+            yield _shadowing(contract, entry, interface, ctx)
+
+
+def forwarded_selectors(graph: CallGraph, entry: EntryPoint) -> tuple[frozenset[int], frozenset[str]]:
+    """Selectors ``entry`` forwards with library calls to a stored class hash, and the
+    interfaces of the library dispatchers it uses."""
+    reachable = graph.reachable(entry.function)
+    values = SelectorValues(graph, reachable)
+    selectors: set[int] = set()
+    traits: set[str] = set()
+    for function in reachable:
+        info = graph.get(function)
+        for call in info.facts.syscalls if info is not None else ():
+            if call.name != LIBRARY_CALL or not call.args or call.args[0].kind != "storage":
+                continue
+            if call.entry_point is not None:
+                selectors.add(selector(call.entry_point))
+                traits.add(dispatcher_trait(call.dispatcher or ""))
+            elif len(call.args) > 1:
+                selectors |= values.of(function, call.args[1])
+    return frozenset(selectors), frozenset(traits)
+
+
+def _shadowing(contract: Contract, entry: EntryPoint, interface: Interface, ctx: Context) -> Finding:
+    return ctx.finding(
+        "CUL201",
+        f"{contract.name} forwards calls to an implementation class with library_call_syscall, "
+        f"and its own entry point `{entry.name}` has the selector {entry.selector_hex} of "
+        f"{interface.name}::{entry.name}: calls to `{entry.name}` run the proxy's function and never "
+        "reach the implementation's.",
+        _site(entry, ctx.project),
+        related=(Related(interface.location, f"implementation interface {interface.name}"),),
+        fix=f"give the proxy's own entry point a name the implementation cannot use (a `proxy_` prefix), "
+        f"or forward `{entry.name}` to the implementation",
+    )
+
+
+def _registry_collisions(contract: Contract, ctx: Context) -> Iterator[Finding]:
+    """Registrations of literal selectors into a selector -> class hash map: one selector twice
+    from one function, or a selector of the router's own entry points."""
+    registries = {m.name for m in contract.storage if is_registry(m.layout)}
+    if not registries:
+        return
+    own = {e.selector: e for e in callable_entry_points(contract)}
+    names = _selector_names(ctx.project)
+    seen: dict[tuple[str, int, str], Location] = {}
+    for member, source in _registrations(ctx.project.call_graph, contract, registries):
+        label = _selector_label(source, names)
+        first = seen.setdefault((member, source.value, source.function), source.location)
+        if first != source.location:
+            yield _registered_twice(label, member, source, first, ctx)
+        elif source.value in own:
+            yield _router_shadows(label, contract, member, source, own[source.value], ctx)
+
+
+def _registrations(graph: CallGraph, contract: Contract, registries: set[str]) -> list[tuple[str, Source]]:
+    """(registry, where a selector is registered) for writes of a non-zero class hash under a
+    literal or constant selector key, possibly passed down through helpers; in source order."""
+    values = SelectorValues(graph, contract.functions)
+    found: set[tuple[str, Source]] = set()
+    for function in contract.functions:
+        info = graph.get(function)
+        for access in info.facts.storage if info is not None else ():
+            if access.op != "write" or access.member not in registries or len(access.args) < 2:
+                continue
+            if access.args[-1].kind == "literal" and access.args[-1].value == 0:
+                continue
+            found |= {(access.member, s) for s in values.sources(function, access.args[0], access.location)}
+    return sorted(found, key=lambda f: (f[1].location.path, f[1].location.line, f[1].location.column))
+
+
+def is_registry(layout: object) -> bool:
+    return isinstance(layout, MapLayout) and "ClassHash" in layout.value.type.text
+
+
+def _selector_label(source: Source, names: dict[int, str]) -> str:
+    """``0x.. (`swap`)``: the function name when one is known, else the selector as written."""
+    return f"{felt_hex(source.value)} (`{names.get(source.value, source.text)}`)"
+
+
+def _selector_names(project: Project) -> dict[int, str]:
+    names = {f.name for i in project.interfaces for f in i.functions}
+    names |= {e.name for c in project.all_contracts for e in c.entry_points}
+    return {selector(n): n for n in names}
+
+
+def _registered_twice(label: str, member: str, source: Source, first: Location, ctx: Context) -> Finding:
+    return ctx.finding(
+        "CUL201",
+        f"selector {label} is registered twice in `{member}` by {source.function.rsplit('::', 1)[-1]}: "
+        "the second write replaces the first facet, whose function becomes unreachable through the router.",
+        source.location,
+        related=(Related(first, "first registration"),),
+        fix="register each selector for exactly one facet; change a mapping only through an explicit "
+        "replace operation",
+    )
+
+
+def _router_shadows(
+    label: str, contract: Contract, member: str, source: Source, entry: EntryPoint, ctx: Context
+) -> Finding:
+    return ctx.finding(
+        "CUL201",
+        f"selector {label} registered in `{member}` is also {contract.name}'s own entry point "
+        f"`{entry.name}`: the router's function and the facet's claim one selector.",
+        source.location,
+        related=(Related(_site(entry, ctx.project), f"{contract.name}'s own `{entry.name}`"),),
+        fix=f"reserve the router's own selectors: do not register `{entry.name}` for a facet",
+    )
+
+
+# ---------------------------------------------------------------- CUL202
+
+
+@diff_rule("CUL202")
+def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+    """Same name (selector), other parameter or return encodings; constructors never run again."""
+    for old in _called_after_upgrade(diff.old):
+        new = diff.new.entry_point(old.name)
+        if new is None or new.kind == "constructor" or _table_moved(old, new):
+            continue
+        details = _signature_details(old, new)
+        if not details:
+            continue
+        yield ctx.finding(
+            "CUL202",
+            f"entry point `{new.name}` (selector {new.selector_hex}) of {diff.new.name} changed "
+            f"signature: {old.signature} -> {new.signature} ({'; '.join(details)}). Callers still reach "
+            "it under the same selector with calldata encoded for the old signature.",
+            _site(new, ctx.project),
+            related=_old(_site(old, ctx.old)),
+            fix=f"keep `{old.signature}` unchanged (it can forward to the new code) and expose the new "
+            f"signature under a new name, e.g. `{new.name}_v2`",
+        )
+
+
+def _signature_details(old: EntryPoint, new: EntryPoint) -> list[str]:
+    """What breaks old callers (``EntryPoint.serde``): old calldata the new parameters do not
+    decode, a new return value the old decoders do not. Renames of parameters or of types that
+    keep the encoding, and widened parameters (u32 -> u128), are compatible."""
+    (old_params, old_returns), (new_params, new_returns) = old.serde, new.serde
+    details = [
+        f"parameter {i + 1} `{b.name}`: {_changed(a.type, b.type, why)}"
+        for i, (a, b, x, y) in enumerate(zip(old.params, new.params, old_params, new_params, strict=False))
+        if (why := mismatch(x, y))
+    ]
+    details += [f"parameter `{p.name}: {p.type}` added" for p in new.params[len(old.params) :]]
+    details += [f"parameter `{p.name}: {p.type}` removed" for p in old.params[len(new.params) :]]
+    why = mismatch(new_returns, old_returns)
+    if why:
+        details.append(f"return {_changed(old.returns or '()', new.returns or '()', why[::-1])}")
+    return details
+
+
+def _changed(old_type: str, new_type: str, why: tuple[str, str]) -> str:
+    """``old -> new``; for a type that keeps its name, the part inside it that changed."""
+    if old_type != new_type:
+        return f"{old_type} -> {new_type}"
+    return f"`{new_type}` keeps its name but not its encoding ({why[0]} -> {why[1]} inside it)"
+
+
+# ---------------------------------------------------------------- CUL203
+
+
+@diff_rule("CUL203")
+def entry_point_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+    """An old selector the new class no longer serves (or serves only as another kind)."""
+    added = [c.new for c in diff.entry_points if c.kind == "added" and c.new is not None]
+    after_upgrade = _called_after_upgrade(diff.old)
+    for change in diff.entry_points:
+        old = change.old
+        if old is None or old not in after_upgrade or not _gone(change):
+            continue
+        renamed = next((n.name for n in added if _same_types(old, n)), None)
+        hint = f" It looks renamed to `{renamed}`." if renamed else ""
+        kind = "L1 handler" if old.kind == "l1_handler" else "entry point"
+        target = f"`{renamed}`" if renamed else "the new code"
+        yield ctx.finding(
+            "CUL203",
+            f"{kind} `{old.signature}` (selector {old.selector_hex}) is gone from {_new_version(diff)}: "
+            f"callers get ENTRYPOINT_NOT_FOUND after the upgrade.{hint}",
+            _declaration(diff.new),
+            related=_old(_site(old, ctx.old)),
+            fix=f"keep `{old.name}` as an entry point (a deprecated alias that forwards to {target}) for as "
+            "long as callers may use it",
+        )
+
+
+def _gone(change: EntryPointChange) -> bool:
+    """Removed, or moved between the external and the L1-handler tables (one name, other table)."""
+    if change.kind == "removed":
+        return True
+    return change.kind == "kind_changed" and change.old is not None and change.new is not None and (
+        _table_moved(change.old, change.new)
+    )
+
+
+def _table_moved(old: EntryPoint, new: EntryPoint) -> bool:
+    return (old.kind == "l1_handler") != (new.kind == "l1_handler")
+
+
+def _same_types(a: EntryPoint, b: EntryPoint) -> bool:
+    return (a.kind, a.returns, [p.type for p in a.params]) == (b.kind, b.returns, [p.type for p in b.params])
+
+
+# ---------------------------------------------------------------- CUL204
+
+
+@diff_rule("CUL204")
+def upgradeability_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+    """The old class could replace itself, the new one cannot: the next upgrade is impossible."""
+    old_paths = _replacing(diff.old_upgrade_paths, diff.old)
+    if not old_paths or _replacing(diff.new_upgrade_paths, diff.new):
+        return
+    graph = ctx.project.call_graph
+    library = [p for p in _callable_paths(diff.new_upgrade_paths, diff.new) if p.syscall == LIBRARY_CALL]
+    if any(_class_hash_from_caller(graph, p) for p in library):
+        return
+    shown = ", ".join(f"`{p.entry_point}`" for p in old_paths)
+    remaining = (
+        f" Only library calls into a stored class remain ({', '.join(p.entry_point for p in library)}): "
+        "the class is replaceable only if that class's code calls replace_class."
+        if library
+        else ""
+    )
+    yield ctx.finding(
+        "CUL204",
+        f"{diff.new.name} can no longer be upgraded: the old version reached {REPLACE_CLASS} from "
+        f"{shown}, the new version has no entry point that does. After this upgrade the class is "
+        f"final.{remaining}",
+        _declaration(diff.new),
+        related=tuple(_path_related(p, diff.old, ctx.old) for p in old_paths),
+        fix="keep an authorized upgrade entry point, for example OpenZeppelin's UpgradeableComponent "
+        "with an `upgrade` guarded by the owner or governance",
+        confidence="low" if library else None,
+    )
+
+
+def _callable_paths(paths: Iterable[UpgradePath], contract: Contract) -> list[UpgradePath]:
+    constructors = {e.name for e in contract.entry_points if e.kind == "constructor"}
+    return [p for p in paths if p.entry_point not in constructors]
+
+
+def _replacing(paths: Iterable[UpgradePath], contract: Contract) -> list[UpgradePath]:
+    return [p for p in _callable_paths(paths, contract) if p.syscall == REPLACE_CLASS]
+
+
+def _class_hash_from_caller(graph: CallGraph, path: UpgradePath) -> bool:
+    """The library call's class hash is a parameter: any class (one that replaces) can run."""
+    info = graph.get(path.path[-1]) if path.path else None
+    calls = info.facts.syscalls if info is not None else ()
+    return any(c.name == LIBRARY_CALL and c.args and c.args[0].kind == "param" for c in calls)
+
+
+def _path_related(path: UpgradePath, contract: Contract, project: Project | None) -> Related:
+    entry = contract.entry_point(path.entry_point)
+    where = _site(entry, project) if entry is not None else _declaration(contract)
+    chain = " -> ".join([*(p.rsplit("::", 1)[-1] for p in path.path), path.syscall])
+    return Related(where, f"old upgrade path: {chain}")
+
+
+# ---------------------------------------------------------------- CUL205
+
+
+@diff_rule("CUL205")
+def event_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+    """Events indexers decode: removed, renamed, or keys/data reshaped."""
+    for kind, old, new, details in _event_changes(diff.old.events, diff.new.events):
+        if not _reported_by_component(old, new, diff, ctx):
+            yield _event_finding(kind, old, new, details, diff, ctx)
+
+
+def _event_changes(
+    old: tuple[Event, ...], new: tuple[Event, ...]
+) -> Iterator[tuple[str, Event, Event | None, list[str]]]:
+    """(kind, old event, new event, details): 'removed', 'renamed', or 'changed' keys/data
+    encodings (events matched by their selector chain; unresolved payloads are not judged)."""
+    for change in diff_events(old, new):
+        if change.kind in ("removed", "renamed") and change.old is not None:
+            yield change.kind, change.old, change.new, []
+    after = {e.selectors: e for e in new}
+    for before in old:
+        match = after.get(before.selectors)
+        if match is not None and before.resolved and match.resolved:
+            details = _shape_details(before, match)
+            if details:
+                yield "changed", before, match, details
+
+
+def _event_finding(
+    kind: str, old: Event, new: Event | None, details: list[str], diff: ContractDiff, ctx: Context
+) -> Finding:
+    chain = "::".join(old.selectors)
+    if new is None:
+        return ctx.finding(
+            "CUL205",
+            f"event {chain} is gone from {_new_version(diff)}: indexers and monitors that decode it see "
+            "nothing after the upgrade.",
+            diff.new.event_enum or _declaration(diff.new),
+            related=_old(_event_site(old, diff)),
+            fix=f"keep emitting {chain} unchanged; add a new event for the new information",
+        )
+    if kind == "renamed":
+        return ctx.finding(
+            "CUL205",
+            f"event {chain} is renamed to {'::'.join(new.selectors)}: its first key (the selector of "
+            "the name) changes, so indexers filtering on the old key miss it.",
+            _event_site(new, diff),
+            related=_old(_event_site(old, diff)),
+            fix=f"keep the variant name {old.name}; add the new event alongside it if needed",
+        )
+    return ctx.finding(
+        "CUL205",
+        f"event {chain} changed shape: {'; '.join(details)} ({describe_event(old)} -> "
+        f"{describe_event(new)}). Indexers decode keys and data by position and read wrong values or fail.",
+        _event_site(new, diff),
+        related=_old(_event_site(old, diff)),
+        fix=f"keep {chain} as it was and emit a new event (a new variant name) with the new shape",
+    )
+
+
+def _shape_details(old: Event, new: Event) -> list[str]:
+    """Encoding changes of keys and data; renaming fields alone keeps the encoding."""
+    if _decodes(new, old) and not _moved(old, new):
+        return []
+    before = {f.name: f for f in old.fields}
+    after = {f.name: f for f in new.fields}
+    details = [d for n in before if n in after and (d := _field_change(before[n], after[n]))]
+    details += [f"field `{n}` removed" for n in before if n not in after]
+    details += [f"field `{n}` added" for n in after if n not in before]
+    return details or ["fields reordered"]
+
+
+def _decodes(new: Event, old: Event) -> bool:
+    """Whether the new keys and data decode with the old event's layout."""
+    pairs = ((new.keys, old.keys), (new.data, old.data))
+    return all(decodes_as(_fields(a), _fields(b)) for a, b in pairs)
+
+
+def _fields(fields: tuple[EventField, ...]) -> str:
+    return "{" + ", ".join(_serde(f) for f in fields) + "}"
+
+
+def _serde(field: EventField) -> str:
+    return field.serde or field.type
+
+
+def _moved(old: Event, new: Event) -> bool:
+    """A field kept on both sides sits at another position among the keys or the data."""
+    before, after = _positions(old), _positions(new)
+    return any(before[n] != after[n] for n in before.keys() & after.keys())
+
+
+def _positions(event: Event) -> dict[str, tuple[bool, int]]:
+    keys = {f.name: (True, i) for i, f in enumerate(event.keys)}
+    return keys | {f.name: (False, i) for i, f in enumerate(event.data)}
+
+
+def _field_change(a: EventField, b: EventField) -> str:
+    if a.key != b.key:
+        return f"`{b.name}` moved from {'keys to data' if a.key else 'data to keys'}"
+    why = mismatch(_serde(b), _serde(a))
+    return f"field `{b.name}`: {_changed(a.type, b.type, why[::-1])}" if why else ""
+
+
+def _reported_by_component(event: Event, new_event: Event | None, diff: ContractDiff, ctx: Context) -> bool:
+    """A local component's own event change: its component's diff reports it, not each contract
+    (the new component is looked up by its module name when the event is gone)."""
+    component = event.component
+    if diff.new.kind != "contract" or component is None or ctx.old is None:
+        return False
+    renamed = new_event.component if new_event is not None else None
+    old = ctx.old.contract(component)
+    new = ctx.project.contract(renamed or component.rsplit("::", 1)[-1])
+    if old is None or new is None or old.known or new.known:
+        return False
+    own = (c for _, c, _, _ in _event_changes(old.events, new.events))
+    return any(event.selectors[-len(c.selectors) :] == c.selectors for c in own)
+
+
+CONTRACT_RULES: tuple[ContractRule, ...] = (selector_collision,)
+DIFF_RULES: tuple[DiffRule, ...] = (
+    signature_changed,
+    entry_point_removed,
+    upgradeability_removed,
+    event_changed,
+)

@@ -1,0 +1,423 @@
+"""The shared guard analysis: does every call path from an entry point to a sensitive operation
+pass an auth check first? And where does a value used by that operation come from?
+
+An *auth check* is one of
+- an assertion (``assert``, ``assert!``, ``assert_eq!``, ``if .. { panic }``) that requires the caller
+  (or a hash of it) to equal a stored value, a getter's result, a constant address or a local
+  holding one (kind 'caller_check'; not a parameter: ``caller == account`` only says who acts),
+  the contract itself (``assert_only_self``, kind 'self_only') or zero (only the protocol, kind
+  'protocol_only'); or that tests a stored flag keyed by the caller (``is_signer.read(caller)``,
+  ``has_role(ROLE, caller)``, kind 'membership');
+- a call to a known guard function (OpenZeppelin ``assert_only_owner`` ..., and the configured
+  ``guard-functions``; kind 'guard_call') or to a function that does not resolve but is named like a
+  guard by convention (``only_*``, ``assert_only_*``, ``require_owner``, ``check_caller_is_admin``
+  ...); on another contract (through a dispatcher) only when the caller is passed to it;
+- a call to a crate function that performs one of these anywhere in its body (resolved through the
+  call graph, so helpers and component internals count).
+A statement of the body that always panics (``panic!``, ``panic_with_felt252``) stops every path
+too (kind 'panics').
+
+Ordering is respected inside a function: the events of a body (checks, calls, sensitive operations)
+are taken in source order, and a check only protects what comes after it. Branches and loops are
+not modelled: a check anywhere earlier in the body counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..findings import Location
+from ..model import Contract, EntryPoint
+from ..model.callgraph import SYSCALL_PREFIX, CallGraph, FunctionInfo
+from ..model.facts import GUARD_FUNCTIONS, Assertion, CallSite, Operand, SyscallUse
+from ..model.hashing import selector
+from .base import Context
+
+Sites = Callable[[FunctionInfo], tuple[Location, ...]]
+"""The sensitive operations inside a function (their locations); empty when it has none."""
+
+REPLACE_CLASS = "replace_class_syscall"
+LIBRARY_CALL = "library_call_syscall"
+_MAYBE_GUARD = re.compile(
+    r"only|auth|permission|allowed|require|ensure|verify|check|assert|guard|restrict"
+    r"|is_(owner|admin|governor)",
+    re.IGNORECASE,
+)
+# Names that are guards by every convention, trusted even when the code cannot be analysed.
+_GUARD_NAME = re.compile(
+    r"^_?(assert_)?only_[a-z0-9_]+$"
+    r"|^_?(assert|require|check|ensure)_(caller_)?(is_)?(only_)?"
+    r"(owner|admin|governor|governance|role|guardian|self)",
+)
+_FIXED = ("storage", "call", "const", "literal")
+_NOT_AUTHORITIES = ("param", "caller", "tx_account", "timestamp", "block_number")
+_FLIPPED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+_MAX_HELPER_DEPTH = 3
+_SELECTOR_MACRO = re.compile(r'selector!\(\s*"(\w+)"\s*\)')
+_ASSERT_FORMS = {"assert": "assert({})", "assert_macro": "assert!({})", "if_panic": "if {} {{ panic }}"}
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The verdict for one entry point and one kind of sensitive operation.
+
+    ``kind``: 'caller_check', 'self_only', 'protocol_only', 'membership', 'guard_call', 'panics'
+    (what the first check on the path is), 'none' (a path reaches the operation unchecked) or
+    'not_reached' (the entry point does not reach the operation). ``evidence`` / ``description``
+    show the check, ``subject`` what the caller is checked against (``owner``, ``timelock``,
+    ``assert_only_owner``);
+    ``unguarded_path`` the call-graph ids from the entry point to the function doing the unchecked
+    operation, ``site`` that operation; ``unresolved`` the names of calls before it that do not
+    resolve in the analysed code but may check the caller (then the verdict is uncertain).
+    """
+
+    guarded: bool
+    kind: str
+    evidence: Location | None
+    description: str
+    unguarded_path: tuple[str, ...] = ()
+    site: Location | None = None
+    unresolved: tuple[str, ...] = ()
+    subject: str = ""
+
+    @property
+    def certain(self) -> bool:
+        return not self.unresolved
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value used in the last function of a call path comes from: ``operand`` as the first
+    function of the path sees it (a 'param' of the entry point when ``from_entry``), and the
+    (function id, parameter name) pairs it passes through, innermost first."""
+
+    operand: Operand
+    aliases: tuple[tuple[str, str], ...]
+    from_entry: bool
+
+
+@dataclass(frozen=True)
+class _Check:
+    kind: str
+    location: Location
+    description: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What walking one function found first: a check (everything after it is protected) or an
+    unchecked sensitive operation (``site``, reached through the functions of ``path``), or neither;
+    ``unresolved`` lists the unanalysable, guard-like calls met on the way."""
+
+    check: _Check | None = None
+    path: tuple[str, ...] = ()
+    site: Location | None = None
+    unresolved: tuple[str, ...] = ()
+
+
+def entry_guard(
+    ctx: Context,
+    contract: Contract,
+    entry: EntryPoint,
+    target: Callable[[FunctionInfo], bool] | None = None,
+) -> Guard:
+    """Whether every path from ``entry`` to a function satisfying ``target`` (default: the entry
+    point itself, "is it guarded at all") passes an auth check; a check anywhere in the target
+    function counts."""
+    predicate = target or (lambda info: info.id == entry.function)
+    return sites_guard(ctx, contract, entry, lambda info: _whole(info) if predicate(info) else ())
+
+
+def sites_guard(ctx: Context, contract: Contract, entry: EntryPoint, sites: Sites) -> Guard:
+    """Whether every path from ``entry`` to an operation returned by ``sites`` passes an auth check
+    before it (source order inside each function)."""
+    names = GUARD_FUNCTIONS | frozenset(ctx.config.guard_functions)
+    outcome = _Walker(ctx.project.call_graph, contract, names, sites).walk(entry.function)
+    if outcome.site is not None:
+        return Guard(False, "none", None, "no auth check", outcome.path, outcome.site, outcome.unresolved)
+    if outcome.check is not None:
+        check = outcome.check
+        return Guard(True, check.kind, check.location, check.description, subject=check.subject)
+    return Guard(True, "not_reached", None, "the operation is not reached", unresolved=outcome.unresolved)
+
+
+def syscall_sites(*names: str) -> Sites:
+    """Sites: the function's uses of the named syscalls."""
+    return lambda info: tuple(s.location for s in info.facts.syscalls if s.name in names)
+
+
+def write_sites(members: Callable[[str], bool]) -> Sites:
+    """Sites: the function's storage writes to members satisfying ``members``."""
+    return lambda info: tuple(a.location for a in info.facts.storage if a.op == "write" and members(a.member))
+
+
+def upgrade_sites(ctx: Context) -> Sites:
+    """Sites: ``replace_class_syscall``, and library calls to an entry point of some class of the
+    project that replaces the class with no auth check of its own (``ILibraryDispatcher{..}
+    .upgrade(..)``, ``selector!("upgrade")``): a guarded one still checks the caller when it runs
+    on this contract's storage."""
+    replacing = replacing_selectors(ctx)
+    return lambda info: tuple(
+        s.location
+        for s in info.facts.syscalls
+        if s.name == REPLACE_CLASS or (s.name == LIBRARY_CALL and library_selector(s) in replacing)
+    )
+
+
+def replacing_selectors(ctx: Context) -> frozenset[int]:
+    """Selectors of the entry points (of any class in the project) that can reach replace_class
+    with no auth check."""
+    graph = ctx.project.call_graph
+    replace = syscall_sites(REPLACE_CLASS)
+    return frozenset(
+        e.selector
+        for c in ctx.project.all_contracts
+        for e in c.entry_points
+        if REPLACE_CLASS in graph.syscalls_reached(e.function) and not sites_guard(ctx, c, e, replace).guarded
+    )
+
+
+def library_selector(syscall: SyscallUse) -> int | None:
+    """The selector a library call invokes, when the source names it."""
+    if syscall.via == "dispatcher":
+        return selector(syscall.entry_point) if syscall.entry_point else None
+    named = syscall.args[1] if len(syscall.args) > 1 else None
+    if named is None:
+        return None
+    if named.kind == "const" and named.value is not None:
+        return named.value
+    found = _SELECTOR_MACRO.search(named.text)
+    return selector(found.group(1)) if found else None
+
+
+def call_paths(graph: CallGraph, source: str, target: str) -> Iterator[tuple[str, ...]]:
+    """Call paths (function ids) from ``source`` to the function ``target``, itself included."""
+    if source == target:
+        yield (source,)
+        return
+    for found in graph.paths(source, target):
+        yield tuple(found)
+
+
+def functions_with_syscall(graph: CallGraph, source: str, name: str) -> list[FunctionInfo]:
+    """The functions reachable from ``source`` that make syscall ``name`` themselves."""
+    return [
+        info
+        for fid in sorted(graph.reachable(source))
+        if (info := graph.get(fid)) is not None and SYSCALL_PREFIX + name in graph.callees(fid)
+    ]
+
+
+def trace_origin(graph: CallGraph, path: tuple[str, ...], operand: Operand) -> Origin:
+    """Follow ``operand`` (a value in the last function of ``path``) back through parameters to the
+    argument the callers on ``path`` pass."""
+    aliases: list[tuple[str, str]] = []
+    current = operand
+    for index in range(len(path) - 1, -1, -1):
+        if current.kind != "param":
+            break
+        aliases.append((path[index], current.name))
+        if index == 0:
+            return Origin(current, tuple(aliases), True)
+        passed = _passed(graph.get(path[index - 1]), graph.get(path[index]), current.name)
+        if passed is None:
+            break
+        current = passed
+    return Origin(current, tuple(aliases), False)
+
+
+def param_checks(graph: CallGraph, function_id: str, param: str, depth: int = 0) -> Iterator[tuple[str, Operand]]:
+    """(op, other side) of each asserted comparison of parameter ``param`` of ``function_id``,
+    oriented with the parameter on the left, in the function and in helpers it hands ``param`` to;
+    a library call on the parameter (the class must exist) yields ('library_call', the call's
+    first operand)."""
+    info = graph.get(function_id)
+    if info is None or depth > _MAX_HELPER_DEPTH:
+        return
+    for comparison in (c for a in info.facts.assertions for c in a.comparisons):
+        if _is_param(comparison.left, param):
+            yield comparison.op, comparison.right
+        elif _is_param(comparison.right, param):
+            yield _FLIPPED.get(comparison.op, comparison.op), comparison.left
+    for syscall in info.facts.syscalls:
+        if syscall.name == LIBRARY_CALL and syscall.args and _is_param(syscall.args[0], param):
+            yield "library_call", syscall.args[0]
+    for call in info.facts.calls:
+        callee = graph.get(call.target) if call.target else None
+        for arg, name in _arguments(call, callee) if callee else ():
+            if _is_param(arg, param):
+                yield from param_checks(graph, callee.id, name, depth + 1)
+
+
+def path_names(graph: CallGraph, path: tuple[str, ...]) -> list[str]:
+    """Function names along a call path of ids; those of another contract or component than the
+    first are prefixed with its name (``upgrade -> UpgradeableComponent::upgrade``)."""
+    first = graph.get(path[0]) if path else None
+    home = first.owner if first else None
+    names = []
+    for fid in path:
+        info = graph.get(fid)
+        if info is None:
+            names.append(fid.rsplit("::", 1)[-1])
+        elif info.owner and info.owner != home:
+            names.append(f"{info.owner.rsplit('::', 1)[-1]}::{info.name}")
+        else:
+            names.append(info.name)
+    return names
+
+
+def auth_check(assertion: Assertion) -> tuple[str, str] | None:
+    """(kind, subject) of the auth check an assertion is, or None if it does not restrict the caller."""
+    for comparison in assertion.comparisons:
+        other = comparison.other("caller")
+        if comparison.op != "==" or other is None:
+            continue
+        if other.kind == "contract_address":
+            return "self_only", "self"
+        if other.kind == "literal" and other.value == 0:
+            return "protocol_only", "protocol"
+        if other.kind not in _NOT_AUTHORITIES:
+            return "caller_check", other.text if other.kind == "call" else other.name or other.text
+    if any(o.kind == "caller" for o in assertion.tested_args):
+        tested = [o.name for o in assertion.operands if o.kind in ("storage", "call")]
+        return "membership", tested[0] if tested else ""
+    if any(o.kind == "caller" for o in assertion.operands):
+        return _derived_caller_check(assertion)
+    return None
+
+
+def _derived_caller_check(assertion: Assertion) -> tuple[str, str] | None:
+    """``hash(get_caller_address()) == 0x..``: a function of the caller equal to a fixed value."""
+    for comparison in assertion.comparisons:
+        for side, other in ((comparison.left, comparison.right), (comparison.right, comparison.left)):
+            fixed = other.kind in _FIXED and not (other.kind == "literal" and other.value == 0)
+            if comparison.op == "==" and side.kind == "call" and fixed:
+                return "caller_check", side.name
+    return None
+
+
+def _is_param(operand: Operand, name: str) -> bool:
+    return operand.kind == "param" and operand.name == name
+
+
+def _passed(caller: FunctionInfo | None, callee: FunctionInfo | None, param: str) -> Operand | None:
+    """The argument ``caller`` passes for ``callee``'s parameter ``param`` (first call site)."""
+    if caller is None or callee is None:
+        return None
+    call = next((c for c in caller.facts.calls if c.target == callee.id), None)
+    return next((arg for arg, name in _arguments(call, callee) if name == param), None) if call else None
+
+
+def _arguments(call: CallSite, callee: FunctionInfo) -> list[tuple[Operand, str]]:
+    """(argument, parameter name) pairs of a call (an explicit ``self`` argument dropped)."""
+    names = [p.name for p in callee.params]
+    args = call.args[1:] if len(call.args) == len(names) + 1 else call.args
+    return list(zip(args, names))
+
+
+def _whole(info: FunctionInfo) -> tuple[Location, ...]:
+    """A site at the end of the function: a check anywhere in it comes first."""
+    end = info.location
+    return (Location(end.path, end.end_line, end.end_column, end.end_line, end.end_column),)
+
+
+_Event = tuple[tuple[int, int, int], "_Check | CallSite | Location | str"]
+
+
+class _Walker:
+    """Walks the call graph from one entry point for one kind of sensitive operation (memoised)."""
+
+    def __init__(self, graph: CallGraph, contract: Contract, names: frozenset[str], sites: Sites) -> None:
+        self.graph = graph
+        self.storage_of = {u.component: u.storage for u in contract.components if u.component}
+        self.opaque = {u.storage for u in contract.components if u.component is None}
+        self.names = names
+        self.sites = sites
+        self.memo: dict[str, _Outcome] = {}
+        self.active: set[str] = set()
+
+    def walk(self, function_id: str) -> _Outcome:
+        if function_id in self.memo:
+            return self.memo[function_id]
+        info = self.graph.get(function_id)
+        if info is None or function_id in self.active:
+            return _Outcome()
+        self.active.add(function_id)
+        outcome = self._body(info)
+        self.active.discard(function_id)
+        self.memo[function_id] = outcome
+        return outcome
+
+    def _body(self, info: FunctionInfo) -> _Outcome:
+        unresolved: list[str] = []
+        for _, event in sorted(self._events(info), key=lambda e: e[0]):
+            if isinstance(event, _Check):
+                return _Outcome(event)
+            if isinstance(event, Location):
+                return _Outcome(None, (info.id,), event, tuple(unresolved))
+            if isinstance(event, str):
+                unresolved.append(event)
+                continue
+            outcome = self._call(event)
+            if outcome.site is not None:
+                return _Outcome(None, (info.id, *outcome.path), outcome.site, (*unresolved, *outcome.unresolved))
+            if outcome.check is not None:
+                return outcome
+            unresolved += outcome.unresolved
+        return _Outcome(unresolved=tuple(unresolved))
+
+    def _events(self, info: FunctionInfo) -> Iterator[_Event]:
+        """Each check, call, site and guard-like call on another contract (its name) with its
+        source position; checks sort first on ties."""
+        for assertion in info.facts.assertions:
+            auth = auth_check(assertion)
+            if auth is not None:
+                kind, subject = auth
+                yield _at(assertion.location, 0), _Check(kind, assertion.location, _text(assertion), subject)
+        for syscall in info.facts.syscalls:
+            name = syscall.entry_point or ""
+            passes_caller = any(a.kind == "caller" for a in syscall.args)
+            if passes_caller and (name in self.names or _GUARD_NAME.match(name)):
+                yield _at(syscall.location, 0), _Check("guard_call", syscall.location, f"{name}()", name)
+            elif name and _MAYBE_GUARD.search(name):
+                yield _at(syscall.location, 1), name
+        for abort in info.facts.aborts:
+            yield _at(abort, 0), _Check("panics", abort, f"{info.name} always panics", "")
+        for call in (*info.facts.calls, *info.facts.receiver_calls, *self._opaque_component_calls(info)):
+            yield _at(call.location, 1), call
+        for site in self.sites(info):
+            yield _at(site, 2), site
+
+    def _call(self, call: CallSite) -> _Outcome:
+        unresolved = call.target is None or self.graph.get(call.target) is None
+        if call.name in self.names or (unresolved and _GUARD_NAME.match(call.name)):
+            return _Outcome(_Check("guard_call", call.location, self._call_text(call), call.name))
+        if unresolved:
+            return _Outcome(unresolved=(call.name,) if _MAYBE_GUARD.search(call.name) else ())
+        inner = self.walk(call.target)
+        if inner.check is not None:
+            via = f"{self._call_text(call)} -> {inner.check.description}"
+            return _Outcome(_Check(inner.check.kind, inner.check.location, via, inner.check.subject))
+        return inner
+
+    def _opaque_component_calls(self, info: FunctionInfo) -> Iterator[CallSite]:
+        """``self.roles.only_admin()`` on a component that does not resolve (recorded as a storage
+        access) as an unresolved component call."""
+        for access in info.facts.storage:
+            if access.member in self.opaque and access.methods:
+                yield CallSite(access.methods[0], "component", None, access.args, access.location)
+
+    def _call_text(self, call: CallSite) -> str:
+        storage = self.storage_of.get(call.component) if call.component else None
+        return f"{storage}.{call.name}()" if storage else f"{call.name}()"
+
+
+def _at(location: Location, rank: int) -> tuple[int, int, int]:
+    return location.line, location.column, rank
+
+
+def _text(assertion: Assertion) -> str:
+    return _ASSERT_FORMS.get(assertion.kind, "{}").format(assertion.text)

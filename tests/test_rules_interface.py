@@ -1,0 +1,431 @@
+"""Entry-point and event rules (CUL201-CUL205): the edge cases the fixture folders do not cover."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rule_cases import analyse_sources
+
+from cairo_upgrade_lint.findings import Finding
+from cairo_upgrade_lint.model.encoding import decodes_as, mismatch
+from cairo_upgrade_lint.model.hashing import felt_hex, selector
+
+
+def contract(body: str, interface: str = "", name: str = "Vault", storage: str = "value: u128,") -> str:
+    """A contract module with ``storage`` members and ``body``, after the top-level ``interface``."""
+    return f"""use starknet::{{ClassHash, ContractAddress}};
+{interface}
+#[starknet::contract]
+mod {name} {{
+    use starknet::{{ClassHash, ContractAddress}};
+    #[storage]
+    struct Storage {{
+        {storage}
+    }}
+{body}
+}}
+"""
+
+
+def checked(tmp: Path, code: str, rule: str) -> list[Finding]:
+    return [f for f in analyse_sources(tmp, code=code) if f.rule_id == rule]
+
+
+def compared(tmp: Path, old: str, new: str, rule: str) -> list[Finding]:
+    return [f for f in analyse_sources(tmp, old=old, new=new) if f.rule_id == rule]
+
+
+def line_of(code: str, text: str) -> int:
+    return next(i for i, line in enumerate(code.splitlines(), 1) if text in line)
+
+
+# ---------------------------------------------------------------- CUL201
+
+COMPONENT = """
+#[starknet::interface]
+trait IVersion<T> {
+    fn version(self: @T) -> felt252;
+}
+
+#[starknet::component]
+mod VersionComponent {
+    #[storage]
+    struct Storage {}
+
+    #[embeddable_as(VersionImpl)]
+    impl Version<T, +HasComponent<T>> of super::IVersion<ComponentState<T>> {
+        fn version(self: @ComponentState<T>) -> felt252 {
+            1
+        }
+    }
+
+    #[embeddable_as(OtherVersionImpl)]
+    impl OtherVersion<T, +HasComponent<T>> of super::IVersion<ComponentState<T>> {
+        fn version(self: @ComponentState<T>) -> felt252 {
+            2
+        }
+    }
+}
+"""
+EMBEDS = """
+    component!(path: super::VersionComponent, storage: version, event: VersionEvent);
+    #[abi(embed_v0)]
+    impl VersionImpl = super::VersionComponent::VersionImpl<ContractState>;
+    #[abi(embed_v0)]
+    impl OtherVersionImpl = super::VersionComponent::OtherVersionImpl<ContractState>;
+"""
+
+
+def test_two_embedded_component_impls_collide_at_the_later_embedding(tmp_path: Path) -> None:
+    code = contract(EMBEDS, COMPONENT)
+    [finding] = checked(tmp_path, code, "CUL201")
+    assert finding.location.line == line_of(code, "impl OtherVersionImpl =")
+    assert "`version`" in finding.message and felt_hex(selector("version")) in finding.message
+    assert [r.location.line for r in finding.related] == [line_of(code, "impl VersionImpl =")]
+
+
+def test_one_embedded_impl_is_no_collision(tmp_path: Path) -> None:
+    code = contract(EMBEDS.split("    #[abi(embed_v0)]\n    impl Other")[0], COMPONENT)
+    assert checked(tmp_path, code, "CUL201") == []
+
+
+def test_external_and_l1_handler_of_one_name_use_separate_tables(tmp_path: Path) -> None:
+    code = contract("""
+    #[external(v0)]
+    fn sync(ref self: ContractState) {}
+
+    #[l1_handler]
+    fn sync_from_l1(ref self: ContractState, from_address: felt252) {}
+""")
+    assert checked(tmp_path, code, "CUL201") == []
+
+
+IMPLEMENTATION = """
+#[starknet::interface]
+trait ILedger<T> {
+    fn deposit(ref self: T, amount: u128);
+    fn admin(self: @T) -> ContractAddress;
+}
+"""
+PROXY = """
+    #[external(v0)]
+    fn deposit(ref self: ContractState, amount: u128) {
+        super::ILedgerLibraryDispatcher { class_hash: self.implementation.read() }.deposit(amount);
+    }
+
+    #[external(v0)]
+    fn admin(self: @ContractState) -> ContractAddress {
+        self.proxy_admin.read()
+    }
+"""
+
+
+def proxy(body: str) -> str:
+    storage = "implementation: ClassHash, proxy_admin: ContractAddress,"
+    return contract(body, IMPLEMENTATION, "LedgerProxy", storage)
+
+
+def test_proxy_admin_entry_point_shadows_the_implementation(tmp_path: Path) -> None:
+    code = proxy(PROXY)
+    [finding] = checked(tmp_path, code, "CUL201")
+    assert finding.location.line == line_of(code, "fn admin(self: @ContractState)")
+    assert "ILedger::admin" in finding.message
+    assert finding.related[0].message == "implementation interface ILedger"
+
+
+def test_proxy_forwarding_by_raw_selector_constant_through_a_helper(tmp_path: Path) -> None:
+    body = """
+    const DEPOSIT: felt252 = selector!("deposit");
+
+    #[external(v0)]
+    fn deposit(ref self: ContractState, amount: u128) {
+        self.delegate(DEPOSIT, array![amount.into()]);
+    }
+
+    #[external(v0)]
+    fn proxy_admin(self: @ContractState) -> ContractAddress {
+        self.proxy_admin.read()
+    }
+
+    #[generate_trait]
+    impl Internal of InternalTrait {
+        fn delegate(ref self: ContractState, entry: felt252, calldata: Array<felt252>) {
+            let class_hash = self.implementation.read();
+            starknet::syscalls::library_call_syscall(class_hash, entry, calldata.span()).unwrap();
+        }
+    }
+"""
+    assert checked(tmp_path, proxy(body), "CUL201") == []
+    shadowing = proxy(body.replace("fn proxy_admin(", "fn admin("))
+    [finding] = checked(tmp_path, shadowing, "CUL201")
+    assert "`admin`" in finding.message
+
+
+def test_a_library_call_to_a_class_hash_from_calldata_is_no_proxy(tmp_path: Path) -> None:
+    body = """
+    #[external(v0)]
+    fn admin(self: @ContractState, class_hash: ClassHash) -> ContractAddress {
+        super::ILedgerLibraryDispatcher { class_hash }.admin()
+    }
+"""
+    assert checked(tmp_path, proxy(body), "CUL201") == []
+
+
+ROUTER = """
+    const QUOTE: felt252 = selector!("quote");
+
+    #[constructor]
+    fn constructor(ref self: ContractState, swap_facet: ClassHash, quote_facet: ClassHash) {
+        self.facets.write(selector!("swap"), swap_facet);
+        self.facets.write(QUOTE, quote_facet);
+    }
+
+    #[external(v0)]
+    fn remove(ref self: ContractState, entry: felt252) {
+        self.facets.write(selector!("swap"), 0.try_into().unwrap());
+    }
+"""
+
+
+def router(body: str) -> str:
+    return contract(body, "", "Router", "facets: starknet::storage::Map<felt252, ClassHash>,")
+
+
+def test_router_registers_distinct_selectors(tmp_path: Path) -> None:
+    assert checked(tmp_path, router(ROUTER), "CUL201") == []
+
+
+def test_router_registers_one_selector_for_two_facets(tmp_path: Path) -> None:
+    code = router(ROUTER.replace("self.facets.write(QUOTE,", 'self.facets.write(selector!("swap"),'))
+    [finding] = checked(tmp_path, code, "CUL201")
+    assert "registered twice" in finding.message and '(`selector!("swap")`)' in finding.message
+    assert finding.location.line == line_of(code, "quote_facet);")
+
+
+def test_router_registers_its_own_entry_point_selector(tmp_path: Path) -> None:
+    code = router(ROUTER.replace("QUOTE, quote_facet", 'selector!("remove"), quote_facet'))
+    [finding] = checked(tmp_path, code, "CUL201")
+    assert "own entry point `remove`" in finding.message
+
+
+# ---------------------------------------------------------------- CUL202 / CUL203
+
+WITHDRAW = """
+    #[external(v0)]
+    fn withdraw(ref self: ContractState, amount: u64) -> u128 {
+        0
+    }
+"""
+
+
+def test_parameter_rename_and_widening_are_compatible(tmp_path: Path) -> None:
+    new = WITHDRAW.replace("amount: u64", "value: felt252")
+    assert compared(tmp_path, contract(WITHDRAW), contract(new), "CUL202") == []
+
+
+def test_widened_return_breaks_old_decoders(tmp_path: Path) -> None:
+    new = contract(WITHDRAW.replace("-> u128", "-> felt252"))
+    [finding] = compared(tmp_path, contract(WITHDRAW), new, "CUL202")
+    assert "return u128 -> felt252" in finding.message
+    assert finding.location.path.endswith("new.cairo")
+    assert finding.location.line == line_of(new, "fn withdraw")
+    assert finding.related[0].location.path.endswith("old.cairo")
+
+
+def test_constructor_and_validate_deploy_changes_are_silent(tmp_path: Path) -> None:
+    old = """
+    #[constructor]
+    fn constructor(ref self: ContractState, owner: felt252) {}
+
+    #[external(v0)]
+    fn __validate_deploy__(self: @ContractState, class: felt252, salt: felt252, owner: felt252) -> felt252 {
+        0
+    }
+"""
+    new = old.replace("owner: felt252", "owner: u256")
+    assert compared(tmp_path, contract(old), contract(new), "CUL202") == []
+    assert compared(tmp_path, contract(old), contract(""), "CUL203") == []
+
+
+STRUCT = """
+#[derive(Drop, Serde)]
+struct Order {
+    amount: u128,
+    price: u64,
+}
+"""
+PLACE = """
+    #[external(v0)]
+    fn place(ref self: ContractState, order: super::Order) {}
+"""
+
+
+def test_struct_renamed_with_same_members_is_compatible(tmp_path: Path) -> None:
+    new = contract(PLACE.replace("super::Order", "super::Request"), STRUCT.replace("Order", "Request"))
+    assert compared(tmp_path, contract(PLACE, STRUCT), new, "CUL202") == []
+
+
+def test_struct_member_changed_under_the_same_name_is_reported(tmp_path: Path) -> None:
+    new = contract(PLACE, STRUCT.replace("price: u64,", "price: u64,\n    expiry: u64,"))
+    [finding] = compared(tmp_path, contract(PLACE, STRUCT), new, "CUL202")
+    assert "`Order` keeps its name but not its encoding (2 values -> 3 values inside it)" in finding.message
+
+
+def test_entry_point_moved_to_l1_handler_is_removed(tmp_path: Path) -> None:
+    old = "\n    #[external(v0)]\n    fn sync(ref self: ContractState, from_address: felt252) {}\n"
+    new = contract(old.replace("#[external(v0)]", "#[l1_handler]"))
+    [finding] = compared(tmp_path, contract(old), new, "CUL203")
+    assert finding.location.line == line_of(new, "mod Vault")
+    assert "sync" in finding.message
+
+
+def test_removed_entry_point_names_a_likely_rename(tmp_path: Path) -> None:
+    new = contract(WITHDRAW.replace("fn withdraw", "fn withdraw_funds"))
+    [finding] = compared(tmp_path, contract(WITHDRAW), new, "CUL203")
+    assert "renamed to `withdraw_funds`" in finding.message
+    assert finding.related[0].message == "old declaration"
+
+
+# ---------------------------------------------------------------- CUL204
+
+UPGRADE = """
+    #[external(v0)]
+    fn upgrade(ref self: ContractState, new_class_hash: ClassHash) {
+        starknet::syscalls::replace_class_syscall(new_class_hash).unwrap();
+    }
+"""
+
+
+def test_library_call_to_a_caller_chosen_class_keeps_upgradeability(tmp_path: Path) -> None:
+    new = """
+    #[external(v0)]
+    fn run(ref self: ContractState, class_hash: ClassHash, entry: felt252) {
+        starknet::syscalls::library_call_syscall(class_hash, entry, array![].span()).unwrap();
+    }
+"""
+    assert compared(tmp_path, contract(UPGRADE), contract(new), "CUL204") == []
+
+
+def test_library_call_to_a_stored_class_is_a_low_confidence_finding(tmp_path: Path) -> None:
+    new = """
+    #[external(v0)]
+    fn run(ref self: ContractState, entry: felt252) {
+        let class_hash: ClassHash = self.value.read().into();
+        starknet::syscalls::library_call_syscall(class_hash, entry, array![].span()).unwrap();
+    }
+"""
+    [finding] = compared(tmp_path, contract(UPGRADE), contract(new), "CUL204")
+    assert finding.confidence == "low" and "library calls" in finding.message
+
+
+def test_upgrade_only_from_the_constructor_is_no_upgrade_path(tmp_path: Path) -> None:
+    old = UPGRADE.replace("#[external(v0)]\n    fn upgrade", "#[constructor]\n    fn constructor")
+    assert compared(tmp_path, contract(old), contract(""), "CUL204") == []
+
+
+# ---------------------------------------------------------------- CUL205
+
+EVENTS = """
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    enum Event {
+        Transfer: Transfer,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    struct Transfer {
+        #[key]
+        from: ContractAddress,
+        to: ContractAddress,
+        amount: u128,
+    }
+"""
+
+
+def test_event_key_moved(tmp_path: Path) -> None:
+    moved = "from: ContractAddress,\n        #[key]\n        to:"
+    new = contract(EVENTS.replace("#[key]\n        from: ContractAddress,\n        to:", moved))
+    [finding] = compared(tmp_path, contract(EVENTS), new, "CUL205")
+    assert "`from` moved from keys to data; `to` moved from data to keys" in finding.message
+    assert finding.location.line == line_of(new, "Transfer: Transfer")
+
+
+def test_event_field_renamed_keeps_the_encoding(tmp_path: Path) -> None:
+    new = contract(EVENTS.replace("amount: u128", "value: u128"))
+    assert compared(tmp_path, contract(EVENTS), new, "CUL205") == []
+
+
+def test_event_data_fields_swapped(tmp_path: Path) -> None:
+    old = contract(EVENTS.replace("amount: u128", "spender: ContractAddress"))
+    swapped = EVENTS.replace("to: ContractAddress", "spender: ContractAddress")
+    new = contract(swapped.replace("amount: u128", "to: ContractAddress"))
+    [finding] = compared(tmp_path, old, new, "CUL205")
+    assert "fields reordered" in finding.message
+
+
+def test_removed_event_points_at_the_new_event_enum(tmp_path: Path) -> None:
+    old = contract(EVENTS.replace("Transfer: Transfer,", "Transfer: Transfer,\n        Paused: Paused,") + """
+    #[derive(Drop, starknet::Event)]
+    struct Paused {}
+""")
+    new = contract(EVENTS)
+    [finding] = compared(tmp_path, old, new, "CUL205")
+    assert "Paused" in finding.message and finding.location.line == line_of(new, "enum Event")
+    assert finding.related[0].location.line == line_of(old, "Paused: Paused")
+
+
+COMPONENT_EVENTS = """
+#[starknet::component]
+mod Pausable {
+    #[storage]
+    struct Storage {}
+
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    pub enum Event {
+        Paused: Paused,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    pub struct Paused {
+        account: starknet::ContractAddress,
+    }
+}
+"""
+EMBEDS_EVENTS = """
+    component!(path: super::Pausable, storage: pausable, event: PausableEvent);
+
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    enum Event {
+        #[flat]
+        PausableEvent: super::Pausable::Event,
+    }
+"""
+
+
+def test_a_local_component_event_change_is_reported_once_by_the_component(tmp_path: Path) -> None:
+    old = contract(EMBEDS_EVENTS, COMPONENT_EVENTS)
+    new = contract(EMBEDS_EVENTS, COMPONENT_EVENTS.replace("account: starknet::ContractAddress", "at: u256"))
+    [finding] = compared(tmp_path, old, new, "CUL205")
+    assert "field `at` added" in finding.message and finding.location.line == line_of(new, "Paused: Paused")
+
+
+def test_unflattening_a_component_event_changes_the_keys_of_the_contract(tmp_path: Path) -> None:
+    new = contract(EMBEDS_EVENTS.replace("        #[flat]\n", ""), COMPONENT_EVENTS)
+    [finding] = compared(tmp_path, contract(EMBEDS_EVENTS, COMPONENT_EVENTS), new, "CUL205")
+    assert "renamed to PausableEvent::Paused" in finding.message
+    assert finding.location.line == line_of(new, "PausableEvent: super::Pausable::Event")
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def test_encoding_compatibility() -> None:
+    assert decodes_as("{ContractAddress}", "ContractAddress")
+    assert decodes_as("{u64, ContractAddress}", "{felt252, ContractAddress}")
+    assert decodes_as("enum<() | ()>", "enum<() | () | ()>")
+    assert not decodes_as("enum<() | () | ()>", "enum<() | ()>")
+    assert not decodes_as("felt252", "u64")
+    assert mismatch("{u128, u128}", "u128") == ("2 values", "1 value")
+    assert mismatch("[u8; 3]", "[u8; 4]") == ("[3]", "[4]")

@@ -1,0 +1,349 @@
+"""Migration detection (rules/migrations.py) and how the storage and migration rules use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rule_cases import analyse_sources
+
+from cairo_upgrade_lint.config import Config
+from cairo_upgrade_lint.findings import Finding, Severity
+from cairo_upgrade_lint.model import Project, analyze
+from cairo_upgrade_lint.rules.base import Context
+from cairo_upgrade_lint.rules.catalogue import load_catalogue
+from cairo_upgrade_lint.rules.migrations import backing, is_migration_name, migrations
+
+HEAD = """
+use starknet::ContractAddress;
+#[starknet::interface]
+pub trait IVault<T> {
+    fn get(self: @T) -> u128;
+}
+"""
+
+V1 = (
+    HEAD
+    + """
+#[starknet::contract]
+mod Vault {
+    use starknet::{ContractAddress, get_caller_address};
+    use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
+
+    #[storage]
+    struct Storage {
+        owner: ContractAddress,
+        fee: u128,
+        total: u128,
+    }
+
+    #[constructor]
+    fn constructor(ref self: ContractState, owner: ContractAddress) {
+        self.owner.write(owner);
+    }
+
+    #[abi(embed_v0)]
+    impl VaultImpl of super::IVault<ContractState> {
+        fn get(self: @ContractState) -> u128 {
+            self.fee.read() + self.total.read()
+        }
+    }
+}
+"""
+)
+
+
+def new_vault(storage: str, body: str, constructor: str = "") -> str:
+    """Version 2 of the vault with extra storage members and external functions."""
+    return (
+        HEAD
+        + f"""
+#[starknet::contract]
+mod Vault {{
+    use starknet::{{ContractAddress, get_caller_address}};
+    use starknet::storage::{{StoragePointerReadAccess, StoragePointerWriteAccess}};
+
+    #[storage]
+    struct Storage {{
+        owner: ContractAddress,
+        {storage}
+    }}
+
+    #[constructor]
+    fn constructor(ref self: ContractState, owner: ContractAddress) {{
+        self.owner.write(owner);
+        {constructor}
+    }}
+
+    #[abi(embed_v0)]
+    impl VaultImpl of super::IVault<ContractState> {{
+        fn get(self: @ContractState) -> u128 {{
+            0
+        }}
+    }}
+
+    #[generate_trait]
+    #[abi(per_item)]
+    impl Extra of ExtraTrait {{
+        {body}
+    }}
+}}
+"""
+    )
+
+
+OWNER_CHECK = "assert(get_caller_address() == self.owner.read(), 'not owner');"
+
+
+def context(tmp_path: Path, code: str) -> tuple[Context, Project]:
+    (tmp_path / "v.cairo").write_text(code)
+    project = analyze(str(tmp_path / "v.cairo"))
+    return Context(project, Config(), load_catalogue()), project
+
+
+def rule(findings: list[Finding], rule_id: str) -> list[Finding]:
+    return [f for f in findings if f.rule_id == rule_id]
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["migrate", "migrate_v2", "_migrate_storage", "finalize_migration", "initialize", "initializer", "init"]
+    + ["init_v2", "reinitialize", "upgrade_and_call", "execute_after_upgrade", "perform_upgrade"]
+    + ["eic_initialize"],
+)
+def test_migration_names(name: str) -> None:
+    assert is_migration_name(name)
+
+
+@pytest.mark.parametrize("name", ["initialize_pool", "upgrade", "set_owner", "emigrate", "initial_supply"])
+def test_names_that_are_not_migrations(name: str) -> None:
+    assert not is_migration_name(name)
+
+
+# ---------------------------------------------------------------- detection
+
+
+def test_detects_named_and_behavioural_migrations_with_their_facts(tmp_path: Path) -> None:
+    code = new_vault(
+        "fee: u128, total: u128, fee_backup: u128, version: u8,",
+        f"""
+        #[external(v0)]
+        fn migrate(ref self: ContractState) {{
+            {OWNER_CHECK}
+            assert(self.version.read() == 0, 'done');
+            let old = self.fee.read();
+            self.fee_backup.write(old);
+            self.fee.write(old * 100);
+            self.version.write(1);
+        }}
+        #[external(v0)]
+        fn upgrade(ref self: ContractState) {{
+            self.reset_totals();
+        }}
+        fn reset_totals(ref self: ContractState) {{
+            self.migrate_totals();
+        }}
+        fn migrate_totals(ref self: ContractState) {{
+            self.total.write(0);
+        }}
+        #[external(v0)]
+        fn deposit(ref self: ContractState, amount: u128) {{
+            self.total.write(self.total.read() + amount);
+        }}
+        """,
+    )
+    ctx, project = context(tmp_path, code)
+    found = {m.name: m for m in migrations(ctx, project.contract("Vault"))}
+    assert set(found) == {"migrate", "upgrade"}
+    migrate, upgrade = found["migrate"], found["upgrade"]
+    assert migrate.guarded and migrate.version_checked and migrate.version_members == {"version"}
+    assert migrate.writes == {"fee", "fee_backup", "version"} and "fee" in migrate.reads
+    assert migrate.backups == {"fee"}
+    assert upgrade.reason == "calls `migrate_totals`" and not upgrade.guarded and not upgrade.version_checked
+    assert backing(ctx, project.contract("Vault"), frozenset({"fee"})) is migrate
+    assert backing(ctx, project.contract("Vault"), frozenset({"total"})) is None, "unguarded: does not back"
+
+
+def test_component_writes_resolve_to_the_flattened_member_key(tmp_path: Path) -> None:
+    code = """
+#[starknet::component]
+pub mod Counter {
+    use starknet::storage::{StoragePointerReadAccess, StoragePointerWriteAccess};
+    #[storage]
+    pub struct Storage { pub Counter_value: u64 }
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    pub enum Event {}
+    #[generate_trait]
+    pub impl InternalImpl<TContractState, +HasComponent<TContractState>> of InternalTrait<TContractState> {
+        fn reset(ref self: ComponentState<TContractState>) { self.Counter_value.write(0); }
+    }
+}
+#[starknet::contract]
+mod App {
+    use super::Counter;
+    component!(path: Counter, storage: counter, event: CounterEvent);
+    impl CounterInternal = Counter::InternalImpl<ContractState>;
+    #[storage]
+    struct Storage { #[substorage(v0)] counter: Counter::Storage }
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    enum Event { #[flat] CounterEvent: Counter::Event }
+    #[external(v0)]
+    fn initialize(ref self: ContractState) { self.counter.reset(); }
+}
+"""
+    ctx, project = context(tmp_path, code)
+    (migration,) = migrations(ctx, project.contract("App"))
+    assert migration.name == "initialize" and migration.writes == {"Counter_value"}
+
+
+def test_external_initializer_contract_counts_for_the_contract_it_mirrors(tmp_path: Path) -> None:
+    code = (
+        V1
+        + """
+#[starknet::contract]
+mod VaultEIC {
+    use starknet::storage::StoragePointerWriteAccess;
+    #[storage]
+    struct Storage { total: u128 }
+    #[external(v0)]
+    fn eic_initialize(ref self: ContractState, data: Span<felt252>) { self.total.write(7); }
+}
+"""
+    )
+    ctx, project = context(tmp_path, code)
+    (eic,) = migrations(ctx, project.contract("Vault"))
+    assert eic.external_initializer and eic.guarded and eic.name == "VaultEIC::eic_initialize"
+    assert backing(ctx, project.contract("Vault"), frozenset({"total"})) is eic
+
+
+# ---------------------------------------------------------------- severity of storage findings
+
+
+def test_a_guarded_migration_turns_a_storage_error_into_a_note(tmp_path: Path) -> None:
+    unbacked = new_vault("fee: u64, total: u128,", "")
+    backed = new_vault(
+        "fee: u64, total: u128,",
+        f"""
+        #[external(v0)]
+        fn migrate_v2(ref self: ContractState, fee: u64) {{
+            {OWNER_CHECK}
+            self.fee.write(fee);
+        }}
+        """,
+    )
+    (error,) = rule(analyse_sources(tmp_path, old=V1, new=unbacked), "CUL103")
+    assert error.severity is Severity.ERROR and "u128 -> u64" in error.message
+    (note,) = rule(analyse_sources(tmp_path, old=V1, new=backed), "CUL103")
+    assert note.severity is Severity.NOTE and "migrated by `migrate_v2`" in note.message
+
+
+def test_a_raw_write_at_the_removed_members_address_backs_the_removal(tmp_path: Path) -> None:
+    new = new_vault(
+        "fee: u128,",
+        f"""
+        #[external(v0)]
+        fn execute_after_upgrade(ref self: ContractState) {{
+            {OWNER_CHECK}
+            let base = starknet::storage_access::storage_base_address_from_felt252(selector!("total"));
+            starknet::syscalls::storage_write_syscall(
+                0, starknet::storage_access::storage_address_from_base(base), 0,
+            ).unwrap();
+        }}
+        """,
+    )
+    (finding,) = rule(analyse_sources(tmp_path, old=V1, new=new), "CUL101")
+    assert finding.severity is Severity.NOTE and "`total`" in finding.message
+    assert finding.location.path.endswith("new.cairo") and finding.related[0].location.path.endswith(
+        "old.cairo"
+    )
+
+
+def test_removal_is_placed_on_the_new_storage_struct_and_suppressible_there(tmp_path: Path) -> None:
+    new = new_vault("fee: u128,", "")
+    (finding,) = rule(analyse_sources(tmp_path, old=V1, new=new), "CUL101")
+    assert (tmp_path / "new.cairo").read_text().splitlines()[
+        finding.location.line - 1
+    ].strip() == "struct Storage {"
+    suppressed = new.replace(
+        "    #[storage]", "    // cairo-upgrade-lint: allow(CUL101) total is dead\n    #[storage]"
+    )
+    assert not rule(analyse_sources(tmp_path, old=V1, new=suppressed), "CUL101")
+
+
+# ---------------------------------------------------------------- compatible look-alikes and unknowns
+
+
+def test_tuple_to_struct_with_the_same_positions_is_silent(tmp_path: Path) -> None:
+    old = V1.replace("total: u128,", "total: (felt252, felt252),").replace("+ self.total.read()", "")
+    struct = "#[derive(Drop, Serde, starknet::Store)]\npub struct Pair { pub a: felt252, pub b: felt252 }\n"
+    new = struct + old.replace("total: (felt252, felt252),", "total: super::Pair,")
+    findings = analyse_sources(tmp_path, old=old, new=new)
+    assert not [f for f in findings if f.rule_id.startswith("CUL10")], [f.message for f in findings]
+
+
+def test_an_unchanged_custom_packing_is_a_note_and_a_changed_one_a_warning(tmp_path: Path) -> None:
+    packing = """
+#[derive(Drop, Serde)]
+pub struct Price { pub value: u64, pub decimals: u8 }
+impl PricePacking of starknet::storage_access::StorePacking<Price, felt252> {
+    fn pack(value: Price) -> felt252 { value.value.into() * SHIFT + value.decimals.into() }
+    fn unpack(value: felt252) -> Price { Price { value: 0, decimals: 0 } }
+}
+"""
+    old = packing.replace("SHIFT", "256") + V1.replace("fee: u128,", "fee: super::Price,").replace(
+        "self.fee.read() + ", ""
+    )
+    same = "// reformatted\n" + old.replace(
+        "fn pack(value: Price) -> felt252 {", "fn pack(value: Price)\n -> felt252 {"
+    )
+    changed = old.replace("* 256", "* 1024")
+    (note,) = rule(analyse_sources(tmp_path, old=old, new=same), "CUL108")
+    assert note.severity is Severity.NOTE and "unchanged" in note.message
+    (warning,) = rule(analyse_sources(tmp_path, old=old, new=changed), "CUL108")
+    assert warning.severity is Severity.WARNING and "its code changed" in warning.message
+
+
+# ---------------------------------------------------------------- migration rules
+
+
+def test_constructor_only_member_settable_only_by_its_own_holder_is_reported(tmp_path: Path) -> None:
+    setter = """
+        #[external(v0)]
+        fn set_admin(ref self: ContractState, admin: ContractAddress) {
+            assert(get_caller_address() == self.admin.read(), 'not admin');
+            self.admin.write(admin);
+        }
+        #[external(v0)]
+        fn admin_only(ref self: ContractState) {
+            assert(get_caller_address() == self.admin.read(), 'not admin');
+        }
+    """
+    new = new_vault("fee: u128, total: u128, admin: ContractAddress,", setter, "self.admin.write(owner);")
+    (finding,) = rule(analyse_sources(tmp_path, old=V1, new=new), "CUL402")
+    assert "`admin`" in finding.message and "`set_admin`, `admin_only`" in finding.message
+    open_setter = setter.replace(
+        "assert(get_caller_address() == self.admin.read(), 'not admin');\n            self", "self"
+    )
+    new = new_vault(
+        "fee: u128, total: u128, admin: ContractAddress,", open_setter, "self.admin.write(owner);"
+    )
+    assert not rule(analyse_sources(tmp_path, old=V1, new=new), "CUL402")
+
+
+def test_rollback_findings_are_grouped_by_write(tmp_path: Path) -> None:
+    body = f"""
+        #[external(v0)]
+        fn migrate(ref self: ContractState) {{ {OWNER_CHECK} self.shared(); }}
+        #[external(v0)]
+        fn initialize(ref self: ContractState) {{ {OWNER_CHECK} self.shared(); }}
+        fn shared(ref self: ContractState) {{ self.total.write(0); }}
+    """
+    findings = analyse_sources(tmp_path, old=V1, new=new_vault("fee: u128, total: u128,", body))
+    (rollback,) = rule(findings, "CUL403")
+    assert rollback.message.startswith("migrations `initialize`, `migrate` clear `total`")
+    assert len(rule(findings, "CUL401")) == 2
