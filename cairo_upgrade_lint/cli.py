@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from . import __version__, analysis
+from . import __version__, analysis, audit
 from . import config as config_module
 from .config import FAIL_LEVELS, Config
 from .model.errors import InputError
@@ -123,11 +123,13 @@ def _report(
     return EXIT_FINDINGS if any(config.fails(f.severity) for f in run.findings) else EXIT_CLEAN
 
 
-def _old_root(old: str) -> str | None:
-    """The old version's folder when it lies outside the working directory (shown as 'old version')."""
+def _old_root(old: str, new: str) -> str | None:
+    """The old version's folder when it lies outside the working directory and does not also
+    hold the new version (its files are then shown as 'old version')."""
     folder = Path(os.path.abspath(old))
     folder = folder if folder.is_dir() else folder.parent
-    return None if folder.is_relative_to(Path.cwd()) else str(folder)
+    outside = not folder.is_relative_to(Path.cwd()) and not Path(os.path.abspath(new)).is_relative_to(folder)
+    return str(folder) if outside else None
 
 
 def _options(config: Config, jobs: int | None, no_cache: bool) -> analysis.Options:
@@ -159,7 +161,7 @@ def _diff(paths: tuple[str, ...], base: str | None, pre_commit: bool, against: s
         run = analysis.compare_to_lock(against, list(paths) or ["."], options, pairs)
         return _report(run, config, fmt, output, no_color, "diff")
     run = analysis.compare(paths[0], paths[1], options, pairs)
-    return _report(run, config, fmt, output, no_color, "diff", _old_root(paths[0]))
+    return _report(run, config, fmt, output, no_color, "diff", _old_root(paths[0], paths[1]))
 
 
 def _contract_pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -296,3 +298,46 @@ def explain_command(rule_id: str, markdown: bool) -> int:
         raise click.BadParameter(f"unknown rule {rule_id!r} (see 'cairo-upgrade-lint rules')")
     click.echo((render_markdown if markdown else render_text)(doc), nl=False)
     return EXIT_CLEAN
+
+
+@main.command("audit", context_settings=_CONTEXT)
+@click.argument("path", type=_PATH)
+@click.option("--type", "kind", type=click.Choice([*audit.PROFILES, "all"]), default="all", show_default=True,
+              help="The upgrade pattern whose requirements are checked.")
+@click.option("--contract", metavar="NAME", default=None,
+              help="Audit only this contract, against every chosen pattern (default: the contracts that implement each).")
+@click.option("--design", is_flag=True,
+              help="Print the detected architecture instead: contracts, components, roles and guards, upgrade paths.")
+@click.option("--graph", "graph_format", type=click.Choice(["dot", "mermaid"]), default=None,
+              help="Print the call graph of the upgrade paths instead, as Graphviz DOT or Mermaid.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              help="Report format (default: text; --design: text or json).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to FILE (atomically) instead of stdout.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml "
+              "with [tool.cairo-upgrade-lint]).")
+@click.option("--timelock-min-seconds", type=click.IntRange(min=0), default=None,
+              help="Least timelock between approval and execution (default: 172800, 48 h).")
+@click.option("--multisig-threshold-min", type=click.IntRange(min=1), default=None,
+              help="Least multisig threshold (default: 3).")
+@click.option("--multisig-signers-min", type=click.IntRange(min=1), default=None,
+              help="Least number of multisig signers (default: 5).")
+@_guarded
+def audit_command(path: str, kind: str, contract: str | None, design: bool, graph_format: str | None, fmt: str,
+                  output: str | None, config_path: str | None, **policy: int | None) -> int:  # fmt: skip
+    """Check PATH against the requirements of its upgrade pattern.
+
+    Prints each requirement as pass, fail or not found, with the evidence (file:line) and the fix.
+    Exit code 1 when a requirement fails (or the code has syntax errors), 0 otherwise.
+    """
+    if (design and fmt == "sarif") or (graph_format and fmt != "text"):
+        raise click.UsageError("--design prints text or json, --graph prints dot or mermaid: drop --format")
+    config = _configure(config_path, path, select=(), ignore=(), **policy)
+    run = audit.run(path, config, audit.profile_names(kind), contract)
+    write_output(audit.render(run, fmt, design, graph_format), output)
+    for error in run.input_errors:
+        click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
+    if run.input_errors:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if run.failed and not (design or graph_format) else EXIT_CLEAN

@@ -1,0 +1,84 @@
+"""The profiles, and running them: which contracts implement each pattern, and every requirement's
+outcome for each of them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..config import Config
+from ..model import Contract, InputError, build, load
+from ..rules.base import Context
+from ..rules.catalogue import load_catalogue
+from . import diamond, governance, migration, proxy, rollback
+from .base import Audit, Outcome, Profile, Requirement, Status, not_found
+
+PROFILES: dict[str, Profile] = {
+    p.name: p for p in (proxy.PROFILE, diamond.PROFILE, governance.PROFILE, migration.PROFILE, rollback.PROFILE)
+}
+REQUIREMENT_IDS = frozenset(r.id for p in PROFILES.values() for r in p.requirements)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One requirement's outcome for one contract (None: no contract implements the profile)."""
+
+    profile: str
+    requirement: Requirement
+    contract: Contract | None
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    """Everything an audit produced, for the report and design views."""
+
+    path: str
+    profiles: tuple[str, ...]
+    audit: Audit
+    contract: Contract | None
+    results: tuple[Result, ...]
+    input_errors: tuple[InputError, ...]
+    files: int
+    elapsed: float
+
+    @property
+    def config(self) -> Config:
+        return self.audit.config
+
+    @property
+    def failed(self) -> bool:
+        return any(r.outcome.status is Status.FAIL for r in self.results) or bool(self.audit.project.diagnostics)
+
+
+def profile_names(kind: str) -> tuple[str, ...]:
+    """``--type`` value -> profile names (``all``: every profile)."""
+    return tuple(PROFILES) if kind == "all" else (kind,)
+
+
+def run(path: str, config: Config, profiles: Sequence[str], contract: str | None = None) -> AuditRun:
+    """Load and model ``path`` and evaluate ``profiles``; ``contract`` names the one contract to
+    audit (taken to implement every profile). Raises ``InputError`` for an unusable input."""
+    started = time.perf_counter()
+    sources = load(path)
+    project = build(sources)
+    target = project.contract(contract) if contract else None
+    if contract and target is None:
+        raise InputError(path, f"--contract {contract}: no such contract or component")
+    audit = Audit(Context(project, config, load_catalogue()))
+    results = tuple(r for name in profiles for r in evaluate(audit, PROFILES[name], target))
+    elapsed = time.perf_counter() - started
+    return AuditRun(path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed)
+
+
+def evaluate(audit: Audit, profile: Profile, contract: Contract | None) -> list[Result]:
+    """``profile``'s requirements for ``contract``, or for every contract that implements it."""
+    subjects = [contract] if contract else [c for c in audit.project.contracts if detects(audit, profile, c)]
+    if not subjects:
+        return [Result(profile.name, r, None, not_found(profile.absent)) for r in profile.requirements]
+    return [Result(profile.name, r, c, r.evaluate(audit, c)) for c in subjects for r in profile.requirements]
+
+
+def detects(audit: Audit, profile: Profile, contract: Contract) -> bool:
+    return contract.kind == "contract" and profile.detect(audit, contract)

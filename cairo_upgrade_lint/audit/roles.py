@@ -1,0 +1,46 @@
+"""Who an entry point's guard admits: the authorities its auth check compares the caller with."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import EntryPoint
+from ..rules.guards import Guard, auth_check, path_names
+from .base import Audit, Evidence, Outcome, failed, not_found
+
+GOVERNANCE = re.compile(r"govern|timelock|multisig|dao|only_self|^self$", re.IGNORECASE)
+
+
+def authorities(audit: Audit, entry: EntryPoint, guard: Guard) -> frozenset[str]:
+    """Every authority the guard's check admits: each side of ``caller == a || caller == b``, the
+    member tested for membership, the guard function called, or 'self'."""
+    if not guard.guarded or guard.evidence is None:
+        return frozenset()
+    for info in (audit.graph.get(f) for f in audit.graph.reachable(entry.function)):
+        for assertion in info.facts.assertions if info is not None else ():
+            check = auth_check(assertion) if assertion.location == guard.evidence else None
+            if check is not None and check[0] == "caller_check":
+                others = (c.other("caller") for c in assertion.comparisons if c.op == "==")
+                return frozenset(o.name or o.text for o in others if o is not None)
+    return frozenset({guard.subject})
+
+
+def governance_only(names: frozenset[str]) -> bool:
+    return bool(names) and all(GOVERNANCE.search(n) for n in names)
+
+
+def guard_evidence(entry: EntryPoint, guard: Guard) -> Evidence:
+    """Where the guard of ``entry`` checks the caller (the entry point when the check is elsewhere)."""
+    where = guard.evidence or entry.embedded_at or entry.location
+    return Evidence(where, f"{entry.name}: {guard.description}")
+
+
+def unguarded(audit: Audit, entry: EntryPoint, guard: Guard, message: str) -> Outcome:
+    """A failure at the unguarded operation, with the call path that reaches it; not-found when
+    calls on the way did not resolve and may check the caller."""
+    chain = " -> ".join(path_names(audit.graph, guard.unguarded_path)) or entry.name
+    evidence = [Evidence(guard.site or entry.embedded_at or entry.location, f"{entry.name}: no auth check on {chain}")]
+    if guard.certain:
+        return failed(message, evidence)
+    calls = ", ".join(f"`{name}`" for name in guard.unresolved)
+    return not_found(f"{message}, unless {calls} (not analysed) checks the caller", evidence)
