@@ -347,3 +347,56 @@ def test_rollback_findings_are_grouped_by_write(tmp_path: Path) -> None:
     (rollback,) = rule(findings, "CUL403")
     assert rollback.message.startswith("migrations `initialize`, `migrate` clear `total`")
     assert len(rule(findings, "CUL401")) == 2
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "let backup = Backup { fee: self.fee.read(), total: self.total.read() }; self.fee_backup.write(backup);",
+        "let fee = self.fee.read(); let backup = Backup { fee, total: 0 }; self.fee_backup.write(@backup);",
+        "let pair = (self.fee.read(), 1_u128); self.pair_backup.write(pair);",
+        "let old: u128 = self.fee.read().into(); self.fee_backup_raw.write(old);",
+    ],
+)
+def test_backup_through_locals_and_struct_literals_is_a_copy(tmp_path: Path, copy: str) -> None:
+    body = f"""
+        #[external(v0)]
+        fn migrate(ref self: ContractState) {{
+            {OWNER_CHECK}
+            {copy}
+            self.fee.write(0);
+        }}
+    """
+    storage = "fee: u128, total: u128, fee_backup: Backup, pair_backup: (u128, u128), fee_backup_raw: u128,"
+    new = new_vault(storage, body).replace(
+        "#[starknet::contract]",
+        "#[derive(Copy, Drop, Serde, starknet::Store)]\nstruct Backup { fee: u128, total: u128 }\n\n"
+        "#[starknet::contract]",
+    )
+    assert not rule(analyse_sources(tmp_path, old=V1, new=new), "CUL403")
+    derived = new.replace("self.fee.read()", "self.total.read()")
+    assert rule(analyse_sources(tmp_path, old=V1, new=derived), "CUL403")
+
+
+def test_new_member_initialised_by_a_guarded_migration_is_a_note_naming_it(tmp_path: Path) -> None:
+    body = f"""
+        #[external(v0)]
+        fn migrate_limits(ref self: ContractState, limit: u128) {{
+            {OWNER_CHECK}
+            assert(self.version.read() == 0, 'migrated');
+            self.limit.write(limit);
+            self.version.write(1);
+        }}
+        #[external(v0)]
+        fn spend(ref self: ContractState, amount: u128) {{
+            assert(amount <= self.limit.read(), 'over limit');
+        }}
+    """
+    new = new_vault("fee: u128, total: u128, limit: u128, version: u8,", body)
+    (note,) = rule(analyse_sources(tmp_path, old=V1, new=new), "CUL402")
+    assert note.severity is Severity.NOTE
+    assert "`limit`" in note.message and "migration `migrate_limits` (guarded, version-checked)" in note.message
+    unread = new.replace("assert(amount <= self.limit.read(), 'over limit');", "")
+    assert not rule(analyse_sources(tmp_path, old=V1, new=unread), "CUL402")
+    unguarded = new.replace(OWNER_CHECK, "", 1)
+    assert not [f for f in rule(analyse_sources(tmp_path, old=V1, new=unguarded), "CUL402") if "migration" in f.message]

@@ -51,8 +51,9 @@ Point = tuple[int, int]
 
 
 def sn_keccak(name: str | bytes) -> int:
-    """Starknet keccak: keccak-256 of the (ASCII) name, keeping the low 250 bits."""
-    data = name.encode("ascii") if isinstance(name, str) else name
+    """Starknet keccak: keccak-256 of the name's bytes (UTF-8; names are ASCII in valid Cairo),
+    keeping the low 250 bits."""
+    data = name.encode("utf-8") if isinstance(name, str) else name
     digest = keccak.new(digest_bits=256, data=data).digest()
     return int.from_bytes(digest, "big") & _MASK_250
 

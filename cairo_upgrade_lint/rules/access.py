@@ -19,7 +19,10 @@ from ..model.constants import Constant
 from ..model.facts import Comparison, Operand, StorageAccess, SyscallUse
 from ..model.layout import MapLayout, StorageMember
 from .base import Context, ContractRule, contract_rule
+from ..model.hashing import selector
+from ..model.selectors import SelectorValues, literal_selector
 from .guards import (
+    CALL_CONTRACT,
     LIBRARY_CALL,
     REPLACE_CLASS,
     Guard,
@@ -64,6 +67,15 @@ REPEATABLE = frozenset({"upgrade_and_call", "execute_after_upgrade", "post_upgra
 APPROVAL_WORDS = frozenset({"approved", "approval", "approvals", "confirmations", "votes", "proposal"})
 THRESHOLD_WORDS = frozenset({"threshold", "quorum"})
 SIGNER_WORDS = frozenset({"signer", "signers"})
+# CUL303, cross-contract: an approval step of a governance ``execute`` (signatures counted against a
+# threshold, confirmations, votes ...), and the entry points of another contract that upgrade it.
+CROSS_APPROVAL_WORDS = APPROVAL_WORDS | THRESHOLD_WORDS | frozenset({"signatures", "confirmed", "approvals"})
+UPGRADE_ENTRY_NAMES = frozenset(
+    {
+        "upgrade", "upgrade_to", "upgrade_and_call", "replace_class", "replace_class_hash", "set_implementation",
+        "set_class_hash",
+    }
+)  # fmt: skip
 CLOCKS = ("timestamp", "block_number")
 KNOWN_DELAY_MEMBERS = frozenset({"TimelockController_min_delay"})
 FIXED_ORIGINS = ("storage", "const", "literal")
@@ -276,46 +288,144 @@ def _admin_writes(admin: frozenset[str], consumed: set[str]) -> Sites:
 @contract_rule("CUL303")
 def missing_timelock(contract: Contract, ctx: Context) -> Iterator[Finding]:
     """A proposed or approved upgrade executes with no delay. Proposed: the class hash comes from a
-    member another entry point stores; approved: an approval/vote member is asserted. A plain
-    owner-guarded ``upgrade(class_hash)`` has no proposal step and is not reported, nor is an
-    upgrade that compares a clock on the way or that only a timelock may call."""
+    member another entry point stores from its calldata (a member the upgrade path itself fills with
+    the then-current class is a rollback history, not a proposal); approved: an approval/vote member
+    is asserted. Also an approved upgrade of *another* contract: an entry point asserts an approval
+    step (signatures against a threshold ...) and calls an upgrade entry point of another contract
+    (``call_contract_syscall`` with an upgrade selector, or a stored selector where the contract
+    proposes one; a dispatcher's ``upgrade``). A plain owner-guarded ``upgrade(class_hash)`` has no
+    proposal step and is not reported, nor is an upgrade that compares a clock on the way or that
+    only a timelock may call."""
     graph = ctx.project.call_graph
-    for entry in _upgrading(graph, contract):
+    for entry in _entries(contract):
         reachable = _reachable(graph, entry)
-        mechanism = _proposal(graph, contract, entry) or _approval(reachable)
-        if mechanism is None or _clock_checked(reachable):
+        if REPLACE_CLASS in graph.syscalls_reached(entry.function):
+            mechanism = _proposal(graph, contract, entry) or _approval(reachable)
+            sites, what = upgrade_sites(ctx), "replace_class_syscall"
+        else:
+            cross = _cross_upgrade(ctx, contract, entry, reachable)
+            approval = _approval(reachable, CROSS_APPROVAL_WORDS, fields=True) if cross else None
+            mechanism = f"{approval}, then {cross[1]}" if cross and approval else None
+            sites, what = (_only(cross[0]) if cross else None), "the cross-contract upgrade call"
+        if mechanism is None or sites is None or _clock_checked(reachable):
             continue
-        guard = sites_guard(ctx, contract, entry, upgrade_sites(ctx))
+        guard = sites_guard(ctx, contract, entry, sites)
         if guard.guarded and "timelock" in words(guard.subject):
             continue
         yield ctx.finding(
             "CUL303",
             f"`{entry.name}` executes an upgrade as soon as it is approved ({mechanism}): no stored ETA is "
-            "compared with get_block_timestamp() before replace_class_syscall",
+            f"compared with get_block_timestamp() before {what}",
             _where(ctx, entry),
         )
 
 
 def _proposal(graph: CallGraph, contract: Contract, entry: EntryPoint) -> str | None:
-    """The member holding the class hash ``entry`` installs, when another entry point stores it."""
+    """The member holding the class hash ``entry`` installs, when another entry point stores it
+    (a history write, see ``_history_write``, is not a proposal)."""
     stored = {o.operand.name for _, o, _ in _origins(graph, entry, REPLACE_CLASS) if o.operand.kind == "storage"}
     for other in _entries(contract):
         if other.function == entry.function:
             continue
+        upgrading = REPLACE_CLASS in graph.syscalls_reached(other.function)
         for info in _reachable(graph, other):
             for access in info.facts.storage:
-                if access.op == "write" and access.member in stored and not _zero_write(access):
-                    return f"the class hash `{access.member}` that `{other.name}` proposes"
+                if access.op != "write" or access.member not in stored or _zero_write(access):
+                    continue
+                if upgrading and _history_write(graph, other, info, access):
+                    continue
+                return f"the class hash `{access.member}` that `{other.name}` proposes"
     return None
+
+
+def _history_write(graph: CallGraph, writer: EntryPoint, info: FunctionInfo, access: StorageAccess) -> bool:
+    """A write by an upgrading entry point of a value that is not its calldata (the current class
+    hash read from storage, ``get_class_hash_at`` ...): recording the class being replaced, so that
+    reinstalling it later is a rollback to an already-approved class, not an approval-based upgrade."""
+    for value in access.values:
+        if value.kind != "param":
+            continue
+        if any(trace_origin(graph, path, value).from_entry for path in call_paths(graph, writer.function, info.id)):
+            return False
+    return True
+
+
+def _cross_upgrade(
+    ctx: Context, contract: Contract, entry: EntryPoint, reachable: list[FunctionInfo]
+) -> tuple[Location, str] | None:
+    """(site, description) of a call from ``entry`` to an upgrade entry point of another contract:
+    a dispatcher call named like one, or ``call_contract_syscall`` whose selector is an upgrade
+    selector (by name, or the selector of an entry point of the project that reaches replace_class),
+    or is read from state (a stored proposal) while the contract writes down an upgrade selector."""
+    graph = ctx.project.call_graph
+    upgrades = _upgrade_selectors(ctx)
+    values = SelectorValues(graph, [info.id for info in _contract_functions(graph, contract)])
+    stored = None
+    for info in reachable:
+        for use in (s for s in info.facts.syscalls if s.name == CALL_CONTRACT):
+            if use.via == "dispatcher":
+                if use.entry_point in UPGRADE_ENTRY_NAMES:
+                    return use.location, f"`{use.dispatcher}.{use.entry_point}()`"
+                continue
+            if len(use.args) < 2:
+                continue
+            operand = use.args[1]
+            if values.of(info.id, operand) & upgrades:
+                return use.location, f"call_contract_syscall with the upgrade selector `{operand.text}`"
+            if operand.kind in ("storage", "other", "local"):
+                stored = stored if stored is not None else _written_upgrade_selector(ctx, contract, upgrades)
+                if stored:
+                    return use.location, (
+                        f"call_contract_syscall with the stored selector `{operand.text}` (the contract proposes "
+                        f"`{stored}`)"
+                    )
+    return None
+
+
+def _upgrade_selectors(ctx: Context) -> frozenset[int]:
+    graph = ctx.project.call_graph
+    own = {
+        e.selector
+        for c in ctx.project.all_contracts
+        for e in c.entry_points
+        if e.kind != "constructor" and REPLACE_CLASS in graph.syscalls_reached(e.function)
+    }
+    return frozenset({selector(name) for name in UPGRADE_ENTRY_NAMES} | own)
+
+
+def _written_upgrade_selector(ctx: Context, contract: Contract, upgrades: frozenset[int]) -> str:
+    """The text of an upgrade selector the contract's code passes to a call or stores, or a constant
+    holding one declared in its module tree or its file (a proposal struct built with it): '' if none."""
+    graph = ctx.project.call_graph
+    for info in _contract_functions(graph, contract):
+        operands = [o for c in info.facts.calls for o in c.args]
+        operands += [o for a in info.facts.storage if a.op == "write" for o in (*a.args, *a.values)]
+        for operand in operands:
+            if literal_selector(operand) in upgrades:
+                return operand.text
+    for constant in ctx.project.constants:
+        near = _in_module(constant, contract) or constant.location.path == contract.location.path
+        if near and constant.value in upgrades:
+            return constant.name
+    return ""
 
 
 def _zero_write(access: StorageAccess) -> bool:
     return bool(access.values) and all(v.kind == "literal" and v.value == 0 for v in access.values)
 
 
-def _approval(functions: list[FunctionInfo]) -> str | None:
-    approvals = sorted(name for name in _asserted(functions) if set(words(name)) & APPROVAL_WORDS)
+def _approval(
+    functions: list[FunctionInfo], vocabulary: frozenset[str] = APPROVAL_WORDS, fields: bool = False
+) -> str | None:
+    """An asserted member (``fields``: or struct field, ``proposal.signatures``) named like an
+    approval."""
+    names = _asserted(functions) | (_asserted_fields(functions) if fields else set())
+    approvals = sorted(name for name in names if set(words(name)) & vocabulary)
     return f"the approval `{approvals[0]}`" if approvals else None
+
+
+def _asserted_fields(functions: list[FunctionInfo]) -> set[str]:
+    return {o.name for info in functions for a in info.facts.assertions for o in a.operands if o.kind == "other" and o.name}
 
 
 def _clock_checked(functions: list[FunctionInfo]) -> bool:

@@ -40,6 +40,7 @@ Sites = Callable[[FunctionInfo], tuple[Location, ...]]
 
 REPLACE_CLASS = "replace_class_syscall"
 LIBRARY_CALL = "library_call_syscall"
+CALL_CONTRACT = "call_contract_syscall"
 _MAYBE_GUARD = re.compile(
     r"only|auth|permission|allowed|require|ensure|verify|check|assert|guard|restrict"
     r"|is_(owner|admin|governor)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diff import ContractDiff
-from ..findings import Finding, Location, Related
+from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, EntryPoint
 from ..model.callgraph import CallGraph
 from ..model.facts import Operand
@@ -46,11 +46,19 @@ def constructor_only_initialization(diff: ContractDiff, ctx: Context) -> Iterato
     graph = ctx.project.call_graph
     resolver = MemberResolver(diff.new)
     by_entry = {e.name: entry_accesses(graph, e, resolver) for e in diff.new.entry_points}
-    eic_writes = {k for m in migrations(ctx, diff.new) if m.external_initializer for k in m.writes}
+    found = migrations(ctx, diff.new)
+    eic_writes = {k for m in found if m.external_initializer for k in m.writes}
     for member in added:
         setup = _constructor_write(diff.new, by_entry, member.key)
         readers = _readers(diff.new, by_entry, member.key)
-        if setup is None or not readers or member.key in eic_writes:
+        if member.key in eic_writes:
+            continue
+        backed = _initialising_migration(graph, found, member.key)
+        plain_readers = [r for r in readers if r not in {m.entry.name for m in found}]
+        if backed is not None and plain_readers:
+            yield _migration_note(ctx, diff.new, member, backed, setup)
+            continue
+        if setup is None or not readers:
             continue
         if _settable(graph, diff.new, by_entry, member.key, resolver):
             continue
@@ -91,6 +99,49 @@ DIFF_RULES: tuple[DiffRule, ...] = (
 def _constructor_write(contract: Contract, by_entry: dict[str, list[Access]], key: str) -> Access | None:
     constructors = [e.name for e in contract.entry_points if e.kind == "constructor"]
     return next((a for name in constructors for a in by_entry[name] if a.writes and a.key == key), None)
+
+
+def _initialising_migration(graph: CallGraph, found: tuple[Migration, ...], key: str) -> Migration | None:
+    """The first guarded migration entry point (no EIC, not the upgrade call itself, whose
+    initialisation is atomic with the class replacement) that writes the member."""
+    return next(
+        (
+            m
+            for m in found
+            if m.guarded
+            and not m.external_initializer
+            and key in m.writes
+            and not _replaces_class(graph, m.entry)
+        ),
+        None,
+    )
+
+
+def _replaces_class(graph: CallGraph, entry: EntryPoint) -> bool:
+    return any(
+        s.name == "replace_class_syscall"
+        for f in graph.reachable(entry.function)
+        if (info := graph.get(f))
+        for s in info.facts.syscalls
+    )
+
+
+def _migration_note(
+    ctx: Context, contract: Contract, member: StorageMember, migration: Migration, setup: Access | None
+) -> Finding:
+    traits = "guarded, version-checked" if migration.version_checked else "guarded"
+    by = "not by the constructor" if setup is None else "besides the constructor"
+    message = (
+        f"new member `{member.display}` is initialised by migration `{migration.name}` ({traits}), {by} "
+        "(replace_class does not run it): run the migration before the new code reads it"
+    )
+    write = next(a for a in migration.accesses if a.writes and a.key == member.key)
+    related: tuple[Related, ...] = (Related(write.access.location, f"`{migration.name}` writes it"),)
+    if setup is not None:
+        related = (*related, Related(setup.access.location, "the constructor's write"))
+    return ctx.finding(
+        "CUL402", message, member_site(contract, member), related=related, severity=Severity.NOTE
+    )
 
 
 def _readers(contract: Contract, by_entry: dict[str, list[Access]], key: str) -> list[str]:

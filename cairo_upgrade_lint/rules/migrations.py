@@ -63,7 +63,8 @@ def is_migration_name(name: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Access:
     """A storage access on a migration's call graph: the member ``key``, the access, the function
-    doing it, and ``sources``, the keys of the members its arguments read."""
+    doing it, and ``sources``, the keys of the members its arguments read (directly, or for a write
+    through the locals, struct literal fields and tuples its value is built from)."""
 
     key: str
     access: StorageAccess
@@ -245,10 +246,17 @@ def accesses_of(info: FunctionInfo, resolver: MemberResolver) -> list[Access]:
     resolved = [(a, resolver.key(info.owner, a.member, a.path)) for a in info.facts.storage]
     resolved += [(a, a.member) for a in info.facts.raw_storage]
     return [
-        Access(key, access, info.id, frozenset(_storage_keys(info, access.args, resolver)))
+        Access(key, access, info.id, frozenset(_storage_keys(info, access.args, resolver) | _copied(info, access, resolver)))
         for access, key in resolved
         if key is not None
     ]
+
+
+def _copied(info: FunctionInfo, access: StorageAccess, resolver: MemberResolver) -> set[str]:
+    """Keys of the members whose read the written value carries unchanged, through locals, struct
+    literals and tuples (``let backup = Backup { fee: self.fee.read() }; self.backup.write(backup)``)."""
+    keys = (resolver.key(info.owner, name) for name in access.copied)
+    return {k for k in keys if k is not None}
 
 
 def _storage_keys(info: FunctionInfo, operands: tuple[Operand, ...], resolver: MemberResolver) -> set[str]:
