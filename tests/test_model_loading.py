@@ -92,9 +92,10 @@ def test_invalid_scarb_toml_is_an_input_error(tmp_path: Path) -> None:
     assert raised.value.path.endswith("Scarb.toml")
 
 
-def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:
+def test_unreadable_file_in_a_folder_is_skipped_with_an_error(tmp_path: Path) -> None:
     (tmp_path / "good.cairo").write_text("fn f() {}\n")
     (tmp_path / "loop.cairo").symlink_to(tmp_path / "loop.cairo")
-    with pytest.raises(InputError, match="cannot read") as raised:
-        load(str(tmp_path))
-    assert raised.value.path.endswith("loop.cairo")
+    sources = load(str(tmp_path))
+    (error,) = sources.errors
+    assert error.path.endswith("loop.cairo") and "cannot read" in error.reason
+    assert [f.path for f in sources.files] == [str(tmp_path / "good.cairo")]

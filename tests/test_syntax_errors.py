@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cairo_upgrade_lint.syntax import MAX_NESTING, parse
+from cairo_upgrade_lint.syntax import MAX_NESTING, parse, walk
+from cairo_upgrade_lint.syntax import ast as A
+from cairo_upgrade_lint.syntax.lexer import MAX_DIAGNOSTICS
 
 CASES = [
     # source, line, column, words the message must contain
@@ -70,6 +72,50 @@ def test_deep_nesting_is_a_diagnostic_not_a_crash(nested: str) -> None:
     assert tree.items[-1].name == "after"
 
 
-def test_long_flat_chains_parse_without_recursion_errors() -> None:
-    tree = parse("fn f() { let x = " + "a + " * 50_000 + "1; }")
-    assert tree.diagnostics == ()
+@pytest.mark.parametrize(
+    ("head", "link", "tail"),
+    [("", "a + ", "1"), ("", "a && ", "b"), ("x", ".f()", ""), ("x", "[0]", ""), ("x", "?", ""), ("x", ".y", "")],
+)
+def test_long_chains_nest_the_tree_and_count_as_nesting(head: str, link: str, tail: str) -> None:
+    """A left-deep chain is as deep as a nested one for every later tree walker."""
+    assert parse(f"fn f() {{ let x = {head}{link * (MAX_NESTING // 2)}{tail}; }}").diagnostics == ()
+    tree = parse(f"fn f() {{ let x = {head}{link * 50_000}{tail}; }}\nfn after() {{}}\n")
+    assert [d.message for d in tree.diagnostics] == [f"nesting deeper than {MAX_NESTING} levels"]
+    assert tree.items[-1].name == "after"
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "mod m { " * 10_000 + "}" * 10_000,
+        "fn f() { if a { 1 } " + "else if a { 1 } " * 10_000 + "else { 2 } }",
+        "use " + "a::{" * 10_000 + "b" + "}" * 10_000 + ";",
+    ],
+)
+def test_deep_items_else_if_chains_and_use_trees_are_a_diagnostic(nested: str) -> None:
+    tree = parse(f"{nested}\nfn after() {{}}\n")
+    assert any(f"nesting deeper than {MAX_NESTING}" in d.message for d in tree.diagnostics)
+    assert tree.items[-1].name == "after"
+
+
+def test_long_use_paths_are_not_nesting() -> None:
+    (use,) = parse("use " + "a::" * 50_000 + "b;").items
+    assert len(use.entries[0].path) == 50_001
+
+
+def test_nested_macros_share_their_tokens() -> None:
+    tree = parse("fn f() { let x = " + "array![" * 5_000 + "]" * 5_000 + "; }")
+    tokens = [n for n in walk(tree.items[0]) if isinstance(n, A.MacroCall)]
+    assert tokens[0].tokens[3] is tokens[1].tokens[0]
+
+
+def test_a_garbage_file_has_a_bounded_number_of_diagnostics() -> None:
+    tree = parse("é ` # ) \n" * 20_000)
+    assert len(tree.diagnostics) == MAX_DIAGNOSTICS + 1
+    assert tree.diagnostics[-1].message.startswith("too many syntax errors: ")
+
+
+def test_a_run_of_bad_characters_is_one_diagnostic() -> None:
+    (diagnostic,) = parse("fn f() {}\n€€`` fn g() {}\n").diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (2, 1)
+    assert diagnostic.message == "unexpected characters '€€``'"

@@ -138,7 +138,11 @@ class StorageAccess:
     ``entry(k).write(v)`` both give (k, v)); ``values`` are the classified leaves of the value a
     write stores (``timestamp`` and ``const DELAY`` for ``write(get_block_timestamp() + DELAY)``);
     ``methods`` the names of the chain's method calls in order (on the storage of a component that
-    does not resolve, ``self.roles.only_admin()`` is such an access)."""
+    does not resolve, ``self.roles.only_admin()`` is such an access). ``copied`` (writes only)
+    names the members whose storage reads the written value carries unchanged, through ``let``
+    bindings, struct literal fields, tuples, snapshots and conversions (``backup`` in
+    ``let backup = Backup { fee: self.fee.read() }; self.fee_backup.write(backup)`` gives
+    ``fee``); arithmetic and calls other than conversions are not followed."""
 
     member: str
     op: str
@@ -147,6 +151,7 @@ class StorageAccess:
     args: tuple[Operand, ...] = ()
     values: tuple[Operand, ...] = ()
     methods: tuple[str, ...] = ()
+    copied: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +471,40 @@ class FunctionAnalyzer:
         written = [s.args[-1].value for s in steps if isinstance(s, A.MethodCall) and s.name == "write" and s.args]
         values = tuple(self._leaves(written[-1])) if written else ()
         names = tuple(s.name for s in steps if isinstance(s, A.MethodCall))
-        self.storage.append(StorageAccess(first.name, op, fields, self._loc(node.span), args, values, names))
+        copied = tuple(sorted(set(self._copied(written[-1])))) if written and op == "write" else ()
+        self.storage.append(
+            StorageAccess(first.name, op, fields, self._loc(node.span), args, values, names, copied)
+        )
+
+    def _copied(self, expr: A.Expr, depth: int = 0, field: str | None = None) -> Iterator[str]:
+        """Members whose storage reads ``expr`` carries unchanged (see ``StorageAccess.copied``);
+        ``field`` selects one field when ``expr`` is a struct literal (``backup.fee``)."""
+        expr = strip_wrappers(expr)
+        if depth > _MAX_LOCAL_DEPTH:
+            return
+        if isinstance(expr, A.PathExpr) and len(expr.path.segments) == 1:
+            bound = self.locals.get(expr.path.text)
+            if bound is not None:
+                yield from self._copied(bound, depth + 1, field)
+        elif isinstance(expr, A.StructLiteral):
+            for f in expr.fields:
+                if field is not None and f.name != field:
+                    continue
+                value = f.value or A.PathExpr(A.Path((A.PathSegment(f.name, None, f.span),), f.span), f.span)
+                yield from self._copied(value, depth + 1)
+            if expr.base is not None and (field is None or all(f.name != field for f in expr.fields)):
+                yield from self._copied(expr.base, depth + 1, field)
+        elif isinstance(expr, A.FieldAccess) and not is_self(unwind(expr)[0]):
+            yield from self._copied(expr.receiver, depth + 1, expr.name)
+        elif isinstance(expr, (A.MethodCall, A.FieldAccess)):
+            root, steps = unwind(expr)
+            if is_self(root) and steps and isinstance(steps[0], A.FieldAccess):
+                methods = {s.name for s in steps if isinstance(s, A.MethodCall)}
+                if "read" in methods and not methods & STORAGE_WRITES:
+                    yield steps[0].name
+        elif isinstance(expr, A.TupleExpr):
+            for element in expr.elements:
+                yield from self._copied(element, depth + 1)
 
     def _receiver_call(self, root: A.Expr, call: A.MethodCall) -> None:
         """``local.m()`` on a dependency component or a (library) dispatcher."""

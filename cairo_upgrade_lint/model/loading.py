@@ -75,9 +75,14 @@ class Sources:
 
 
 def load(path: str) -> Sources:
-    """Load the input at ``path``; raise ``InputError`` when the input itself is unusable."""
+    """Load the input at ``path``; raise ``InputError`` when the input itself is unusable.
+
+    A file found inside a folder or package that cannot be read (permissions, binary, not UTF-8)
+    is skipped and recorded in ``Sources.errors``; the other files are still loaded.
+    """
     if not os.path.exists(path):
-        raise InputError(path, "no such file or directory")
+        reason = "broken or looping symbolic link" if os.path.islink(path) else "no such file or directory"
+        raise InputError(path, reason)
     loader = _Loader()
     if os.path.isfile(path):
         name = os.path.basename(path)
@@ -89,7 +94,9 @@ def load(path: str) -> Sources:
             loader.single_file(path)
     else:
         loader.directory(path)
-    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts)
+    if not loader.texts and not loader.errors:
+        raise InputError(path, "no .cairo files found")
+    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts, tuple(loader.errors))
 
 
 def read_source(path: str) -> bytes:
@@ -123,7 +130,8 @@ def crate_name(text: str) -> str:
 
 
 def _walk_dirs(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
-    for directory, dirs, files in os.walk(root):
+    """``os.walk`` without following symbolic links (so a link loop cannot recurse), in name order."""
+    for directory, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
         yield directory, dirs, sorted(files)
 
@@ -135,6 +143,8 @@ class _Loader:
         self.crates: list[CrateSource] = []
         self.notes: list[LoadNote] = []
         self.texts: dict[str, bytes] = {}
+        self.errors: list[InputError] = []
+        self.real: dict[str, str] = {}
         self.manifests: set[str] = set()
 
     # ------------------------------------------------------------ input kinds
@@ -155,9 +165,8 @@ class _Loader:
 
     def scarb(self, directory: str) -> None:
         manifest = os.path.normpath(os.path.join(directory, "Scarb.toml"))
-        if manifest in self.manifests:
+        if not self.first_visit(manifest):
             return
-        self.manifests.add(manifest)
         data = _read_toml(manifest)
         workspace = data.get("workspace", {})
         for pattern in workspace.get("members", []) if isinstance(workspace, dict) else []:
@@ -176,9 +185,8 @@ class _Loader:
 
     def cairo_project(self, directory: str) -> None:
         manifest = os.path.normpath(os.path.join(directory, "cairo_project.toml"))
-        if manifest in self.manifests:
+        if not self.first_visit(manifest):
             return
-        self.manifests.add(manifest)
         roots = _read_toml(manifest).get("crate_roots", {})
         for name, root in roots.items() if isinstance(roots, dict) else ():
             root_dir = os.path.normpath(os.path.join(directory, str(root)))
@@ -199,8 +207,8 @@ class _Loader:
         ]
         modules: list[SourceModule] = []
         lib = os.path.join(path, "lib.cairo")
-        if lib in files:
-            root = self.parse_file(lib)
+        root = self.parse_member(lib) if lib in files else None
+        if root is not None:
             modules.append(SourceModule((), root))
             self.submodules(path, (), root, modules)
         reached = {m.file.path for m in modules}
@@ -209,7 +217,9 @@ class _Loader:
                 continue
             rel = os.path.relpath(os.path.splitext(file)[0], path).split(os.sep)
             module_path = tuple(crate_name(part) for part in rel)
-            tree = self.parse_file(file)
+            tree = self.parse_member(file)
+            if tree is None:
+                continue
             modules.append(SourceModule(module_path, tree))
             self.submodules(path, module_path, tree, modules)
             reached.update(m.file.path for m in modules)
@@ -223,15 +233,46 @@ class _Loader:
         if not os.path.isfile(lib):
             self.notes.append(LoadNote(manifest, 1, f"crate '{name}' has no {lib}"))
             return
-        root = self.parse_file(lib)
+        root = self.parse_member(lib)
+        if root is None:
+            return
         modules = [SourceModule((), root)]
         self.submodules(root_dir, (), root, modules)
         self.crates.append(CrateSource(name, kind, root_dir, tuple(modules)))
 
+    def first_visit(self, manifest: str) -> bool:
+        """Record a manifest by its real path; False when it was seen (a cycle or a symlinked copy)."""
+        real = os.path.realpath(manifest)
+        if real in self.manifests:
+            return False
+        self.manifests.add(real)
+        return True
+
     def parse_file(self, path: str) -> A.SourceFile:
+        """Read and parse one file; ``InputError`` when it cannot be read."""
         data = read_source(path)
         self.texts[path] = data
         return parse(data, path)
+
+    def parse_member(self, path: str) -> A.SourceFile | None:
+        """Parse a file found inside the input; one that cannot be read is recorded (once) and skipped."""
+        if any(e.path == path for e in self.errors):
+            return None
+        try:
+            return self.parse_file(path)
+        except InputError as error:
+            self.errors.append(error)
+            return None
+
+    def already_loaded(self, file: str, loaded: list[SourceModule]) -> bool:
+        """True when ``file`` is, through symbolic links, a file already loaded into this crate."""
+        real = self.realpath(file)
+        return any(self.realpath(m.file.path) == real for m in loaded)
+
+    def realpath(self, path: str) -> str:
+        if path not in self.real:
+            self.real[path] = os.path.realpath(path)
+        return self.real[path]
 
     def submodules(
         self,
@@ -257,7 +298,13 @@ class _Loader:
                     )
                 )
                 continue
-            child_tree = self.parse_file(file)
+            if self.already_loaded(file, out):
+                note = f"`mod {item.name};` loops back to {file}"
+                self.notes.append(LoadNote(tree.path, item.span.line, note))
+                continue
+            child_tree = self.parse_member(file)
+            if child_tree is None:
+                continue
             out.append(SourceModule(child, child_tree))
             self.submodules(root_dir, child, child_tree, out)
 

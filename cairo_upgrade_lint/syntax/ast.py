@@ -6,7 +6,8 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
+from operator import attrgetter
 from typing import Any, Callable, Union
 
 
@@ -15,10 +16,12 @@ def node(cls: type) -> Any:
 
     The generated frozen ``__init__`` goes through ``object.__setattr__`` per field; writing through
     the slot descriptors is about a third faster, and the parser creates a node every few bytes.
+    ``__eq__``, ``__hash__``, ``__repr__`` and the frozen ``__setattr__`` are shared functions:
+    dataclass generates each with an ``exec``, which made importing this module cost 0.1 s.
     Instances stay frozen: assignment still raises ``FrozenInstanceError``.
     """
-    cls = dataclass(frozen=True, slots=True)(cls)
-    names = [f.name for f in fields(cls)]
+    cls = dataclass(init=False, repr=False, eq=False, slots=True)(cls)
+    names = tuple(f.name for f in fields(cls))
     namespace: dict[str, Callable[..., None] | object] = {f"_set_{n}": getattr(cls, n).__set__ for n in names}
     params = []
     for f in fields(cls):
@@ -30,7 +33,39 @@ def node(cls: type) -> Any:
     body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
     exec(f"def __init__(self, {', '.join(params)}):{body}", namespace)  # noqa: S102 - fixed template
     cls.__init__ = namespace["__init__"]
+    cls._values = attrgetter(*names)
+    cls.__eq__, cls.__hash__, cls.__repr__ = _eq, _hash, _repr
+    cls.__setattr__, cls.__delattr__ = _frozen, _frozen
+    cls.__getstate__, cls.__setstate__ = _getstate, _setstate
     return cls
+
+
+def _eq(self: Any, other: object) -> bool:
+    if other.__class__ is self.__class__:
+        return bool(self._values(self) == self._values(other))
+    return NotImplemented
+
+
+def _hash(self: Any) -> int:
+    return hash(self._values(self))
+
+
+def _repr(self: Any) -> str:
+    values = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+    return f"{type(self).__qualname__}({values})"
+
+
+def _frozen(self: Any, name: str, *value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _getstate(self: Any) -> list[object]:
+    return [getattr(self, f.name) for f in fields(self)]
+
+
+def _setstate(self: Any, state: list[object]) -> None:
+    for f, value in zip(fields(self), state):
+        object.__setattr__(self, f.name, value)
 
 
 @node

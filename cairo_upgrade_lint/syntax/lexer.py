@@ -33,10 +33,15 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _WHITESPACE = " \t\r\n\f\v"
+_NON_WHITESPACE = re.compile(r"[^ \t\r\n\f\v]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_BAD_RUN = re.compile(rb"[^ \t\r\n\f\v'\"]+")
 
+_KINDS = {"int": "INT", "short": "SHORT", "string": "STRING"}
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = frozenset(_OPEN.values())
 EOF_PADDING = 4
+MAX_DIAGNOSTICS = 100  # per file, for the lexer and the parser each; the rest are only counted
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Tokens:
     line_starts: list[int] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    dropped: int = 0
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a byte offset; columns count Unicode code points."""
@@ -97,60 +103,55 @@ def lex(source: bytes, path: str) -> Tokens:
     """Tokenize ``source``; errors become diagnostics and lexing goes on.
 
     The bytes are decoded as Latin-1 so that string indices are byte offsets; the text of
-    comments and string literals is re-decoded as UTF-8.
+    comments and string literals is re-decoded as UTF-8. Matches are consumed as they come and
+    equal token texts share one string: a 10 MB file must not hold millions of match objects.
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
     toks = Tokens(source)
     text = source.decode("latin-1")
     toks.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    matches = list(_TOKEN.finditer(text))
-    if not _contiguous(matches, text):
-        matches = _drop_bad(matches, text, toks, path)
-    groups = [m.lastgroup for m in matches]
-    spans = [m.span(g) for m, g in zip(matches, groups)]
-    toks.comments = [
-        _comment(text[s:e], toks.span(s, e)) for g, (s, e) in zip(groups, spans) if g == "comment"
-    ]
-    kept = [(g, s, e) for g, (s, e) in zip(groups, spans) if g != "comment"]
-    toks.starts = [s for _, s, _ in kept] + [len(text)] * EOF_PADDING
-    toks.ends = [e for _, _, e in kept] + [len(text)] * EOF_PADDING
-    texts = [text[s:e] for _, s, e in kept]
-    toks.kinds = [
-        t if g == "punct" else (t if t in KEYWORDS else "IDENT") if g == "ident" else g.upper()
-        for (g, _, _), t in zip(kept, texts)
-    ] + ["EOF"] * EOF_PADDING
+    kinds, texts, starts, ends = toks.kinds, toks.texts, toks.starts, toks.ends
+    shared: dict[str, str] = {}
+    pos = 0  # everything before ``pos`` is lexed or reported
+    for m in _TOKEN.finditer(text):
+        if m.start() > pos:
+            pos = _report_gap(toks, path, text, pos, m.start())
+        group = m.lastgroup
+        start, end = m.span(group)
+        if start < pos:  # swallowed by an error (an unterminated quote runs to the end of line)
+            continue
+        pos = m.end()
+        if group == "comment":
+            end -= text[end - 1] == "\r"  # the CR of a CRLF line ending is not part of a comment
+            toks.comments.append(_comment(text[start:end], toks.span(start, end)))
+            continue
+        token = text[start:end]
+        token = shared.setdefault(token, token)
+        kinds.append(_KINDS.get(group) or (token if group == "punct" or token in KEYWORDS else "IDENT"))
+        texts.append(token)
+        starts.append(start)
+        ends.append(end)
+    _report_gap(toks, path, text, pos, len(text))
     if not text.isascii():
-        texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(toks.kinds, texts)]
-    toks.texts = texts + [""] * EOF_PADDING
-    toks.partner = _pair_delimiters(toks.kinds)
+        toks.texts = texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(kinds, texts)]
+    kinds += ["EOF"] * EOF_PADDING
+    texts += [""] * EOF_PADDING
+    starts += [len(text)] * EOF_PADDING
+    ends += [len(text)] * EOF_PADDING
+    toks.partner = _pair_delimiters(kinds)
     _locate_tokens(toks)
     return toks
 
 
-def _contiguous(matches: list[re.Match[str]], text: str) -> bool:
-    """True when the matches cover the whole text (no unlexable byte anywhere)."""
-    starts = [m.start() for m in matches]
-    ends = [m.end() for m in matches]
-    end = ends[-1] if ends else 0
-    return starts[:1] in ([], [0]) and starts[1:] == ends[:-1] and not text[end:].strip(_WHITESPACE)
-
-
-def _drop_bad(matches: list[re.Match[str]], text: str, toks: Tokens, path: str) -> list[re.Match[str]]:
-    """Report the unlexable bytes between matches; drop tokens an error swallowed (rest of line)."""
-    kept: list[re.Match[str]] = []
-    pos = 0  # everything before ``pos`` is lexed or reported
-    for m in [*matches, None]:
-        limit = len(text) if m is None else m.start()
-        while pos < limit:
-            rest = text[pos:limit].lstrip(_WHITESPACE)
-            if not rest:
-                break
-            pos = _lex_error(toks, path, limit - len(rest))
-        if m is not None and m.start(m.lastgroup) >= pos:
-            kept.append(m)
-            pos = m.end()
-    return kept
+def _report_gap(toks: Tokens, path: str, text: str, pos: int, limit: int) -> int:
+    """Report the unlexable bytes in ``text[pos:limit]``; return where lexing resumes."""
+    while pos < limit:
+        bad = _NON_WHITESPACE.search(text, pos, limit)
+        if bad is None:
+            break
+        pos = _lex_error(toks, path, bad.start(), limit)
+    return pos
 
 
 def _comment(text: str, span: Span) -> Comment:
@@ -169,25 +170,57 @@ def _locate_tokens(toks: Tokens) -> None:
     Columns are byte-based on ASCII lines and recomputed as code points on the few other lines.
     """
     line_starts, starts, ends = toks.line_starts, toks.starts, toks.ends
-    lines = [bisect_right(line_starts, s) for s in starts]
+    numbers = list(range(len(line_starts) + 1))  # one int object per line, shared by its tokens
+    lines = [numbers[bisect_right(line_starts, s)] for s in starts]
     columns = [s - line_starts[n - 1] + 1 for s, n in zip(starts, lines)]
     end_lines = list(lines)
     end_columns = [c + e - s - 1 if e > s else c for c, s, e in zip(columns, starts, ends)]
     if not toks.source.isascii():
-        for i in range(len(starts)):
-            line_start, line = line_starts[lines[i] - 1], lines[i]
-            if not toks.source[line_start : ends[i]].isascii():
-                columns[i] = toks.column(line, starts[i])
-                end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
+        _code_point_columns(toks, lines, columns, end_columns)
     for i, kind in enumerate(toks.kinds):
-        if kind == "STRING" and "\n" in toks.texts[i]:
+        if kind in ("STRING", "SHORT") and "\n" in toks.texts[i]:
             end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
     toks.start_lines, toks.start_columns = lines, columns
     toks.end_lines, toks.end_columns = end_lines, end_columns
 
 
-def _lex_error(toks: Tokens, path: str, pos: int) -> int:
-    """Record a diagnostic for the bad byte(s) at ``pos``; return where lexing resumes."""
+def _code_point_columns(toks: Tokens, lines: list[int], columns: list[int], end_columns: list[int]) -> None:
+    """Recount the columns of the tokens on lines with non-ASCII bytes in code points, in one
+    pass per line (a long line must not be re-decoded for each of its tokens)."""
+    source, starts = toks.source, toks.starts
+    wide = _wide_lines(source, toks.line_starts)
+    line, offset, width = 0, 0, 0  # ``width``: code points from the line's start to ``offset``
+    for i, start in enumerate(starts):
+        if lines[i] not in wide:
+            continue
+        if lines[i] != line:
+            line, offset, width = lines[i], toks.line_starts[lines[i] - 1], 0
+        width += _width(source, offset, start)
+        offset = start
+        columns[i] = width + 1
+        end_columns[i] = columns[i] + _width(source, start, toks.last_char(start, toks.ends[i]))
+
+
+def _wide_lines(source: bytes, line_starts: list[int]) -> set[int]:
+    """The 1-based numbers of the lines holding a non-ASCII byte."""
+    wide: set[int] = set()
+    found = _NON_ASCII.search(source)
+    while found is not None:
+        line = bisect_right(line_starts, found.start())
+        wide.add(line)
+        found = _NON_ASCII.search(source, line_starts[line]) if line < len(line_starts) else None
+    return wide
+
+
+def _width(source: bytes, start: int, end: int) -> int:
+    """Code points in ``source[start:end]``."""
+    chunk = source[start:end]
+    return len(chunk) if chunk.isascii() else len(chunk.decode("utf-8", "replace"))
+
+
+def _lex_error(toks: Tokens, path: str, pos: int, limit: int) -> int:
+    """Record a diagnostic for the bad byte(s) at ``pos`` (a run of unexpected characters up to
+    whitespace, a quote or ``limit``, the next token, is one diagnostic); return where lexing resumes."""
     source = toks.source
     char = source[pos : pos + 1]
     if char in (b'"', b"'"):
@@ -197,13 +230,15 @@ def _lex_error(toks: Tokens, path: str, pos: int) -> int:
         message = f"unterminated {what}"
         expected, found = f"closing {char.decode()}", "end of line"
     else:
-        end = pos + 1
-        while end < len(source) and source[end] >= 0x80 and source[end] < 0xC0:
-            end += 1
+        gap = _BAD_RUN.match(source, pos, limit)
+        end = gap.end() if gap else pos + 1
         shown = source[pos:end].decode("utf-8", "replace")
-        message = f"unexpected character {shown!r}"
-        expected, found = "a token", shown
-    toks.diagnostics.append(Diagnostic(path, message, toks.span(pos, max(end, pos + 1)), expected, found))
+        message = f"unexpected character {shown!r}" if len(shown) == 1 else f"unexpected characters {shown[:40]!r}"
+        expected, found = "a token", shown[:40]
+    if len(toks.diagnostics) < MAX_DIAGNOSTICS:
+        toks.diagnostics.append(Diagnostic(path, message, toks.span(pos, max(end, pos + 1)), expected, found))
+    else:
+        toks.dropped += 1
     return max(end, pos + 1)
 
 

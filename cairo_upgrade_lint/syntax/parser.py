@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from . import ast as A
-from .lexer import Tokens, lex
+from .lexer import MAX_DIAGNOSTICS, Tokens, lex
 
 MAX_NESTING = 200
 
@@ -54,7 +54,19 @@ def parse(source: bytes | str, path: str = "<input>") -> A.SourceFile:
     with _recursion_headroom():
         items = parser.items_until("EOF")
     diagnostics = sorted(toks.diagnostics + parser.diagnostics, key=lambda d: d.span.start)
-    return A.SourceFile(path, tuple(items), tuple(toks.comments), tuple(diagnostics), len(data))
+    dropped = toks.dropped + parser.dropped
+    return A.SourceFile(path, tuple(items), tuple(toks.comments), _capped(diagnostics, dropped), len(data))
+
+
+def _capped(diagnostics: list[A.Diagnostic], dropped: int) -> tuple[A.Diagnostic, ...]:
+    """The first MAX_DIAGNOSTICS diagnostics, then one that counts the rest (``dropped`` of them
+    were never recorded: a garbage file must not cost a diagnostic per byte)."""
+    rest = len(diagnostics) - MAX_DIAGNOSTICS + dropped
+    if rest <= 0:
+        return tuple(diagnostics)
+    shown = diagnostics[:MAX_DIAGNOSTICS]
+    at = diagnostics[MAX_DIAGNOSTICS] if len(diagnostics) > MAX_DIAGNOSTICS else shown[-1]
+    return (*shown, A.Diagnostic(at.path, f"too many syntax errors: {rest} more in this file", at.span))
 
 
 @contextmanager
@@ -135,7 +147,9 @@ class _Parser:
         self.pos = 0
         self.depth = 0
         self.diagnostics: list[A.Diagnostic] = []
+        self.dropped = 0
         self.last = len(self.k) - 1
+        self.token_nodes: list[A.Token | None] = [None] * len(self.k)
 
     # ------------------------------------------------------------ cursor helpers
 
@@ -210,6 +224,9 @@ class _Parser:
         span = self.span(index, index)
         if self.diagnostics and self.diagnostics[-1].span.start == span.start:
             return
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            self.dropped += 1
+            return
         self.diagnostics.append(A.Diagnostic(self.file, err.message, span, err.expected, err.found))
 
     def recover(self, start: int, close: str) -> None:
@@ -264,6 +281,12 @@ class _Parser:
         return "pub"
 
     def item(self) -> A.Item:
+        self.enter()
+        node = self.bare_item()
+        self.depth -= 1
+        return node
+
+    def bare_item(self) -> A.Item:
         first = self.pos
         attrs = self.attributes()
         vis = self.visibility()
@@ -460,23 +483,34 @@ class _Parser:
         return A.Use(attrs, vis, tuple(entries), self.span(first))
 
     def use_tree(self, prefix: tuple[str, ...]) -> list[A.UseEntry]:
-        first = self.pos
-        if self.eat("{"):
-            entries: list[A.UseEntry] = []
-            while not self.at("}"):
-                entries.extend(self.use_tree(prefix))
-                if not self.eat(","):
-                    break
-            self.expect("}")
-            return entries
-        if self.eat("*"):
-            return [A.UseEntry(prefix, None, True, self.span(first))]
-        name = self.ident("a path in 'use'")
-        if self.eat("::"):
-            return self.use_tree(prefix + (name,))
+        """The entries of ``a::b::{c, d::*}``; each entry's span starts at its last segment."""
+        parts = list(prefix)
+        while True:
+            first = self.pos
+            if self.at("{"):
+                self.enter()
+                entries = self.use_group(tuple(parts))
+                self.depth -= 1
+                return entries
+            if self.eat("*"):
+                return [A.UseEntry(tuple(parts), None, True, self.span(first))]
+            name = self.ident("a path in 'use'")
+            if not self.eat("::"):
+                break
+            parts.append(name)
         alias = self.ident("alias") if self.eat("as") else None
-        path = prefix if name == "self" and prefix else prefix + (name,)
+        path = tuple(parts) if name == "self" and parts else (*parts, name)
         return [A.UseEntry(path, alias, False, self.span(first))]
+
+    def use_group(self, prefix: tuple[str, ...]) -> list[A.UseEntry]:
+        self.expect("{")
+        entries: list[A.UseEntry] = []
+        while not self.at("}"):
+            entries.extend(self.use_tree(prefix))
+            if not self.eat(","):
+                break
+        self.expect("}")
+        return entries
 
     def const(self, first: int, attrs: tuple, vis: str) -> A.Const:
         self.expect("const")
@@ -503,16 +537,23 @@ class _Parser:
         return A.MacroDeclaration(attrs, vis, name, tokens, self.span(first))
 
     def token_tree(self, open_kind: str) -> tuple[A.Token, ...]:
-        """Consume a balanced group starting with ``open_kind``; return the tokens inside it."""
+        """Consume a balanced group starting with ``open_kind``; return the tokens inside it.
+
+        Token nodes are made once per file and shared: a macro inside a macro's body reuses the
+        outer body's nodes (nested macros would otherwise cost n^2). The outer body is always made
+        first, so a group's tokens are either all made already or none of them."""
         start = self.expect(open_kind)
         end = self.toks.partner[start]
         if end < 0:
             self.pos = start
             raise self.error(f"a closing delimiter for '{open_kind}'")
         self.pos = end + 1
-        return tuple(
-            A.Token(self.k[i], self.t[i], self.span(i, i)) for i in range(start + 1, end)
-        )
+        nodes = self.token_nodes
+        if end > start + 1 and (nodes[start + 1] is None or nodes[end - 1] is None):
+            for i in range(start + 1, end):
+                if nodes[i] is None:
+                    nodes[i] = A.Token(self.k[i], self.t[i], self.span(i, i))
+        return tuple(nodes[start + 1 : end])  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ paths and types
 
@@ -644,16 +685,18 @@ class _Parser:
         return node
 
     def binary(self, limit: int, no_struct: bool) -> A.Expr:
+        """Each operator of a chain nests the (left-deep) tree one level deeper, and counts so."""
         first = self.pos
         left = self.unary(no_struct)
+        depth = self.depth
         while True:
             op = self.k[self.pos]
             prec = _BINARY.get(op)
-            if prec is None or prec >= limit:
-                return left
-            if op == "&&" and self.peek(1) == "let":
+            if prec is None or prec >= limit or (op == "&&" and self.peek(1) == "let"):
+                self.depth = depth
                 return left
             self.pos += 1
+            self.enter()
             if op in ("..", "..="):
                 end = None if self.range_ends() else self.expr(prec, no_struct)
                 left = A.Range(left, end, op == "..=", self.span(first))
@@ -676,9 +719,13 @@ class _Parser:
         return self.postfix(self.atom(no_struct))
 
     def postfix(self, expr: A.Expr) -> A.Expr:
+        """``.name``, ``.method()``, ``[i]`` and ``?``; each one nests the tree one level deeper."""
         first_span = expr.span
+        depth = self.depth
         while True:
             kind = self.k[self.pos]
+            if kind in (".", "[", "?"):
+                self.enter()
             if kind == ".":
                 self.pos += 1
                 if self.at("INT"):
@@ -704,6 +751,7 @@ class _Parser:
                 self.pos += 1
                 expr = A.Try(expr, self.join(first_span))
             else:
+                self.depth = depth
                 return expr
 
     def join(self, first: A.Span) -> A.Span:
@@ -750,7 +798,7 @@ class _Parser:
             self.pos += 1
             subject = self.expr(no_struct=True)
             self.expect("{")
-            arms = self.comma_list_arms()
+            arms = self.match_arms()
             return A.Match(subject, arms, self.span(first))
         if kind == "loop":
             self.pos += 1
@@ -841,7 +889,7 @@ class _Parser:
         """Read a macro body as comma-separated arguments when it is one; None otherwise."""
         close = self.toks.partner[open_at]
         self.pos = open_at + 1
-        saved, depth = len(self.diagnostics), self.depth
+        saved, dropped, depth = len(self.diagnostics), self.dropped, self.depth
         try:
             args = []
             while self.pos < close:
@@ -851,7 +899,7 @@ class _Parser:
             return tuple(args) if self.pos == close else None
         except _Error:
             del self.diagnostics[saved:]
-            self.depth = depth
+            self.dropped, self.depth = dropped, depth
             return None
 
     def argument(self) -> A.Arg:
@@ -878,8 +926,14 @@ class _Parser:
         then = self.block()
         otherwise: A.Block | A.If | None = None
         if self.eat("else"):
-            otherwise = self.if_expr() if self.at("if") else self.block()
+            otherwise = self.else_if() if self.at("if") else self.block()
         return A.If(conditions, then, otherwise, self.span(first))
+
+    def else_if(self) -> A.If:
+        self.enter()
+        node = self.if_expr()
+        self.depth -= 1
+        return node
 
     def conditions(self) -> tuple[A.Expr | A.LetCondition, ...]:
         out: list[A.Expr | A.LetCondition] = []
@@ -895,7 +949,7 @@ class _Parser:
             if not self.eat("&&"):
                 return tuple(out)
 
-    def comma_list_arms(self) -> tuple[A.MatchArm, ...]:
+    def match_arms(self) -> tuple[A.MatchArm, ...]:
         arms = []
         while not self.at("}"):
             first = self.pos
