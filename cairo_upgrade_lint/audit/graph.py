@@ -17,7 +17,7 @@ def upgrade_graph(run: AuditRun) -> nx.DiGraph:
     'syscall'); entry points also carry ``guard``, the authorities their auth check admits (None
     when a path to a syscall is unguarded)."""
     contracts = [run.contract] if run.contract else list(run.audit.project.contracts)
-    calls = run.audit.graph.graph
+    calls = run.audit.graph.digraph()
     out = nx.DiGraph()
     entries: dict[tuple[str, str], list[str | None]] = {}
     for contract in contracts:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..findings import Location
 from ..syntax import ast as A
@@ -20,6 +19,9 @@ from .facts import FunctionAnalyzer, FunctionFacts
 from .scope import Scope, ScopeIndex
 from .syntax_utils import attribute_args, functions_of, location, self_param
 from .types import TypeResolver, generic_parameters
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SYSCALL_PREFIX = "syscall::"
 
@@ -54,57 +56,116 @@ class FunctionInfo:
 
 @dataclass(frozen=True)
 class CallGraph:
-    """Functions and the calls between them (a ``networkx.DiGraph`` of function ids)."""
+    """Functions and the calls between them: ``edges`` maps a function id to its callees (function
+    ids and ``syscall::<name>`` nodes) in the order the body makes the calls.
 
-    graph: nx.DiGraph
+    Plain successor lists rather than a networkx graph on the hot path: importing networkx costs more
+    than a whole single-contract run. ``digraph()`` gives the networkx view for graph exports.
+    """
+
+    edges: Mapping[str, tuple[str, ...]] = field(hash=False)
     functions: Mapping[str, FunctionInfo] = field(hash=False)
+    _descendants: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def get(self, function_id: str) -> FunctionInfo | None:
         return self.functions.get(function_id)
 
     def callees(self, function_id: str) -> list[str]:
-        return list(self.graph.successors(function_id)) if function_id in self.graph else []
+        return list(self.edges.get(function_id, ()))
+
+    def descendants(self, function_id: str) -> frozenset[str]:
+        """Every node reachable from ``function_id`` by one call or more (computed once per node)."""
+        found = self._descendants.get(function_id)
+        if found is None:
+            seen: set[str] = set()
+            stack = list(self.edges.get(function_id, ()))
+            while stack:
+                node = stack.pop()
+                if node not in seen:
+                    seen.add(node)
+                    stack.extend(self.edges.get(node, ()))
+            found = self._descendants[function_id] = frozenset(seen)
+        return found
 
     def reachable(self, function_id: str) -> set[str]:
         """Function ids reachable from ``function_id`` (itself included; syscall nodes excluded)."""
-        if function_id not in self.graph:
+        if function_id not in self.edges:
             return set()
-        return {n for n in nx.descendants(self.graph, function_id) | {function_id} if n in self.functions}
+        return {n for n in self.descendants(function_id) | {function_id} if n in self.functions}
 
     def syscalls_reached(self, function_id: str) -> set[str]:
-        if function_id not in self.graph:
-            return set()
-        return {
-            n[len(SYSCALL_PREFIX) :]
-            for n in nx.descendants(self.graph, function_id)
-            if n.startswith(SYSCALL_PREFIX)
-        }
+        return {n[len(SYSCALL_PREFIX) :] for n in self.descendants(function_id) if n.startswith(SYSCALL_PREFIX)}
 
     def path(self, source: str, target: str) -> list[str] | None:
         """A shortest call path from ``source`` to ``target`` (a function id or ``syscall::name``)."""
-        try:
-            return nx.shortest_path(self.graph, source, target)
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            return None
+        if source == target:
+            return [source] if source in self.edges else None
+        for node, found in self._breadth_first(source):
+            if node == target:
+                return found
+        return None
 
     def paths(self, source: str, target: str, limit: int = 64) -> Iterator[list[str]]:
-        """Simple call paths from ``source`` to ``target``, at most ``limit`` of them."""
-        if source not in self.graph or target not in self.graph:
+        """Simple call paths from ``source`` to ``target`` (depth first), at most ``limit`` of them."""
+        if source not in self.edges or source == target:
             return
-        for count, found in enumerate(nx.all_simple_paths(self.graph, source, target)):
-            if count >= limit:
-                return
-            yield found
+        count = 0
+        path, on_path = [source], {source}
+        stack = [iter(self.edges[source])]
+        while stack:
+            node = next(stack[-1], None)
+            if node is None:
+                stack.pop()
+                on_path.discard(path.pop())
+            elif node == target:
+                yield [*path, node]
+                count += 1
+                if count >= limit:
+                    return
+            elif node not in on_path and node in self.edges:
+                path.append(node)
+                on_path.add(node)
+                stack.append(iter(self.edges[node]))
 
     def find(self, source: str, predicate: Callable[[FunctionInfo], bool]) -> list[str] | None:
         """The shortest path from ``source`` to a reachable function satisfying ``predicate``."""
-        if source not in self.graph:
-            return None
-        for target, found in nx.single_source_shortest_path(self.graph, source).items():
-            info = self.functions.get(target)
+        for node, found in self._breadth_first(source):
+            info = self.functions.get(node)
             if info is not None and predicate(info):
                 return found
         return None
+
+    def _breadth_first(self, source: str) -> Iterator[tuple[str, list[str]]]:
+        """(node, a shortest path to it) for ``source`` and every node it reaches, nearest first."""
+        if source not in self.edges:
+            return
+        parents: dict[str, str | None] = {source: None}
+        level = [source]
+        while level:
+            following = []
+            for node in level:
+                yield node, self._path_to(parents, node)
+                for callee in self.edges.get(node, ()):
+                    if callee not in parents:
+                        parents[callee] = node
+                        following.append(callee)
+            level = following
+
+    @staticmethod
+    def _path_to(parents: Mapping[str, str | None], node: str) -> list[str]:
+        found = [node]
+        while (parent := parents[found[-1]]) is not None:
+            found.append(parent)
+        return found[::-1]
+
+    def digraph(self) -> nx.DiGraph:
+        """The graph as a ``networkx.DiGraph`` (for exports and graph algorithms off the hot path)."""
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.functions)
+        graph.add_edges_from((caller, callee) for caller, callees in self.edges.items() for callee in callees)
+        return graph
 
 
 def function_id(scope: Scope, container: str | None, name: str) -> str:
@@ -202,21 +263,21 @@ class CallGraphBuilder:
                         names[function.name] = function_id(scope, item.name, function.name)
 
     def build(self) -> CallGraph:
-        graph = nx.DiGraph()
         functions: dict[str, FunctionInfo] = {}
         for scope in self.index.all_scopes():
             for container, function in _functions(scope):
                 info = self._function(scope, container, function)
                 functions[info.id] = info
-        for info in functions.values():
-            graph.add_node(info.id)
-        for info in functions.values():
-            for call in info.facts.calls:
-                if call.target in functions:
-                    graph.add_edge(info.id, call.target)
-            for syscall in info.facts.syscalls:
-                graph.add_edge(info.id, SYSCALL_PREFIX + syscall.name)
-        return CallGraph(graph, functions)
+        edges = {
+            info.id: tuple(
+                dict.fromkeys(
+                    [c.target for c in info.facts.calls if c.target in functions]
+                    + [SYSCALL_PREFIX + s.name for s in info.facts.syscalls]
+                )
+            )
+            for info in functions.values()
+        }
+        return CallGraph(edges, functions)
 
     def _function(
         self, scope: Scope, container: A.Impl | A.Trait | None, function: A.Function

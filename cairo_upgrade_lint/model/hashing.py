@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from Crypto.Hash import keccak
 
@@ -50,6 +50,7 @@ _GENERATORS = (
 Point = tuple[int, int]
 
 
+@lru_cache(maxsize=65536)
 def sn_keccak(name: str | bytes) -> int:
     """Starknet keccak: keccak-256 of the name's bytes (UTF-8; names are ASCII in valid Cairo),
     keeping the low 250 bits."""

@@ -14,7 +14,6 @@ from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
-import networkx as nx
 
 from .. import __version__, findings
 from . import callgraph, contracts, layout, types, upgrades
@@ -70,7 +69,7 @@ def read(path: str) -> tuple[Project, dict[str, tuple[upgrades.UpgradePath, ...]
         known_components=(),
         interfaces=(),
         constants=(),
-        call_graph=callgraph.CallGraph(nx.DiGraph(), {}),
+        call_graph=callgraph.CallGraph({}, {}),
         notes=(),
         texts={},
     )

@@ -383,6 +383,12 @@ def _cross_upgrade(
 
 
 def _upgrade_selectors(ctx: Context) -> frozenset[int]:
+    """Selectors of upgrade entry points: the usual names, and the project's entry points that reach
+    replace_class."""
+    return ctx.once("upgrade_selectors", lambda: _project_upgrade_selectors(ctx))
+
+
+def _project_upgrade_selectors(ctx: Context) -> frozenset[int]:
     graph = ctx.project.call_graph
     own = {
         e.selector

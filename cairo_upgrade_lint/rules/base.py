@@ -8,7 +8,8 @@ plain generator functions tagged with their rule id by ``contract_rule`` / ``dif
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from ..config import Config
 from ..diff import ContractDiff
@@ -16,16 +17,25 @@ from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, Project
 from .catalogue import RuleDoc
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Context:
     """The version under check (``project``; the new one in a diff), the old one in a diff, and
-    the run's configuration and catalogue."""
+    the run's configuration and catalogue; ``once`` keeps project-wide facts the rules share."""
 
     project: Project
     config: Config
     catalogue: Mapping[str, RuleDoc]
     old: Project | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, evaluated on the first call with ``key`` only (project-wide facts)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def finding(
         self,

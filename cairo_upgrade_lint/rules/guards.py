@@ -171,6 +171,10 @@ def upgrade_sites(ctx: Context) -> Sites:
 def replacing_selectors(ctx: Context) -> frozenset[int]:
     """Selectors of the entry points (of any class in the project) that can reach replace_class
     with no auth check."""
+    return ctx.once("replacing_selectors", lambda: _replacing_selectors(ctx))
+
+
+def _replacing_selectors(ctx: Context) -> frozenset[int]:
     graph = ctx.project.call_graph
     replace = syscall_sites(REPLACE_CLASS)
     return frozenset(
