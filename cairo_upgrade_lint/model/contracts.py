@@ -4,6 +4,8 @@ they use (``component!`` and ``#[with_components(...)]``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..findings import Location
@@ -173,7 +175,9 @@ class ContractBuilder:
         self.resolver = resolver
         self.layouts = layouts
 
-    def build(self, scope: Scope, function_ids: frozenset[str]) -> Contract:
+    def build(self, scope: Scope, function_ids: Sequence[str]) -> Contract:
+        """The contract or component of module ``scope``; ``function_ids`` are the call graph's
+        function ids, sorted."""
         notes: list[str] = []
         components = self.components(scope, notes)
         storage = self._storage(scope, components, notes)
@@ -194,7 +198,7 @@ class ContractBuilder:
             entry_points=tuple(self._entry_points(scope, notes)),
             events=tuple(self._events(scope, components, notes)),
             components=tuple(components),
-            functions=tuple(sorted(f for f in function_ids if f.startswith(prefix))),
+            functions=tuple(function_ids[bisect_left(function_ids, prefix) : bisect_left(function_ids, prefix[:-1] + ";")]),
             unresolved=tuple(notes),
             known=scope.crate.kind == "known",
             declaration=_declaration(scope),

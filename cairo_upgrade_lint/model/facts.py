@@ -5,13 +5,13 @@ events. No judgement here: the rules decide what a guard is.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from ..findings import Location
 from ..syntax import ast as A
+from ..syntax.walk import children
 from .syntax_utils import location
 
 SYSCALLS = frozenset(
@@ -77,6 +77,7 @@ _TRANSPARENT_METHODS = frozenset(
     {"into", "try_into", "unwrap", "expect", "unbox", "clone", "deref", "unwrap_syscall"}
 )
 _MAX_LOCAL_DEPTH = 8
+_PRUNED = (A.Path,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -665,16 +666,8 @@ class FunctionAnalyzer:
 
 
 def _children(node: object) -> Iterator[object]:
-    if not dataclasses.is_dataclass(node):
-        return
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple):
-            for element in value:
-                if dataclasses.is_dataclass(element) and not isinstance(element, (A.Span, A.Token)):
-                    yield element
-        elif dataclasses.is_dataclass(value) and not isinstance(value, (A.Span, A.Path)):
-            yield value
+    """Child nodes, not descending into paths (their generic arguments are types, not values)."""
+    return children(node, _PRUNED)
 
 
 def _descendants(node: object) -> Iterator[object]:

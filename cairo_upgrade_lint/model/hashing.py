@@ -111,6 +111,7 @@ def _accumulate(total: Point, generator: int, scalar: int) -> Point:
     return total
 
 
+@lru_cache(maxsize=65536)
 def pedersen(a: int, b: int) -> int:
     """Starknet Pedersen hash of two felts: the x coordinate of
     shift + a_low*P0 + a_high*P1 + b_low*P2 + b_high*P3 (low = 248 bits, high = the top 4 bits)."""

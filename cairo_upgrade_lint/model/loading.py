@@ -220,9 +220,10 @@ class _Loader:
             tree = self.parse_member(file)
             if tree is None:
                 continue
+            first = len(modules)
             modules.append(SourceModule(module_path, tree))
             self.submodules(path, module_path, tree, modules)
-            reached.update(m.file.path for m in modules)
+            reached.update(m.file.path for m in modules[first:])
         name = crate_name(os.path.basename(os.path.abspath(path)))
         self.crates.append(CrateSource(name, "folder", path, tuple(modules)))
 

@@ -85,7 +85,7 @@ def build(sources: Sources) -> Project:
         s.qualified: {u.storage: u.component for u in contracts.components(s) if u.component} for s in modules
     }
     graph = CallGraphBuilder(index, resolver, evaluator, texts, component_maps).build()
-    ids = frozenset(graph.functions)
+    ids = sorted(graph.functions)  # ids under a module share its prefix: a contract's are a slice
     built = [contracts.build(s, ids) for s in modules if s.crate.kind != "known"]
     used = {u.component for c in built for u in c.components if u.known}
     known_built = [

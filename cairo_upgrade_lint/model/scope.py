@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..syntax import ast as A
 from .known_components import WITH_COMPONENTS
@@ -36,7 +37,7 @@ class Scope:
     globs: list[tuple[str, ...]] = field(default_factory=list)
     span: A.Span | None = None
 
-    @property
+    @cached_property
     def qualified(self) -> str:
         return "::".join(self.path)
 

@@ -11,18 +11,23 @@ from .ast import Span, Token
 
 @cache
 def _child_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if f.name != "span")
+    return tuple(f.name for f in fields(cls) if f.name != "span") if is_dataclass(cls) else ()
 
 
-def children(node: object) -> Iterator[object]:
-    """The direct child nodes of ``node``, in source order."""
+@cache
+def _is_node(cls: type) -> bool:
+    return is_dataclass(cls) and not issubclass(cls, (Span, Token))
+
+
+def children(node: object, prune: tuple[type, ...] = ()) -> Iterator[object]:
+    """The direct child nodes of ``node``, in source order, leaving out instances of ``prune``."""
     for name in _child_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, tuple):
+        if type(value) is tuple:
             for element in value:
-                if is_dataclass(element) and not isinstance(element, (Span, Token)):
+                if _is_node(type(element)) and not isinstance(element, prune):
                     yield element
-        elif is_dataclass(value) and not isinstance(value, (Span, Token)):
+        elif _is_node(type(value)) and not isinstance(value, prune):
             yield value
 
 
