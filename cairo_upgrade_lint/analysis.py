@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from . import gitsource, runcache
@@ -128,6 +127,8 @@ def execute(units: list[Unit], options: Options) -> Run:
     jobs = min(options.jobs, len(units))
     tasks = [(unit, options) for unit in units]
     if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - costly import, rarely needed
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_cached_unit, tasks))
     else:

@@ -302,7 +302,7 @@ def explain_command(rule_id: str, markdown: bool) -> int:
 
 @main.command("audit", context_settings=_CONTEXT)
 @click.argument("path", type=_PATH)
-@click.option("--type", "kind", type=click.Choice([*audit.PROFILES, "all"]), default="all", show_default=True,
+@click.option("--type", "kind", type=click.Choice([*audit.PROFILE_NAMES, "all"]), default="all", show_default=True,
               help="The upgrade pattern whose requirements are checked.")
 @click.option("--contract", metavar="NAME", default=None,
               help="Audit only this contract, against every chosen pattern (default: the contracts that implement each).")

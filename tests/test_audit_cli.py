@@ -233,3 +233,10 @@ def test_graph_mermaid_for_one_contract() -> None:
     syscall = next(i for i, line in ids.items() if "library_call_syscall" in line)
     assert f"  {delegate} --> {syscall}" in lines
     assert any(line.startswith("  class ") and line.endswith(" unguarded") for line in lines)
+
+
+def test_profile_names_listed_without_loading_the_audit_equal_the_profiles() -> None:
+    from cairo_upgrade_lint.audit import PROFILE_NAMES
+    from cairo_upgrade_lint.audit.checklist import PROFILES
+
+    assert PROFILE_NAMES == tuple(PROFILES)

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from importlib import import_module
 
 from cairo_upgrade_lint.findings import Finding
 from cairo_upgrade_lint.report.context import RelPath, ReportContext, read_file_source
-from cairo_upgrade_lint.report.github import render_github
-from cairo_upgrade_lint.report.json_report import render_json
 from cairo_upgrade_lint.report.output import write_output
-from cairo_upgrade_lint.report.sarif import render_sarif
-from cairo_upgrade_lint.report.text import render_text
 
-_RENDERERS: dict[str, Callable[[list[Finding], ReportContext], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "sarif": render_sarif,
-    "github": render_github,
+# format -> (module, function): a renderer is imported when used (SARIF's libraries are slow to load)
+_RENDERERS: dict[str, tuple[str, str]] = {
+    "text": ("text", "render_text"),
+    "json": ("json_report", "render_json"),
+    "sarif": ("sarif", "render_sarif"),
+    "github": ("github", "render_github"),
 }
 FORMATS = tuple(_RENDERERS)
 
 
-def render(findings: Iterable[Finding], format: str, context: ReportContext) -> str:
-    """The report of ``findings`` in ``format`` (one of FORMATS)."""
+def _renderer(format: str) -> Callable[[list[Finding], ReportContext], str]:
+    """The function that renders ``format``."""
     try:
-        renderer = _RENDERERS[format]
+        module, function = _RENDERERS[format]
     except KeyError:
         raise ValueError(f"unknown report format {format!r}; expected one of {', '.join(FORMATS)}") from None
-    return renderer(list(findings), context)
+    return getattr(import_module(f"cairo_upgrade_lint.report.{module}"), function)  # type: ignore[no-any-return]
+
+
+def render(findings: Iterable[Finding], format: str, context: ReportContext) -> str:
+    """The report of ``findings`` in ``format`` (one of FORMATS)."""
+    return _renderer(format)(list(findings), context)
 
 
 __all__ = ["FORMATS", "RelPath", "ReportContext", "read_file_source", "render", "write_output"]

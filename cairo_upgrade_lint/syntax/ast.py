@@ -33,10 +33,10 @@ def node(cls: type) -> Any:
     body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
     exec(f"def __init__(self, {', '.join(params)}):{body}", namespace)  # noqa: S102 - fixed template
     cls.__init__ = namespace["__init__"]
-    cls._values = attrgetter(*names)
+    cls._values = attrgetter(*names) if len(names) > 1 else (lambda self: (getattr(self, names[0]),))
     cls.__eq__, cls.__hash__, cls.__repr__ = _eq, _hash, _repr
     cls.__setattr__, cls.__delattr__ = _frozen, _frozen
-    cls.__getstate__, cls.__setstate__ = _getstate, _setstate
+    cls.__reduce__ = _reduce
     return cls
 
 
@@ -59,13 +59,9 @@ def _frozen(self: Any, name: str, *value: object) -> None:
     raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
-def _getstate(self: Any) -> list[object]:
-    return [getattr(self, f.name) for f in fields(self)]
-
-
-def _setstate(self: Any, state: list[object]) -> None:
-    for f, value in zip(fields(self), state):
-        object.__setattr__(self, f.name, value)
+def _reduce(self: Any) -> tuple[type, tuple[object, ...]]:
+    """Pickle as a constructor call: several times faster to load than slot state."""
+    return self.__class__, self._values(self)
 
 
 @node

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, compress
 from dataclasses import dataclass, field
 
 from .ast import Comment, Diagnostic, Span
@@ -18,6 +19,7 @@ KEYWORDS = frozenset(
     nopanic of pub ref return struct trait true type use while""".split()
 )
 
+_PUNCT = r"\.\.=|\.\.\.|::|=>|->|==|!=|<=|>=|&&|\|\||\+=|-=|\*=|/=|%=|\.\.|[-+*/%=<>!~&|^@.,;:\#?$()\[\]{}]"
 _TOKEN = re.compile(
     r"""
     [ \t\r\n\f\v]*
@@ -27,10 +29,18 @@ _TOKEN = re.compile(
     |(?P<int>(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)(?:_[A-Za-z0-9_]*)?)
     |(?P<short>'(?:[^'\\\n]|\\.)*'(?:_[A-Za-z0-9_]*)?)
     |(?P<string>"(?:[^"\\]|\\.)*")
-    |(?P<punct>\.\.=|\.\.\.|::|=>|->|==|!=|<=|>=|&&|\|\||\+=|-=|\*=|/=|%=|\.\.|[-+*/%=<>!~&|^@.,;:\#?$()\[\]{}])
+    |(?P<punct>"""
+    + _PUNCT
+    + r""")
     )
     """,
     re.VERBOSE | re.DOTALL,
+)
+# The same tokens as (whitespace, token) pairs, for the bulk path of ``lex``.
+_PAIR = re.compile(
+    r"([ \t\r\n\f\v]*)(//[^\n]*|[A-Za-z_][A-Za-z0-9_]*|(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)(?:_[A-Za-z0-9_]*)?"
+    r"|'(?:[^'\\\n]|\\.)*'(?:_[A-Za-z0-9_]*)?|\"(?:[^\"\\]|\\.)*\"|" + _PUNCT + ")",
+    re.DOTALL,
 )
 _WHITESPACE = " \t\r\n\f\v"
 _NON_WHITESPACE = re.compile(r"[^ \t\r\n\f\v]")
@@ -38,6 +48,13 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _BAD_RUN = re.compile(rb"[^ \t\r\n\f\v'\"]+")
 
 _KINDS = {"int": "INT", "short": "SHORT", "string": "STRING"}
+_FIXED_KINDS = {k: k for k in KEYWORDS} | {
+    p: p for p in "..= ... :: => -> == != <= >= && || += -= *= /= %= .. - + * / % = < > ! ~ & | ^ @ . , ; : # ? $ ( ) [ ] { }".split()
+}
+_KIND_BY_FIRST = {c: "IDENT" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"} | {
+    c: "INT" for c in "0123456789"
+} | {"'": "SHORT", '"': "STRING", "/": "COMMENT"}
+BULK_LIMIT = 1 << 20  # bytes: larger files are lexed as a stream, holding no list of all matches
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = frozenset(_OPEN.values())
 EOF_PADDING = 4
@@ -103,14 +120,53 @@ def lex(source: bytes, path: str) -> Tokens:
     """Tokenize ``source``; errors become diagnostics and lexing goes on.
 
     The bytes are decoded as Latin-1 so that string indices are byte offsets; the text of
-    comments and string literals is re-decoded as UTF-8. Matches are consumed as they come and
-    equal token texts share one string: a 10 MB file must not hold millions of match objects.
+    comments and string literals is re-decoded as UTF-8. Files up to BULK_LIMIT are matched in
+    one ``findall`` (most of the lexer's work then runs in C); a file with a lexing error, or a
+    larger one, goes through the streaming loop, which consumes matches as they come.
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
     toks = Tokens(source)
     text = source.decode("latin-1")
     toks.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    if len(text) > BULK_LIMIT or not _lex_bulk(toks, text):
+        _lex_stream(toks, text, path)
+    kinds, texts = toks.kinds, toks.texts
+    if not text.isascii():
+        toks.texts = texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(kinds, texts)]
+    kinds += ["EOF"] * EOF_PADDING
+    texts += [""] * EOF_PADDING
+    toks.starts += [len(text)] * EOF_PADDING
+    toks.ends += [len(text)] * EOF_PADDING
+    toks.partner = _pair_delimiters(kinds)
+    _locate_tokens(toks)
+    return toks
+
+
+def _lex_bulk(toks: Tokens, text: str) -> bool:
+    """Lex an error-free ``text`` in one pass; False (nothing recorded) when some bytes are not
+    tokens, which ``_lex_stream`` then reports."""
+    pairs = _PAIR.findall(text)
+    ends = list(accumulate(len(space) + len(token) for space, token in pairs))
+    if text[ends[-1] if ends else 0 :].strip(_WHITESPACE):
+        return False  # findall skipped an unlexable character
+    tokens = [token for _, token in pairs]
+    kinds = [_FIXED_KINDS.get(token) or _KIND_BY_FIRST[token[0]] for token in tokens]
+    starts = [end - len(token) for end, token in zip(ends, tokens)]
+    if "COMMENT" in kinds:
+        for i in [i for i, kind in enumerate(kinds) if kind == "COMMENT"]:
+            end = ends[i] - (text[ends[i] - 1] == "\r")  # the CR of a CRLF line ending is not part of a comment
+            toks.comments.append(_comment(text[starts[i] : end], toks.span(starts[i], end)))
+        code = [kind != "COMMENT" for kind in kinds]
+        kinds, tokens = list(compress(kinds, code)), list(compress(tokens, code))
+        starts, ends = list(compress(starts, code)), list(compress(ends, code))
+    toks.kinds, toks.texts, toks.starts, toks.ends = kinds, tokens, starts, ends
+    return True
+
+
+def _lex_stream(toks: Tokens, text: str, path: str) -> None:
+    """Lex ``text`` match by match, reporting the bytes between tokens; equal token texts share
+    one string (a 10 MB file must not hold millions of match objects or copies)."""
     kinds, texts, starts, ends = toks.kinds, toks.texts, toks.starts, toks.ends
     shared: dict[str, str] = {}
     pos = 0  # everything before ``pos`` is lexed or reported
@@ -133,15 +189,6 @@ def lex(source: bytes, path: str) -> Tokens:
         starts.append(start)
         ends.append(end)
     _report_gap(toks, path, text, pos, len(text))
-    if not text.isascii():
-        toks.texts = texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(kinds, texts)]
-    kinds += ["EOF"] * EOF_PADDING
-    texts += [""] * EOF_PADDING
-    starts += [len(text)] * EOF_PADDING
-    ends += [len(text)] * EOF_PADDING
-    toks.partner = _pair_delimiters(kinds)
-    _locate_tokens(toks)
-    return toks
 
 
 def _report_gap(toks: Tokens, path: str, text: str, pos: int, limit: int) -> int:
