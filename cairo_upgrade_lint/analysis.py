@@ -128,7 +128,8 @@ def execute(units: list[Unit], options: Options) -> Run:
     """Run every unit (in parallel when there are several and ``jobs`` > 1) and merge the results."""
     started = time.perf_counter()
     jobs = min(options.jobs, len(units))
-    tasks = [(unit, options) for unit in units]
+    # a lone unit gets the cores for its own parsing (prefetch.py); several share them instead
+    tasks = [(unit, options if len(units) == 1 else replace(options, jobs=1)) for unit in units]
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - costly import, rarely needed
 
@@ -151,15 +152,15 @@ def _cached_unit(task: tuple[Unit, Options]) -> runcache.Outcome:
     key = runcache.key(inputs, repr((unit, options.config))) if options.use_cache else None
     outcome = runcache.lookup(key) if key else None
     if outcome is None:
-        outcome = _unit(unit, options.config)
+        outcome = _unit(unit, options.config, options.jobs)
         if key:
             runcache.store(key, outcome)
     return outcome
 
 
-def _unit(unit: Unit, config: Config) -> runcache.Outcome:
+def _unit(unit: Unit, config: Config, jobs: int) -> runcache.Outcome:
     with _collector_paused():
-        return _analyse_unit(unit, config)
+        return _analyse_unit(unit, config, jobs)
 
 
 @contextmanager
@@ -176,10 +177,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyse_unit(unit: Unit, config: Config) -> runcache.Outcome:
+def _analyse_unit(unit: Unit, config: Config, jobs: int) -> runcache.Outcome:
     try:
-        new_sources = load(unit.new)
-        old = _old_version(unit.old) if unit.old else None
+        new_sources = load(unit.new, jobs)
+        old = _old_version(unit.old, jobs) if unit.old else None
     except InputError as error:
         return runcache.Outcome([], [error], 0)
     new = build(new_sources)
@@ -205,11 +206,11 @@ class _Old:
     upgrade_paths: dict[str, tuple[UpgradePath, ...]] | None = None
 
 
-def _old_version(path: str) -> _Old:
+def _old_version(path: str, jobs: int) -> _Old:
     if path.endswith(".json"):
         project, paths = lockfile.read(path)
         return _Old(project, (), 0, paths)
-    sources = load(path)
+    sources = load(path, jobs)
     return _Old(build(sources), sources.errors, len(sources.files))
 
 

@@ -190,3 +190,17 @@ def test_comments_are_kept_with_doc_kinds(tree: A.SourceFile) -> None:
 def test_bom_and_crlf_are_accepted() -> None:
     tree = parse(b"\xef\xbb\xbffn a() {\r\n    let x = 1;\r\n}\r\n")
     assert tree.diagnostics == () and tree.items[0].span.line == 1
+
+
+def test_trees_pickle_to_equal_trees_with_every_node_kind(tree: A.SourceFile) -> None:
+    """Large inputs send trees between processes (model/prefetch.py): a round trip is lossless."""
+    import pickle
+
+    odd = parse("fn f(x: _) { loop { continue; } let y = match x { _ => 1 }; }")
+    broken = parse("fn f() { let _ = (; }")
+    assert broken.diagnostics
+    for original in (tree, odd, broken):
+        copy = pickle.loads(pickle.dumps(original))
+        assert copy == original and hash(copy) == hash(original)
+    kinds = {type(n) for n in walk(odd)}
+    assert {A.WildcardType, A.WildcardPattern, A.Continue} <= kinds  # the nodes with one field

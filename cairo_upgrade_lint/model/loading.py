@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .errors import InputError
+from .prefetch import prefetch
 from .syntax_utils import is_test_only
 
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
@@ -74,16 +75,17 @@ class Sources:
         return tuple(m.file for c in self.crates for m in c.modules)
 
 
-def load(path: str) -> Sources:
+def load(path: str, jobs: int = 1) -> Sources:
     """Load the input at ``path``; raise ``InputError`` when the input itself is unusable.
 
     A file found inside a folder or package that cannot be read (permissions, binary, not UTF-8)
-    is skipped and recorded in ``Sources.errors``; the other files are still loaded.
+    is skipped and recorded in ``Sources.errors``; the other files are still loaded. With ``jobs``
+    > 1 the files of a large folder are parsed on two processes first.
     """
     if not os.path.exists(path):
         reason = "broken or looping symbolic link" if os.path.islink(path) else "no such file or directory"
         raise InputError(path, reason)
-    loader = _Loader()
+    loader = _Loader(prefetch(_cairo_files(path), jobs, read_source) if jobs > 1 and os.path.isdir(path) else {})
     if os.path.isfile(path):
         name = os.path.basename(path)
         if name == "Scarb.toml":
@@ -129,6 +131,10 @@ def crate_name(text: str) -> str:
     return name if not name[0].isdigit() else f"_{name}"
 
 
+def _cairo_files(root: str) -> list[str]:
+    return [os.path.join(d, f) for d, _, names in _walk_dirs(root) for f in names if f.endswith(".cairo")]
+
+
 def _walk_dirs(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
     """``os.walk`` without following symbolic links (so a link loop cannot recurse), in name order."""
     for directory, dirs, files in os.walk(root, followlinks=False):
@@ -139,7 +145,8 @@ def _walk_dirs(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
 class _Loader:
     """Accumulates crates, notes and file bytes while an input is walked."""
 
-    def __init__(self) -> None:
+    def __init__(self, parsed: Mapping[str, tuple[bytes, A.SourceFile]]) -> None:
+        self.parsed = parsed  # trees parsed ahead (see prefetch.py), by path
         self.crates: list[CrateSource] = []
         self.notes: list[LoadNote] = []
         self.texts: dict[str, bytes] = {}
@@ -202,9 +209,7 @@ class _Loader:
     def folder(self, path: str) -> None:
         """A folder without a manifest: ``lib.cairo`` is the root if present, every other file
         not reached through ``mod x;`` is a top-level module named after its file."""
-        files = [
-            os.path.join(d, f) for d, _, names in _walk_dirs(path) for f in names if f.endswith(".cairo")
-        ]
+        files = _cairo_files(path)
         modules: list[SourceModule] = []
         lib = os.path.join(path, "lib.cairo")
         root = self.parse_member(lib) if lib in files else None
@@ -251,9 +256,13 @@ class _Loader:
 
     def parse_file(self, path: str) -> A.SourceFile:
         """Read and parse one file; ``InputError`` when it cannot be read."""
-        data = read_source(path)
+        if path in self.parsed:
+            data, tree = self.parsed[path]
+        else:
+            data = read_source(path)
+            tree = parse(data, path)
         self.texts[path] = data
-        return parse(data, path)
+        return tree
 
     def parse_member(self, path: str) -> A.SourceFile | None:
         """Parse a file found inside the input; one that cannot be read is recorded (once) and skipped."""

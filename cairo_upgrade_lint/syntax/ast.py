@@ -33,7 +33,7 @@ def node(cls: type) -> Any:
     body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
     exec(f"def __init__(self, {', '.join(params)}):{body}", namespace)  # noqa: S102 - fixed template
     cls.__init__ = namespace["__init__"]
-    cls._values = attrgetter(*names) if len(names) > 1 else (lambda self: (getattr(self, names[0]),))
+    cls._values = attrgetter(*names) if len(names) > 1 else staticmethod(lambda self: (getattr(self, names[0]),))
     cls.__eq__, cls.__hash__, cls.__repr__ = _eq, _hash, _repr
     cls.__setattr__, cls.__delattr__ = _frozen, _frozen
     cls.__reduce__ = _reduce
@@ -533,13 +533,6 @@ class Continue:
     span: Span
 
 
-@node
-class ErrorExpr:
-    """Placeholder where an expression failed to parse (a diagnostic was recorded)."""
-
-    span: Span
-
-
 Expr = Union[
     Literal,
     PathExpr,
@@ -566,7 +559,6 @@ Expr = Union[
     Return,
     Break,
     Continue,
-    ErrorExpr,
 ]
 
 

@@ -32,6 +32,7 @@ _BLOCK_LIKE = (A.Block, A.If, A.Match, A.Loop, A.While, A.For)
 _ITEM_START = frozenset(
     {"fn", "struct", "enum", "trait", "impl", "mod", "use", "const", "type", "extern", "pub", "#"}
 )
+_OPERAND_ENDS = frozenset({",", ")", ";", "]", "}"})
 _LITERAL_KINDS = frozenset({"INT", "SHORT", "STRING", "true", "false"})
 
 
@@ -679,6 +680,15 @@ class _Parser:
 
     def expr(self, limit: int = _LOWEST, no_struct: bool = False) -> A.Expr:
         """An expression whose binary operators all have precedence < ``limit``."""
+        pos = self.pos
+        if self.k[pos + 1] in _OPERAND_ENDS:  # a lone name or literal (most arguments): no descent
+            kind = self.k[pos]
+            if kind == "IDENT":
+                self.pos = pos + 1
+                span = self.toks.token_span(pos, pos)
+                return A.PathExpr(A.Path((A.PathSegment(self.t[pos], None, span),), span), span)
+            if kind in _LITERAL_KINDS:
+                return self.atom(no_struct)
         self.enter()
         node = self.binary(limit, no_struct)
         self.depth -= 1
