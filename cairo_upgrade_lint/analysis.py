@@ -21,7 +21,17 @@ from .cache import scratch
 from .config import Config
 from .diff import ProjectDiff, diff_projects
 from .findings import Finding, Location, Severity
-from .model import InputError, Project, UpgradePath, build, describe_project, load, lockfile, render_text
+from .model import (
+    InputError,
+    Project,
+    UpgradePath,
+    build,
+    describe_project,
+    load,
+    lockfile,
+    render_text,
+)
+from .records import record
 from .rules import suppressions
 from .rules.base import Context
 from .rules.catalogue import load_catalogue
@@ -39,7 +49,7 @@ class Run:
     elapsed: float = 0.0
 
 
-@dataclass(frozen=True)
+@record
 class Unit:
     """One independent piece of work: ``check`` of ``new``, or ``compare`` of ``old`` with ``new``.
 
@@ -53,7 +63,7 @@ class Unit:
     only: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """How units run."""
 
@@ -131,7 +141,7 @@ def execute(units: list[Unit], options: Options) -> Run:
     # a lone unit gets the cores for its own parsing (prefetch.py); several share them instead
     tasks = [(unit, options if len(units) == 1 else replace(options, jobs=1)) for unit in units]
     if jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - costly import, rarely needed
+        from concurrent.futures import ProcessPoolExecutor  # costly import, rarely needed
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_cached_unit, tasks))
@@ -196,7 +206,7 @@ def _analyse_unit(unit: Unit, config: Config, jobs: int) -> runcache.Outcome:
     return runcache.Outcome(findings, errors, len(new_sources.files) + (old.files if old else 0))
 
 
-@dataclass(frozen=True)
+@record
 class _Old:
     """The old version: parsed from source, or read from a lock file (with its upgrade paths)."""
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from .findings import Severity
 from .model.errors import InputError
+from .records import record
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 CONFIG_FILE = ".cairo-upgrade-lint.toml"
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """Everything a run can be told; defaults are the documented policy."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
+
+from .records import record
 
 
 class Severity(str, Enum):
@@ -21,7 +23,7 @@ class Severity(str, Enum):
 _RANKS = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Location:
     """A region of a source file: 1-based lines and columns, end inclusive of the last character."""
 
@@ -32,7 +34,7 @@ class Location:
     end_column: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Related:
     """A secondary location with what it shows (for example the old declaration)."""
 
@@ -40,7 +42,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Finding:
     """One reported problem."""
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 
 from .model.errors import InputError
+from .records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class OldTree:
     """Where the old version of ``path`` was written (None: the path did not exist at ``ref``)."""
 

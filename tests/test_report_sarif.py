@@ -204,13 +204,13 @@ def test_information_uri_is_left_out_when_unknown(tmp_path: Path) -> None:
 
 
 def test_information_uri_defaults_to_the_homepage_project_url(tmp_path: Path, monkeypatch) -> None:
-    from cairo_upgrade_lint.report import ReportContext
-    from cairo_upgrade_lint.report import context as context_module
+    import importlib.metadata
 
     class Metadata:
         def get_all(self, key: str) -> list[str]:
             assert key == "Project-URL"
             return ["Documentation, https://docs.example.org", "Homepage, https://example.org/cul"]
 
-    monkeypatch.setattr(context_module.metadata, "metadata", lambda name: Metadata())
-    assert ReportContext(root=tmp_path, catalogue={}).information_uri == "https://example.org/cul"
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: Metadata())
+    s = sample(tmp_path, information_uri=None)
+    assert sarif(s.findings, s.context)["runs"][0]["tool"]["driver"]["informationUri"] == "https://example.org/cul"

@@ -11,6 +11,7 @@ from ..config import Config
 from ..findings import Location
 from ..model import Contract, EntryPoint, Project
 from ..model.callgraph import CallGraph
+from ..records import record
 from ..rules.base import Context
 from ..rules.guards import Guard, Sites, sites_guard
 from .flow import Flow, Flows, Write
@@ -22,7 +23,7 @@ class Status(str, Enum):
     NOT_FOUND = "not-found"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Evidence:
     """Code that satisfies or violates a requirement, and what it shows."""
 
@@ -30,7 +31,7 @@ class Evidence:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Outcome:
     status: Status
     message: str
@@ -64,7 +65,7 @@ def worst(outcomes: Iterable[Outcome], message_if_none: str) -> Outcome:
 Evaluate = Callable[["Audit", Contract], Outcome]
 
 
-@dataclass(frozen=True)
+@record
 class Requirement:
     """One checklist item: its finding id (catalogue ``CUL5xx``), a title built from the policy,
     and its evaluation."""
@@ -74,7 +75,7 @@ class Requirement:
     evaluate: Evaluate
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     """An upgrade pattern: which contracts implement it (``detect``), ``absent`` saying what was
     looked for when none does, and its requirements."""

@@ -4,9 +4,8 @@ compares the same expression with a constant (``assert(delay >= MIN_DELAY)``).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model import Contract
+from ..records import record
 from ..syntax import ast as A
 from .base import Audit, Evidence
 from .flow import Flow
@@ -15,7 +14,7 @@ _LOWER = {">=": 0, ">": 1, "==": 0}
 _UPPER = {"<=": 0, "<": -1, "==": 0}
 
 
-@dataclass(frozen=True)
+@record
 class Floor:
     """The least value a member can be written with (None: some write is unbounded; no writes
     at all give None and no evidence), the bound of every write, and the weakest of them."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..config import Config
 from ..model import Contract, InputError, build, load
+from ..records import record
 from ..rules.base import Context
 from ..rules.catalogue import load_catalogue
 from . import diamond, governance, migration, proxy, rollback
@@ -20,7 +20,7 @@ PROFILES: dict[str, Profile] = {
 REQUIREMENT_IDS = frozenset(r.id for p in PROFILES.values() for r in p.requirements)
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     """One requirement's outcome for one contract (None: no contract implements the profile)."""
 
@@ -30,7 +30,7 @@ class Result:
     outcome: Outcome
 
 
-@dataclass(frozen=True)
+@record
 class AuditRun:
     """Everything an audit produced, for the report and design views."""
 

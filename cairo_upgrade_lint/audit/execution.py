@@ -6,13 +6,23 @@ Execution entry points are the ones that make a call (``call_contract_syscall``,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ..findings import Location
 from ..model import Contract, EntryPoint
+from ..records import record
 from ..rules.access import duration_text
 from ..syntax import ast as A
-from .base import Audit, Evidence, Outcome, at, external, failed, not_found, passed, worst
+from .base import (
+    Audit,
+    Evidence,
+    Outcome,
+    at,
+    external,
+    failed,
+    not_found,
+    passed,
+    worst,
+)
 from .bounds import asserted, constant, member_floor
 from .exprs import is_self, unwind
 from .flow import Check, Flow
@@ -22,7 +32,7 @@ NO_EXECUTION = "no entry point executes proposals (nothing makes a call)"
 _LOWER = (">=", ">")
 
 
-@dataclass(frozen=True)
+@record
 class StateCheck:
     """An assertion comparing stored state (``names``: its fields or members) with a constant."""
 
@@ -32,7 +42,7 @@ class StateCheck:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@record
 class Mark:
     """State (a field or member ``name``) set to a constant ``value``."""
 

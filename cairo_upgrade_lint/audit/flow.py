@@ -11,13 +11,13 @@ this module only re-reads their conditions to compare sub-expressions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 
 from ..findings import Location
 from ..model import Project
 from ..model.callgraph import FunctionInfo
 from ..model.syntax_utils import location
+from ..records import record
 from ..syntax import ast as A
 from ..syntax.walk import walk
 from .exprs import (
@@ -42,7 +42,7 @@ _ENVIRONMENT = {"get_block_timestamp": "timestamp", "get_caller_address": "calle
 _ZERO_CALLS = frozenset({"zero", "default"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Source:
     """Where (part of) a value comes from. kind: 'storage' (``name`` = member), 'param', 'const'
     and 'literal' (``value`` when known; booleans are 1/0), 'timestamp', 'caller', 'call' (a
@@ -53,7 +53,7 @@ class Source:
     value: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Write:
     """``self.member...write(key.., value)`` (``key``: the first argument of a map write)."""
 
@@ -63,7 +63,7 @@ class Write:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FieldSet:
     """``local.field = value``, or a struct literal's ``field: value``."""
 
@@ -72,7 +72,7 @@ class FieldSet:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Check:
     """A comparison an assertion requires to hold (``left op right``), at the assertion whose
     condition reads ``text``."""
@@ -87,7 +87,7 @@ class Check:
         return Check(COMPARISONS[self.op], self.right, self.left, self.location, self.text)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class LoopInfo:
     """A loop and the expressions its exit depends on that the loop body does not change (the
     bound: ``to_index`` in ``if index == to_index { break; }``); ``exits`` is False when no exit

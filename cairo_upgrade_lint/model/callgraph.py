@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..findings import Location
+from ..records import record
 from ..syntax import ast as A
 from .constants import ConstantEvaluator
 from .facts import FunctionAnalyzer, FunctionFacts
@@ -26,13 +27,13 @@ if TYPE_CHECKING:
 SYSCALL_PREFIX = "syscall::"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Parameter:
     name: str
     type: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FunctionInfo:
     """A function with a body. ``owner`` is the contract or component module it belongs to;
     ``self_kind`` is 'ref', 'snapshot' or None; ``known`` marks shipped component knowledge.
@@ -54,7 +55,7 @@ class FunctionInfo:
     name_location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record
 class CallGraph:
     """Functions and the calls between them: ``edges`` maps a function id to its callees (function
     ids and ``syscall::<name>`` nodes) in the order the body makes the calls.

@@ -5,9 +5,8 @@ policies are checked against these values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..findings import Location
+from ..records import record
 from ..syntax import ast as A
 from .hashing import FIELD_PRIME, sn_keccak
 from .scope import Scope, ScopeIndex
@@ -23,7 +22,7 @@ _ARITHMETIC = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Constant:
     qualified: str
     name: str

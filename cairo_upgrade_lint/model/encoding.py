@@ -9,14 +9,15 @@ scalar the writer can send is accepted by the reader: a one-felt scalar read as 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..records import record
 
 UNSIGNED_BITS = {"bool": 1, "u8": 8, "u16": 16, "u32": 32, "usize": 32, "u64": 64, "u128": 128}
 ONE_FELT = frozenset({*UNSIGNED_BITS, "ContractAddress", "ClassHash", "EthAddress", "felt252"})
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Node:
     """A serialized value: a scalar ``name``, a generic ``name<args>`` (``Array`` ...), an
     ``enum`` (``args`` are the variants' payloads) or a fixed array ``[arg; size]``."""

@@ -6,10 +6,10 @@ events. No judgement here: the rules decide what a guard is.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Protocol
 
 from ..findings import Location
+from ..records import record
 from ..syntax import ast as A
 from ..syntax.walk import children
 from .syntax_utils import location
@@ -80,7 +80,7 @@ _MAX_LOCAL_DEPTH = 8
 _PRUNED = (A.Path,)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Operand:
     """One side of a comparison, classified.
 
@@ -97,7 +97,7 @@ class Operand:
     target: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Comparison:
     op: str
     left: Operand
@@ -115,7 +115,7 @@ class Comparison:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Assertion:
     """A check that aborts the call: ``assert(...)``, ``assert!``/``assert_eq!``..., or an ``if``
     whose body panics (kind 'if_panic'; its comparisons are negated into what must hold).
@@ -132,7 +132,7 @@ class Assertion:
     tested_args: tuple[Operand, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StorageAccess:
     """``self.member...read()/write()``; ``path`` adds nested node members (``a.b``); ``args``
     are the arguments of the chain's method calls in order (``write(k, v)`` and
@@ -155,7 +155,7 @@ class StorageAccess:
     copied: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CallSite:
     """A call. kind: 'function' (path call), 'method' (``self.m()``), 'component'
     (``self.comp.m()`` / ``get_dep_component!``), 'trait' (``Trait::m(...)``).
@@ -169,7 +169,7 @@ class CallSite:
     component: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class SyscallUse:
     """A syscall, direct or through a (library) dispatcher (``via`` 'dispatcher', with the
     called ``entry_point`` and the ``dispatcher`` type, e.g. ``IERC20LibraryDispatcher``);
@@ -184,13 +184,13 @@ class SyscallUse:
     dispatcher: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class EnvironmentRead:
     name: str
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FunctionFacts:
     """``receiver_calls`` are method calls on another receiver than ``self``'s storage, components
     and dispatchers: a contract state (``self.get_contract().require_owner()``) or a local or

@@ -14,13 +14,13 @@ felt-packed ``AccountRoleInfo`` since, a compatible encoding of granted/not gran
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import record
 
 KNOWN_CRATE = "openzeppelin"
 KNOWN_PATH = "<openzeppelin knowledge>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class InjectedComponent:
     """How ``#[with_components(Name)]`` declares a component: its module, storage member and event."""
 

@@ -13,8 +13,9 @@ import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..records import record
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .errors import InputError
@@ -24,7 +25,7 @@ from .syntax_utils import is_test_only
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class SourceModule:
     """A module whose items come from one file; ``path`` is its module path inside the crate."""
 
@@ -32,7 +33,7 @@ class SourceModule:
     file: A.SourceFile
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CrateSource:
     """One crate: its name, how it was found and its file modules (the root module first).
 
@@ -50,7 +51,7 @@ class CrateSource:
         return self.kind == "folder"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class LoadNote:
     """Something that could not be loaded but did not stop the analysis (a missing module file)."""
 
@@ -59,7 +60,7 @@ class LoadNote:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Sources:
     """Everything read from one input: crates, raw file bytes (for excerpts), load notes, and the
     files that could not be read (skipped; the others are analysed)."""

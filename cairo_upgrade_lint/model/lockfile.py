@@ -14,7 +14,6 @@ from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
-
 from .. import __version__, findings
 from . import callgraph, contracts, layout, types, upgrades
 from .errors import InputError

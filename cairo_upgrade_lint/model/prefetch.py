@@ -36,7 +36,7 @@ def prefetch(files: list[str], jobs: int, read: Reader) -> dict[str, tuple[bytes
             taken += sizes[file]
         else:
             ours.append(file)
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - only large inputs need it
+    from concurrent.futures import ProcessPoolExecutor  # only large inputs need it
 
     with ProcessPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(_parse_all, theirs, read)

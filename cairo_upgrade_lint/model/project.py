@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
+from ..records import record
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .callgraph import CallGraph, CallGraphBuilder
@@ -20,14 +21,15 @@ from .contracts import (
 from .known_components import KNOWN_CRATE, KNOWN_PATH, STUBS
 from .layout import LayoutBuilder
 from .loading import CrateSource, LoadNote, SourceModule, Sources, load
-from .scope import Scope, ScopeIndex
+from .scope import KNOWN_PREFIX, Scope, ScopeIndex
 from .syntax_utils import has_attribute
 from .types import TypeResolver
 
 CUSTOM_STORE_TRAITS = ("StorePacking", "Store")
+_KNOWN_MARKERS = (KNOWN_PREFIX.encode(), b"with_components")
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     """Everything the rules read about one version of the code.
 
@@ -71,9 +73,12 @@ def known_crate() -> CrateSource:
 
 
 def build(sources: Sources) -> Project:
-    known = known_crate()
     texts = dict(sources.texts)
-    texts[KNOWN_PATH] = STUBS.encode()
+    # the component knowledge is only reachable through `openzeppelin` paths and OpenZeppelin's
+    # `#[with_components]`: an input naming neither does not pay for analysing it
+    known = known_crate() if any(w in t for t in texts.values() for w in _KNOWN_MARKERS) else None
+    if known is not None:
+        texts[KNOWN_PATH] = STUBS.encode()
     index = ScopeIndex(sources.crates, known)
     resolver = TypeResolver(index)
     layouts = LayoutBuilder(resolver, _custom_store_impls(index, resolver))

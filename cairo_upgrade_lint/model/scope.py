@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..records import record
 from ..syntax import ast as A
 from .known_components import WITH_COMPONENTS
 from .loading import CrateSource
@@ -56,7 +57,7 @@ class Scope:
         return f"{self.qualified}::{name}"
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Resolved:
     """What a path names: a module (``item`` None), an item of ``scope``, or a ``member`` of that
     item (an enum variant, or a function of a trait or impl)."""

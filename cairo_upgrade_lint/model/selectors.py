@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from ..findings import Location
+from ..records import record
 from .callgraph import CallGraph
 from .facts import CallSite, Operand
 from .hashing import sn_keccak
@@ -36,7 +36,7 @@ def dispatcher_trait(dispatcher: str) -> str:
     return dispatcher
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Source:
     """Where a selector value is written down, as ``text``: in ``function``, at ``location``
     (the write or the call that passes it on)."""

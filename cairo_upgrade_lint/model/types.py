@@ -5,8 +5,8 @@ substituted, user structs and enums named by their qualified path.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from ..records import record
 from ..syntax import ast as A
 from .scope import Resolved, Scope, ScopeIndex
 
@@ -42,7 +42,7 @@ INTEGER_WIDTHS: dict[str, tuple[int, bool]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CairoType:
     """A resolved type.
 
@@ -113,7 +113,7 @@ def unresolved(text: str) -> CairoType:
     return CairoType(text, "unresolved")
 
 
-@dataclass(frozen=True, eq=False, slots=True)
+@record(eq=False, slots=True)
 class Definition:
     """Where a user struct or enum is declared."""
 

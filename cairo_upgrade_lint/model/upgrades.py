@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..records import record
 from .callgraph import SYSCALL_PREFIX, CallGraph
 from .contracts import Contract
 
 UPGRADE_SYSCALLS = ("replace_class_syscall", "library_call_syscall")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class UpgradePath:
     """``entry_point`` reaches ``syscall`` through the functions in ``path`` (ids, in call order)."""
 

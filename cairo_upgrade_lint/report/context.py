@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from importlib import metadata
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from cairo_upgrade_lint import __version__
 from cairo_upgrade_lint.findings import Finding, Location, Severity
 from cairo_upgrade_lint.rules.catalogue import RuleDoc
+
+from ..records import record
 
 TOOL_NAME = "cairo-upgrade-lint"
 
@@ -31,6 +32,8 @@ def read_file_source(path: str) -> str | None:
 
 def package_homepage() -> str | None:
     """The ``Homepage`` project URL from the installed package metadata, if declared."""
+    from importlib import metadata  # slow to import; only SARIF reports need it
+
     try:
         urls = metadata.metadata(TOOL_NAME).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
@@ -42,7 +45,7 @@ def package_homepage() -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RelPath:
     """A location's file relative to the root it lies in; ``base`` None means outside both roots
     and ``path`` is then absolute."""
@@ -56,7 +59,7 @@ class RelPath:
         return " (old version)" if self.base == "old_root" else ""
 
 
-@dataclass(frozen=True)
+@record
 class ReportContext:
     """Run facts for the renderers.
 
@@ -76,7 +79,7 @@ class ReportContext:
     read_source: SourceReader = read_file_source
     old_root: Path | None = None
     command: str = "check"
-    information_uri: str | None = field(default_factory=package_homepage)
+    information_uri: str | None = None  # None: the package's Homepage URL, if declared (SARIF)
     _relative_cache: dict[str, RelPath] = field(default_factory=dict, init=False, repr=False, compare=False)
     _source_cache: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from cairo_upgrade_lint.findings import Finding, Severity
-from cairo_upgrade_lint.report.context import ReportContext, message_with_fix, sort_findings
+from cairo_upgrade_lint.report.context import (
+    ReportContext,
+    message_with_fix,
+    sort_findings,
+)
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 

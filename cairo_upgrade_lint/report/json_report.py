@@ -6,7 +6,12 @@ import json
 from typing import Any
 
 from cairo_upgrade_lint.findings import Finding, Location
-from cairo_upgrade_lint.report.context import TOOL_NAME, ReportContext, severity_counts, sort_findings
+from cairo_upgrade_lint.report.context import (
+    TOOL_NAME,
+    ReportContext,
+    severity_counts,
+    sort_findings,
+)
 
 SCHEMA_VERSION = 1
 

@@ -18,7 +18,13 @@ import sarif_om as om
 from jschema_to_python.to_json import to_json
 
 from cairo_upgrade_lint.findings import Finding, Location
-from cairo_upgrade_lint.report.context import TOOL_NAME, ReportContext, message_with_fix, sort_findings
+from cairo_upgrade_lint.report.context import (
+    TOOL_NAME,
+    package_homepage,
+    ReportContext,
+    message_with_fix,
+    sort_findings,
+)
 from cairo_upgrade_lint.report.fingerprint import line_hashes
 from cairo_upgrade_lint.rules.catalogue import RuleDoc, render_markdown, render_text
 
@@ -47,7 +53,7 @@ def render_sarif(findings: list[Finding], context: ReportContext) -> str:
     driver = om.ToolComponent(
         name=TOOL_NAME,
         semantic_version=context.version,
-        information_uri=context.information_uri,
+        information_uri=context.information_uri or package_homepage(),
         rules=[_rule(doc) for doc in docs],
     )
     run = om.Run(

@@ -6,7 +6,11 @@ import unicodedata
 from itertools import groupby
 
 from cairo_upgrade_lint.findings import Finding, Location, Severity
-from cairo_upgrade_lint.report.context import ReportContext, severity_counts, sort_findings
+from cairo_upgrade_lint.report.context import (
+    ReportContext,
+    severity_counts,
+    sort_findings,
+)
 
 TAB_WIDTH = 4
 MAX_FRAME_LINES = 5  # longer spans show their first two and last two lines around "..."

@@ -17,10 +17,10 @@ from ..model import Contract, EntryPoint
 from ..model.callgraph import CallGraph, FunctionInfo
 from ..model.constants import Constant
 from ..model.facts import Comparison, Operand, StorageAccess, SyscallUse
-from ..model.layout import MapLayout, StorageMember
-from .base import Context, ContractRule, contract_rule
 from ..model.hashing import selector
+from ..model.layout import MapLayout, StorageMember
 from ..model.selectors import SelectorValues, literal_selector
+from .base import Context, ContractRule, contract_rule
 from .guards import (
     CALL_CONTRACT,
     LIBRARY_CALL,

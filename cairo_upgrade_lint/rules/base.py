@@ -8,19 +8,20 @@ plain generator functions tagged with their rule id by ``contract_rule`` / ``dif
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeVar
 
 from ..config import Config
 from ..diff import ContractDiff
 from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, Project
+from ..records import record
 from .catalogue import RuleDoc
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """The version under check (``project``; the new one in a diff), the old one in a diff, and
     the run's configuration and catalogue; ``once`` keeps project-wide facts the rules share."""

@@ -7,10 +7,11 @@ import functools
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib.resources import files
 
 from cairo_upgrade_lint.findings import Severity
+
+from ..records import record
 
 CATALOGUE_PACKAGE = "cairo_upgrade_lint.catalogue"
 CONFIDENCES = ("high", "medium", "low")
@@ -26,7 +27,7 @@ class CatalogueError(ValueError):
     """A catalogue file is malformed; the message names the file and the problem."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Example:
     """Cairo source for one side of an example: ``code`` (single-version rules) or ``old``/``new``."""
 
@@ -39,7 +40,7 @@ class Example:
         return self.code is None
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RuleDoc:
     """Everything the catalogue says about one rule."""
 

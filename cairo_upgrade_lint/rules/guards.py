@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from ..findings import Location
 from ..model import Contract, EntryPoint
 from ..model.callgraph import SYSCALL_PREFIX, CallGraph, FunctionInfo
 from ..model.facts import GUARD_FUNCTIONS, Assertion, CallSite, Operand, SyscallUse
 from ..model.hashing import selector
+from ..records import record
 from .base import Context
 
 Sites = Callable[[FunctionInfo], tuple[Location, ...]]
@@ -60,7 +60,7 @@ _SELECTOR_MACRO = re.compile(r'selector!\(\s*"(\w+)"\s*\)')
 _ASSERT_FORMS = {"assert": "assert({})", "assert_macro": "assert!({})", "if_panic": "if {} {{ panic }}"}
 
 
-@dataclass(frozen=True)
+@record
 class Guard:
     """The verdict for one entry point and one kind of sensitive operation.
 
@@ -88,7 +88,7 @@ class Guard:
         return not self.unresolved
 
 
-@dataclass(frozen=True)
+@record
 class Origin:
     """Where a value used in the last function of a call path comes from: ``operand`` as the first
     function of the path sees it (a 'param' of the entry point when ``from_entry``), and the
@@ -99,7 +99,7 @@ class Origin:
     from_entry: bool
 
 
-@dataclass(frozen=True)
+@record
 class _Check:
     kind: str
     location: Location
@@ -107,7 +107,7 @@ class _Check:
     subject: str
 
 
-@dataclass(frozen=True)
+@record
 class _Outcome:
     """What walking one function found first: a check (everything after it is protected) or an
     unchecked sensitive operation (``site``, reached through the functions of ``path``), or neither;

@@ -25,12 +25,12 @@ graph counts.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..model import Contract, EntryPoint, Project
 from ..model.callgraph import CallGraph, FunctionInfo
 from ..model.facts import Assertion, Operand, StorageAccess
 from ..model.layout import StorageMember
+from ..records import record
 from .base import Context
 from .guards import Guard, entry_guard
 
@@ -60,7 +60,7 @@ def is_migration_name(name: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Access:
     """A storage access on a migration's call graph: the member ``key``, the access, the function
     doing it, and ``sources``, the keys of the members its arguments read (directly, or for a write
@@ -76,7 +76,7 @@ class Access:
         return self.access.op == "write"
 
 
-@dataclass(frozen=True)
+@record
 class Migration:
     """One migration entry point. ``contract`` holds its code (the contract itself or an EIC);
     ``reason`` says why it counts as a migration; ``version_members`` are the members it asserts on

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ..findings import Finding, Location, Severity
+from ..records import record
 from ..syntax import ast as A
 from ..syntax import walk
 
@@ -19,7 +19,7 @@ _MARKER = re.compile(r"//+\s*cairo-upgrade-lint\s*:\s*allow\s*\(([^)]*)\)\s*(.*)
 _ID = re.compile(r"CUL\d{3}")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Suppression:
     """Rule ids allowed in lines [first_line, last_line] of ``path``."""
 

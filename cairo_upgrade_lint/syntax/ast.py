@@ -6,62 +6,15 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
-from operator import attrgetter
-from typing import Any, Callable, Union
+from typing import Any, Union
+
+from ..records import record
 
 
 def node(cls: type) -> Any:
-    """A frozen slotted dataclass whose ``__init__`` writes the slots directly.
-
-    The generated frozen ``__init__`` goes through ``object.__setattr__`` per field; writing through
-    the slot descriptors is about a third faster, and the parser creates a node every few bytes.
-    ``__eq__``, ``__hash__``, ``__repr__`` and the frozen ``__setattr__`` are shared functions:
-    dataclass generates each with an ``exec``, which made importing this module cost 0.1 s.
-    Instances stay frozen: assignment still raises ``FrozenInstanceError``.
-    """
-    cls = dataclass(init=False, repr=False, eq=False, slots=True)(cls)
-    names = tuple(f.name for f in fields(cls))
-    namespace: dict[str, Callable[..., None] | object] = {f"_set_{n}": getattr(cls, n).__set__ for n in names}
-    params = []
-    for f in fields(cls):
-        if f.default is not MISSING:
-            namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        else:
-            params.append(f.name)
-    body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
-    exec(f"def __init__(self, {', '.join(params)}):{body}", namespace)  # noqa: S102 - fixed template
-    cls.__init__ = namespace["__init__"]
-    cls._values = attrgetter(*names) if len(names) > 1 else staticmethod(lambda self: (getattr(self, names[0]),))
-    cls.__eq__, cls.__hash__, cls.__repr__ = _eq, _hash, _repr
-    cls.__setattr__, cls.__delattr__ = _frozen, _frozen
-    cls.__reduce__ = _reduce
-    return cls
-
-
-def _eq(self: Any, other: object) -> bool:
-    if other.__class__ is self.__class__:
-        return bool(self._values(self) == self._values(other))
-    return NotImplemented
-
-
-def _hash(self: Any) -> int:
-    return hash(self._values(self))
-
-
-def _repr(self: Any) -> str:
-    values = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
-    return f"{type(self).__qualname__}({values})"
-
-
-def _frozen(self: Any, name: str, *value: object) -> None:
-    raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-
-def _reduce(self: Any) -> tuple[type, tuple[object, ...]]:
-    """Pickle as a constructor call: several times faster to load than slot state."""
-    return self.__class__, self._values(self)
+    """A syntax node: a frozen record with slots, whose ``__init__`` writes the slots directly
+    (the parser creates a node every few bytes)."""
+    return record(cls, slots=True)
 
 
 @node

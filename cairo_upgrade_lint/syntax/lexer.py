@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate, compress
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
 
 from .ast import Comment, Diagnostic, Span
 
