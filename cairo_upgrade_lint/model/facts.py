@@ -576,19 +576,21 @@ class FunctionAnalyzer:
             op = "==" if expr.name == "is_zero" else "!="
             yield Comparison(op, self.operand(expr.receiver), Operand("literal", "0", value=0))
 
-    def _leaves(self, expr: A.Expr) -> Iterator[Operand]:
+    def _leaves(self, expr: A.Expr, depth: int = 0) -> Iterator[Operand]:
+        """The operands ``expr`` combines, looking through calls into their arguments (``depth``
+        calls deep at most: ``let x = f(x);`` would otherwise be followed forever)."""
         expr = strip_wrappers(expr)
         if isinstance(expr, A.Binary):
-            yield from self._leaves(expr.left)
-            yield from self._leaves(expr.right)
+            yield from self._leaves(expr.left, depth)
+            yield from self._leaves(expr.right, depth)
         elif isinstance(expr, A.Unary):
-            yield from self._leaves(expr.operand)
+            yield from self._leaves(expr.operand, depth)
         else:
             operand = self.operand(expr)
             yield operand
-            if operand.kind == "call":
+            if operand.kind == "call" and depth < _MAX_LOCAL_DEPTH:
                 for arg in _call_args(strip_wrappers(self._local_value(expr))):
-                    yield from self._leaves(arg)
+                    yield from self._leaves(arg, depth + 1)
 
     def operand(self, expr: A.Expr, depth: int = 0) -> Operand:
         """Classify an expression used as a value."""
