@@ -228,6 +228,19 @@ def test_ten_megabyte_file_finishes_and_reports(tmp_path: Path) -> None:
     assert broken == [7 * copies[0].count("\n") + 1]
 
 
+def test_a_local_defined_through_itself_is_analysed(tmp_path: Path) -> None:
+    """Found by scripts/fuzz.py: following ``let a = g(a);`` into the call's arguments recursed forever."""
+    path = tmp_path / "loop.cairo"
+    path.write_text(
+        "#[starknet::contract]\nmod Loop {\n    #[storage]\n    struct Storage {\n        value: felt252,\n    }\n\n"
+        "    fn g(x: felt252) -> felt252 {\n        x\n    }\n\n    #[external(v0)]\n"
+        "    fn set(ref self: ContractState) {\n        let a = g(a);\n        self.value.write(a + 1);\n    }\n}\n"
+    )
+    result = check(path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["files_analysed"] == 1
+
+
 # ---------------------------------------------------------------- syntax errors: CUL000
 
 
@@ -268,6 +281,18 @@ def test_unterminated_strings_are_cul000_at_their_line(tmp_path: Path, line: str
         13,
     )
     assert ("CUL000", "missing_semicolon.cairo", 9) in findings(result.stdout)
+
+
+def test_comments_cut_off_at_end_of_file_or_in_c_style(tmp_path: Path) -> None:
+    """Cairo has only ``//`` comments: one running to the end of the file (no newline) is fine; a C
+    block comment is not Cairo and is reported where it starts, the rest of the file still parsed."""
+    tail = tmp_path / "tail.cairo"
+    tail.write_bytes(b"fn f() {}\n// ends without a newline")
+    block = tmp_path / "block.cairo"
+    block.write_text("fn f() {}\n/* never closed\nfn g() {}\n")
+    result = check(tail, block)
+    assert result.exit_code == 1, result.output
+    assert [(r, name, line) for r, name, line in findings(result.stdout)] == [("CUL000", "block.cairo", 2)]
 
 
 # ---------------------------------------------------------------- side effects

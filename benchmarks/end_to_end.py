@@ -1,0 +1,126 @@
+"""End-to-end wall times, each in a fresh interpreter as a user runs it:
+
+1. ``check`` and ``lint-upgrade`` on a large tree (generated ~2 MB old/new trees of the test
+   fixtures, or ``--tree NEW [--old OLD]``) with ``--jobs 1`` and ``--jobs 2``;
+2. a single-contract pre-commit style run (``lint-upgrade old new``, interpreter start-up included,
+   best of N), uncached and cached;
+3. the same contract compiled by the real Cairo 2.1.0 ``starknet-compile`` (best of N), and the ratio.
+
+Bytecode is compiled once into a temporary PYTHONPYCACHEPREFIX first, as an installed package has it.
+``--python`` runs the tool with another interpreter, e.g. that of a venv with a regular (not
+editable) install, as users and pre-commit have it: an editable install adds its import hook to
+every start.
+Usage: python benchmarks/end_to_end.py [--mb 2] [--tree NEW [--old OLD]] [--repeat 5] [--python PY]
+                                       [-- EXTRA CLI OPTIONS]
+(the extra options, e.g. ``--ignore CUL301``, apply to the tree runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generate import ROOT, trees
+
+sys.path.insert(0, str(ROOT / "tests"))
+from toolchain.compiler import ensure_toolchain
+
+COUNTER = ROOT / "tests" / "fixtures" / "compiler" / "counter.cairo"
+LINT_UPGRADE = "from cairo_upgrade_lint.cli import lint_upgrade; lint_upgrade()"
+GROUP = "from cairo_upgrade_lint.cli import main; main()"
+
+
+def timed(command: list[str], env: dict[str, str], repeat: int = 1) -> tuple[float, int]:
+    """Best wall time of ``command`` over ``repeat`` runs, and its exit code."""
+    best, code = float("inf"), 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        code = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False).returncode
+        best = min(best, time.perf_counter() - started)
+    return best, code
+
+
+PYTHON = [sys.executable]
+
+
+def tool(script: str, *args: object) -> list[str]:
+    return [*PYTHON, "-c", script, *map(str, args)]
+
+
+def has_jobs(env: dict[str, str]) -> bool:
+    usage = subprocess.run(tool(GROUP, "check", "--help"), env=env, capture_output=True, text=True, check=False)
+    return "--jobs" in usage.stdout
+
+
+def tree_runs(old: Path, new: Path, size: int, env: dict[str, str], extra: list[str]) -> None:
+    print(f"tree: {size / 1e6:.2f} MB of Cairo in {sum(1 for _ in new.rglob('*.cairo'))} files, {os.cpu_count()} cores")
+    jobs = [["--jobs", "1"], ["--jobs", "2"]] if has_jobs(env) else [[]]
+    if jobs == [[]]:
+        print("  --jobs is not available: measuring the default")
+    for option in jobs:
+        check, code = timed(tool(GROUP, "check", new, "--no-cache", *option, *extra), env)
+        print(f"  check {' '.join(option) or '(default)'}: {check:.2f} s (exit {code})")
+        diff, code = timed(tool(LINT_UPGRADE, old, new, "--no-cache", *option, *extra), env)
+        print(f"  lint-upgrade {' '.join(option) or '(default)'}: {diff:.2f} s (exit {code})")
+
+
+def single_contract(work: Path, env: dict[str, str], repeat: int) -> float:
+    """The pre-commit style run on counter.cairo and a changed copy; returns the uncached time."""
+    new = work / "counter_v2.cairo"
+    new.write_text(COUNTER.read_text().replace("count: u64,", "count: u64,\n        step: u64,"))
+    uncached, code = timed(tool(LINT_UPGRADE, COUNTER, new, "--no-cache"), env, repeat)
+    print(f"single contract: lint-upgrade uncached {uncached * 1000:.0f} ms (best of {repeat}, exit {code})")
+    timed(tool(LINT_UPGRADE, COUNTER, new), env)
+    cached, _ = timed(tool(LINT_UPGRADE, COUNTER, new), env, repeat)
+    print(f"single contract: lint-upgrade cached   {cached * 1000:.0f} ms")
+    start, _ = timed([*PYTHON, "-c", "pass"], env, repeat)
+    print(f"  (interpreter start-up alone: {start * 1000:.0f} ms)")
+    return uncached
+
+
+def compile_time(work: Path, repeat: int) -> float:
+    """Best time of starknet-compile 2.1.0 on counter.cairo in a fresh crate (no build cache)."""
+    crate = work / "crate"
+    (crate / "src").mkdir(parents=True)
+    (crate / "src" / "lib.cairo").write_text(COUNTER.read_text())
+    (crate / "cairo_project.toml").write_text('[crate_roots]\nbench = "src"\n')
+    compiler = ensure_toolchain()
+    command = [str(compiler), str(crate), "-c", "bench::Counter", str(work / "out.json")]
+    best, code = timed(command, dict(os.environ), repeat)
+    print(f"single contract: starknet-compile 2.1.0 {best * 1000:.0f} ms (best of {repeat}, exit {code})")
+    return best
+
+
+def main() -> None:
+    cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli.add_argument("--mb", type=float, default=2.0, help="size of the generated tree")
+    cli.add_argument("--tree", type=Path, help="use this folder as the new version instead")
+    cli.add_argument("--old", type=Path, help="the old version of --tree (default: --tree itself)")
+    cli.add_argument("--repeat", type=int, default=5, help="runs per single-contract figure")
+    cli.add_argument("--python", help="interpreter that runs the tool (default: this one)")
+    cli.add_argument("extra", nargs="*", help="extra CLI options for the tree runs (after --)")
+    args = cli.parse_args()
+    if args.python:
+        PYTHON[:] = [args.python]
+    with tempfile.TemporaryDirectory(prefix="cul-e2e-") as folder:
+        work = Path(folder)
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": str(work / "pyc"), "CAIRO_UPGRADE_LINT_CACHE": str(work / "cache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run(tool(GROUP, "--version"), env=env, stdout=subprocess.DEVNULL, check=True)
+        if args.tree:
+            size = sum(p.stat().st_size for p in args.tree.rglob("*.cairo"))
+            tree_runs(args.old or args.tree, args.tree, size, env, args.extra)
+        else:
+            tree_runs(*trees(work / "tree", int(args.mb * 1e6)), env, args.extra)
+        lint = single_contract(work, env, args.repeat)
+        compiled = compile_time(work, max(1, args.repeat // 2))
+        print(f"ratio: compiling takes {compiled / lint:.1f}x as long as linting (target >= 20x)")
+
+
+if __name__ == "__main__":
+    main()
