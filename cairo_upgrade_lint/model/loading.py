@@ -19,7 +19,6 @@ from ..records import record
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .errors import InputError
-from .prefetch import prefetch
 from .syntax_utils import is_test_only
 
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
@@ -76,17 +75,16 @@ class Sources:
         return tuple(m.file for c in self.crates for m in c.modules)
 
 
-def load(path: str, jobs: int = 1) -> Sources:
+def load(path: str) -> Sources:
     """Load the input at ``path``; raise ``InputError`` when the input itself is unusable.
 
     A file found inside a folder or package that cannot be read (permissions, binary, not UTF-8)
-    is skipped and recorded in ``Sources.errors``; the other files are still loaded. With ``jobs``
-    > 1 the files of a large folder are parsed on two processes first.
+    is skipped and recorded in ``Sources.errors``; the other files are still loaded.
     """
     if not os.path.exists(path):
         reason = "broken or looping symbolic link" if os.path.islink(path) else "no such file or directory"
         raise InputError(path, reason)
-    loader = _Loader(prefetch(_cairo_files(path), jobs, read_source) if jobs > 1 and os.path.isdir(path) else {})
+    loader = _Loader()
     if os.path.isfile(path):
         name = os.path.basename(path)
         if name == "Scarb.toml":
@@ -146,8 +144,7 @@ def _walk_dirs(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
 class _Loader:
     """Accumulates crates, notes and file bytes while an input is walked."""
 
-    def __init__(self, parsed: Mapping[str, tuple[bytes, A.SourceFile]]) -> None:
-        self.parsed = parsed  # trees parsed ahead (see prefetch.py), by path
+    def __init__(self) -> None:
         self.crates: list[CrateSource] = []
         self.notes: list[LoadNote] = []
         self.texts: dict[str, bytes] = {}
@@ -257,13 +254,9 @@ class _Loader:
 
     def parse_file(self, path: str) -> A.SourceFile:
         """Read and parse one file; ``InputError`` when it cannot be read."""
-        if path in self.parsed:
-            data, tree = self.parsed[path]
-        else:
-            data = read_source(path)
-            tree = parse(data, path)
+        data = read_source(path)
         self.texts[path] = data
-        return tree
+        return parse(data, path)
 
     def parse_member(self, path: str) -> A.SourceFile | None:
         """Parse a file found inside the input; one that cannot be read is recorded (once) and skipped."""

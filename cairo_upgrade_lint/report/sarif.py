@@ -20,9 +20,9 @@ from jschema_to_python.to_json import to_json
 from cairo_upgrade_lint.findings import Finding, Location
 from cairo_upgrade_lint.report.context import (
     TOOL_NAME,
-    package_homepage,
     ReportContext,
     message_with_fix,
+    package_homepage,
     sort_findings,
 )
 from cairo_upgrade_lint.report.fingerprint import line_hashes
