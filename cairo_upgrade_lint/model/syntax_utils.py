@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import fields, is_dataclass
 
 from ..findings import Location
 from ..syntax import ast as A
@@ -86,16 +85,16 @@ def fingerprint(*nodes: object) -> str:
         current = stack.pop()
         digest.update(type(current).__name__.encode())
         children = []
-        for f in fields(current):  # type: ignore[arg-type]
-            if f.name in _UNFINGERPRINTED:
+        for name in A.field_names(type(current)):
+            if name in _UNFINGERPRINTED:
                 continue
-            value = getattr(current, f.name)
+            value = getattr(current, name)
             for part in value if isinstance(value, tuple) else (value,):
                 if isinstance(part, A.Token):
                     digest.update(b"\x00" + part.text.encode())
                 elif isinstance(part, (str, int, bool)) or part is None:
                     digest.update(b"\x01" + repr(part).encode())
-                elif is_dataclass(part):
+                elif A.field_names(type(part)):
                     children.append(part)
         stack.extend(reversed(children))
     return digest.hexdigest()

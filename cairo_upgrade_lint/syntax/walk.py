@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
 from functools import cache
 from typing import Iterator
 
-from .ast import Span, Token
+from .ast import Span, Token, field_names
 
 
 @cache
 def _child_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if f.name != "span") if is_dataclass(cls) else ()
+    return tuple(name for name in field_names(cls) if name != "span")
 
 
 @cache
 def _is_node(cls: type) -> bool:
-    return is_dataclass(cls) and not issubclass(cls, (Span, Token))
+    return bool(field_names(cls)) and not issubclass(cls, (Span, Token))
 
 
 def children(node: object, prune: tuple[type, ...] = ()) -> Iterator[object]:
