@@ -40,12 +40,13 @@ def timed(command: list[str], env: dict[str, str], repeat: int = 1) -> tuple[flo
     best, code = float("inf"), 0
     for _ in range(repeat):
         started = time.perf_counter()
-        code = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False).returncode
+        code = subprocess.run(command, env=env, cwd=CWD[0], stdout=subprocess.DEVNULL, check=False).returncode
         best = min(best, time.perf_counter() - started)
     return best, code
 
 
 PYTHON = [sys.executable]
+CWD: list[Path | None] = [None]
 
 
 def tool(script: str, *args: object) -> list[str]:
@@ -53,7 +54,7 @@ def tool(script: str, *args: object) -> list[str]:
 
 
 def has_jobs(env: dict[str, str]) -> bool:
-    usage = subprocess.run(tool(GROUP, "check", "--help"), env=env, capture_output=True, text=True, check=False)
+    usage = subprocess.run(tool(GROUP, "check", "--help"), env=env, cwd=CWD[0], capture_output=True, text=True, check=False)
     return "--jobs" in usage.stdout
 
 
@@ -111,7 +112,8 @@ def main() -> None:
         work = Path(folder)
         env = {**os.environ, "PYTHONPYCACHEPREFIX": str(work / "pyc"), "CAIRO_UPGRADE_LINT_CACHE": str(work / "cache")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        subprocess.run(tool(GROUP, "--version"), env=env, stdout=subprocess.DEVNULL, check=True)
+        CWD[:] = [work]  # not the checkout: its source folder would shadow the installed package
+        subprocess.run(tool(GROUP, "--version"), env=env, cwd=work, stdout=subprocess.DEVNULL, check=True)
         if args.tree:
             size = sum(p.stat().st_size for p in args.tree.rglob("*.cairo"))
             tree_runs(args.old or args.tree, args.tree, size, env, args.extra)

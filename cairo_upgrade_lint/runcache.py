@@ -34,16 +34,15 @@ class Outcome:
 
 @functools.cache
 def _tool_fingerprint() -> str:
-    """A hash of the analyzer's own code and catalogue, so that any change to it invalidates."""
+    """A hash of the analyzer's own code and catalogue files (path, size, modification time), so
+    that any change to them invalidates; reading them all would cost more than a small run."""
     digest = hashlib.sha256(__version__.encode())
     for folder in (os.path.dirname(__file__), os.path.dirname(catalogue.__file__ or "")):
-        for name in sorted(os.listdir(folder)):
-            sub = os.path.join(folder, name)
-            files = [sub] if os.path.isfile(sub) else [os.path.join(sub, f) for f in sorted(os.listdir(sub))]
-            for file in files:
-                if file.endswith((".py", ".toml")):
-                    with open(file, "rb") as handle:
-                        digest.update(handle.read())
+        for directory, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(f for f in files if f.endswith((".py", ".toml"))):
+                info = os.stat(os.path.join(directory, name))
+                digest.update(f"{directory}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
