@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, compress
+from operator import add, sub
 
 from .ast import Comment, Diagnostic, Span
 
@@ -91,17 +92,6 @@ class Tokens:
         prefix = self.source[start:offset]
         return (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
 
-    def token_span(self, first: int, last: int) -> Span:
-        """Span from token ``first`` to token ``last`` inclusive."""
-        return Span(
-            self.starts[first],
-            self.ends[last],
-            self.start_lines[first],
-            self.start_columns[first],
-            self.end_lines[last],
-            self.end_columns[last],
-        )
-
     def span(self, start: int, end: int) -> Span:
         """Span of the bytes [start, end)."""
         line, column = self.position(start)
@@ -145,23 +135,44 @@ def lex(source: bytes, path: str) -> Tokens:
 
 def _lex_bulk(toks: Tokens, text: str) -> bool:
     """Lex an error-free ``text`` in one pass; False (nothing recorded) when some bytes are not
-    tokens, which ``_lex_stream`` then reports."""
+    tokens, which ``_lex_stream`` then reports. Every step over the tokens is a C-level map."""
     pairs = _PAIR.findall(text)
-    ends = list(accumulate(len(space) + len(token) for space, token in pairs))
-    if text[ends[-1] if ends else 0 :].strip(_WHITESPACE):
+    if not pairs:
+        return not text.strip(_WHITESPACE)
+    spaces, found = zip(*pairs)
+    lengths = list(map(len, found))
+    ends = list(accumulate(map(add, map(len, spaces), lengths)))
+    if text[ends[-1] :].strip(_WHITESPACE):
         return False  # findall skipped an unlexable character
-    tokens = [token for _, token in pairs]
-    kinds = [_FIXED_KINDS.get(token) or _KIND_BY_FIRST[token[0]] for token in tokens]
-    starts = [end - len(token) for end, token in zip(ends, tokens)]
+    tokens = list(found)
+    kinds = list(map(_KindTable(_FIXED_KINDS).__getitem__, tokens))
+    starts = list(map(sub, ends, lengths))
     if "COMMENT" in kinds:
+        ascii_source = toks.source.isascii()
         for i in [i for i, kind in enumerate(kinds) if kind == "COMMENT"]:
-            end = ends[i] - (text[ends[i] - 1] == "\r")  # the CR of a CRLF line ending is not part of a comment
-            toks.comments.append(_comment(text[starts[i] : end], toks.span(starts[i], end)))
+            start, end = starts[i], ends[i] - (text[ends[i] - 1] == "\r")  # a CRLF's CR is not part of it
+            toks.comments.append(_comment(text[start:end], _ascii_span(toks, start, end) if ascii_source else toks.span(start, end)))
         code = [kind != "COMMENT" for kind in kinds]
         kinds, tokens = list(compress(kinds, code)), list(compress(tokens, code))
         starts, ends = list(compress(starts, code)), list(compress(ends, code))
     toks.kinds, toks.texts, toks.starts, toks.ends = kinds, tokens, starts, ends
     return True
+
+
+class _KindTable(dict[str, str]):
+    """Token text -> kind: punctuation and keywords preset, other texts classified by their first
+    character on first sight."""
+
+    def __missing__(self, token: str) -> str:
+        kind = self[token] = _KIND_BY_FIRST[token[0]]
+        return kind
+
+
+def _ascii_span(toks: Tokens, start: int, end: int) -> Span:
+    """``toks.span`` for a one-line range of an ASCII file: columns are byte offsets."""
+    line = bisect_right(toks.line_starts, start)
+    column = start - toks.line_starts[line - 1] + 1
+    return Span(start, end, line, column, line, column + max(end - start - 1, 0))
 
 
 def _lex_stream(toks: Tokens, text: str, path: str) -> None:

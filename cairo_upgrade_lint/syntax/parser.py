@@ -155,9 +155,21 @@ class _Parser:
     # ------------------------------------------------------------ cursor helpers
 
     def span(self, first: int, last: int | None = None) -> A.Span:
-        """Span from token ``first`` to token ``last`` (default: the last consumed token)."""
-        last = self.pos - 1 if last is None else last
-        return self.toks.token_span(first, last if last >= first else first)
+        """Span from token ``first`` to token ``last`` (default: the last consumed token).
+        Built here rather than by a helper: the parser makes one per node."""
+        if last is None:
+            last = self.pos - 1
+        if last < first:
+            last = first
+        toks = self.toks
+        return A.Span(
+            toks.starts[first],
+            toks.ends[last],
+            toks.start_lines[first],
+            toks.start_columns[first],
+            toks.end_lines[last],
+            toks.end_columns[last],
+        )
 
     def peek(self, n: int = 0) -> str:
         return self.k[min(self.pos + n, self.last)]
@@ -685,7 +697,7 @@ class _Parser:
             kind = self.k[pos]
             if kind == "IDENT":
                 self.pos = pos + 1
-                span = self.toks.token_span(pos, pos)
+                span = self.span(pos, pos)
                 return A.PathExpr(A.Path((A.PathSegment(self.t[pos], None, span),), span), span)
             if kind in _LITERAL_KINDS:
                 return self.atom(no_struct)
