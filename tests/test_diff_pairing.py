@@ -40,3 +40,25 @@ def test_explicit_pairs_win_over_names() -> None:
     assert not shop_to_injected.upgradeability_removed
     injected_to_shop = next(d for d in result.contracts if d.old.name == "Injected")
     assert injected_to_shop.upgradeability_removed
+
+
+def test_folders_with_the_same_module_in_several_files_pair_by_path(tmp_path: Path) -> None:
+    """Two versions of a plain folder have different crate names (``old``/``new``), and the module
+    name ``Vault`` is in every file: contracts pair by their path inside the crate."""
+    old = FIXTURES / "diff" / "member_removed"
+    for side in ("old", "new"):
+        for team in ("alpha", "beta", "gamma"):
+            target = tmp_path / side / team / "vault.cairo"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes((old / f"{side}.cairo").read_bytes())
+    result = diff_projects(analyze(str(tmp_path / "old")), analyze(str(tmp_path / "new")))
+    assert sorted(d.old.qualified_name for d in result.contracts) == [
+        f"old::{team}::vault::{name}" for team in ("alpha", "beta", "gamma") for name in _modules(old)
+    ]
+    assert all(d.new.qualified_name.replace("new::", "old::", 1) == d.old.qualified_name for d in result.contracts)
+    assert not result.unpaired_old and not result.unpaired_new
+    assert all(any(c.kind != "unchanged" for c in d.storage) for d in result.contracts)
+
+
+def _modules(pair: Path) -> list[str]:
+    return sorted(c.name for c in analyze(str(pair / "old.cairo")).contracts)
