@@ -192,7 +192,8 @@ def unguarded_upgrade(contract: Contract, ctx: Context) -> Iterator[Finding]:
         use = next((s for s in last.facts.syscalls if s.location == guard.site), None) if last else None
         if guard.guarded or use is None:
             continue
-        origin = trace_origin(graph, guard.unguarded_path, use.args[0]) if use.name == REPLACE_CLASS else None
+        replacing = use.name == REPLACE_CLASS and use.args  # no argument: does not compile, still analysed
+        origin = trace_origin(graph, guard.unguarded_path, use.args[0]) if replacing else None
         if origin is not None and origin.operand.kind in FIXED_ORIGINS:
             continue
         yield ctx.finding(
