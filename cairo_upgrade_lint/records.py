@@ -62,17 +62,39 @@ def _install(cls: Any, eq: bool, slots: bool) -> None:
     source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
     exec(source, namespace)  # noqa: S102 - a fixed template over the class's own field names
     cls.__init__ = namespace["__init__"]
+    value_methods(
+        cls,
+        tuple(f.name for f in every),
+        shown=tuple(f.name for f in every if f.repr),
+        compared=tuple(f.name for f in every if f.compare) if eq else None,
+        hashed=tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)),
+        by_init=all(f.init for f in every),
+    )
+
+
+def value_methods(
+    cls: Any,
+    names: tuple[str, ...],
+    *,
+    shown: tuple[str, ...],
+    compared: tuple[str, ...] | None,
+    hashed: tuple[str, ...],
+    by_init: bool,
+) -> None:
+    """Give ``cls`` (fields ``names``) a ``repr`` of ``shown``, equality on ``compared`` and hashing on
+    ``hashed`` (None: identity, as ``eq=False``), frozen assignment, and pickling (``by_init``: every
+    field is an ``__init__`` parameter, so an instance pickles as a constructor call, the fastest to
+    load). Shared by records and syntax nodes."""
+    cls._record_fields, cls._shown = names, shown
     cls.__repr__ = _repr
     cls.__setattr__, cls.__delattr__ = _frozen, _frozen
-    cls._record_fields = tuple(f.name for f in every)
-    if all(f.init for f in every):
-        cls._values = _getter(cls._record_fields)
+    if by_init:
+        cls._values = _getter(names)
         cls.__reduce__ = _reduce_to_call
     else:
         cls.__reduce__ = _reduce
-    if eq:
-        cls._compared = _getter(tuple(f.name for f in every if f.compare))
-        cls._hashed = _getter(tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)))
+    if compared is not None:
+        cls._compared, cls._hashed = _getter(compared), _getter(hashed)
         cls.__eq__, cls.__hash__ = _eq, _hash
 
 
@@ -94,7 +116,7 @@ def _hash(self: Any) -> int:
 
 
 def _repr(self: Any) -> str:
-    values = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+    values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
     return f"{type(self).__qualname__}({values})"
 
 
@@ -103,7 +125,6 @@ def _frozen(self: Any, name: str, *value: object) -> None:
 
 
 def _reduce_to_call(self: Any) -> tuple[type, tuple[Any, ...]]:
-    """Pickle as a constructor call (every field is an ``__init__`` parameter): the fastest to load."""
     return self.__class__, self._values(self)
 
 

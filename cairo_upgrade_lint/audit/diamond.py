@@ -13,19 +13,7 @@ from collections.abc import Callable, Iterator
 from ..model import Contract, EntryPoint
 from ..rules.guards import write_sites
 from ..syntax import ast as A
-from .base import (
-    Audit,
-    Evidence,
-    Outcome,
-    Profile,
-    Requirement,
-    absent,
-    at,
-    external,
-    failed,
-    passed,
-    worst,
-)
+from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, passed, worst
 from .bounds import constant
 from .flow import Check, Flow, Write, identifiers
 from .proxy import class_hash_members

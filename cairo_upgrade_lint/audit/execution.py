@@ -12,17 +12,7 @@ from ..model import Contract, EntryPoint
 from ..records import record
 from ..rules.access import duration_text
 from ..syntax import ast as A
-from .base import (
-    Audit,
-    Evidence,
-    Outcome,
-    at,
-    external,
-    failed,
-    not_found,
-    passed,
-    worst,
-)
+from .base import Audit, Evidence, Outcome, at, external, failed, not_found, passed, worst
 from .bounds import asserted, constant, member_floor
 from .exprs import is_self, unwind
 from .flow import Check, Flow

@@ -15,20 +15,7 @@ from ..config import Config
 from ..model import Contract
 from ..rules.access import duration_text
 from ..rules.guards import write_sites
-from .base import (
-    Audit,
-    Evidence,
-    Outcome,
-    Profile,
-    Requirement,
-    absent,
-    at,
-    external,
-    failed,
-    not_found,
-    passed,
-    worst,
-)
+from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, not_found, passed, worst
 from .bounds import constant, member_floor
 from .execution import single_execution, timelock_policy
 from .flow import Check, Flow

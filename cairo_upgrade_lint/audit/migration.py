@@ -11,18 +11,7 @@ from ..findings import Location
 from ..model import Contract
 from ..model.layout import MapLayout, VecLayout
 from ..rules.migrations import Migration, migrations
-from .base import (
-    Audit,
-    Evidence,
-    Outcome,
-    Profile,
-    Requirement,
-    at,
-    failed,
-    not_found,
-    passed,
-    worst,
-)
+from .base import Audit, Evidence, Outcome, Profile, Requirement, at, failed, not_found, passed, worst
 from .bounds import capped
 from .flow import Flow, Source, Write
 from .roles import guard_evidence, unguarded

@@ -11,26 +11,8 @@ from ..model import Contract, EntryPoint
 from ..model.facts import Operand
 from ..rules.access import rejects_zero
 from ..rules.guards import LIBRARY_CALL, call_paths, trace_origin, write_sites
-from ..rules.interface import (
-    callable_entry_points,
-    forwarded_selectors,
-    is_registry,
-    proxy_shadowing,
-)
-from .base import (
-    Audit,
-    Evidence,
-    Outcome,
-    Profile,
-    Requirement,
-    absent,
-    at,
-    external,
-    failed,
-    not_found,
-    passed,
-    worst,
-)
+from ..rules.interface import callable_entry_points, forwarded_selectors, is_registry, proxy_shadowing
+from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, not_found, passed, worst
 from .bounds import constant
 from .roles import guard_evidence, unguarded
 

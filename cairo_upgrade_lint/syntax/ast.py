@@ -6,9 +6,9 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
-from operator import attrgetter
 from typing import Any, Union
+
+from ..records import value_methods
 
 
 def node(cls: type) -> Any:
@@ -29,41 +29,13 @@ def node(cls: type) -> Any:
     body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
     exec(f"def __init__(self, {params}):{body}", scope)  # noqa: S102 - a fixed template over field names
     built.__init__ = scope["__init__"]
-    built._record_fields = names
-    built._values = attrgetter(*names) if len(names) > 1 else staticmethod(lambda self: (getattr(self, names[0]),))
-    built.__eq__, built.__hash__, built.__repr__ = _eq, _hash, _repr
-    built.__setattr__, built.__delattr__ = _frozen, _frozen
-    built.__reduce__ = _reduce
+    value_methods(built, names, shown=names, compared=names, hashed=names, by_init=True)
     return built
 
 
 def field_names(node_class: type) -> tuple[str, ...]:
     """The fields of a syntax node class, in order (``()`` for anything else)."""
     return getattr(node_class, "_record_fields", ())
-
-
-def _eq(self: Any, other: object) -> bool:
-    if other.__class__ is self.__class__:
-        return bool(self._values(self) == self._values(other))
-    return NotImplemented
-
-
-def _hash(self: Any) -> int:
-    return hash(self._values(self))
-
-
-def _repr(self: Any) -> str:
-    values = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._record_fields)
-    return f"{type(self).__qualname__}({values})"
-
-
-def _frozen(self: Any, name: str, *value: object) -> None:
-    raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-
-def _reduce(self: Any) -> tuple[type, tuple[object, ...]]:
-    """Pickle as a constructor call: several times faster to load than slot state."""
-    return self.__class__, self._values(self)
 
 
 @node
