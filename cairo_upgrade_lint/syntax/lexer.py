@@ -144,7 +144,8 @@ def _lex_bulk(toks: Tokens, text: str) -> bool:
     ends = list(accumulate(map(add, map(len, spaces), lengths)))
     if text[ends[-1] :].strip(_WHITESPACE):
         return False  # findall skipped an unlexable character
-    tokens = list(found)
+    shared: dict[str, str] = {}
+    tokens = list(map(shared.setdefault, found, found))  # equal texts share one string: the tree keeps them
     kinds = list(map(_KindTable(_FIXED_KINDS).__getitem__, tokens))
     starts = list(map(sub, ends, lengths))
     if "COMMENT" in kinds:
