@@ -1,0 +1,67 @@
+"""``records.record`` behaves as ``@dataclass(frozen=True)`` where the tool relies on it: fields and
+their options, equality and hashing, ``repr``, frozenness, ``replace``/``fields``, and pickling."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from typing import ClassVar
+
+import pytest
+
+from cairo_upgrade_lint.records import record
+
+
+@record
+class Plain:
+    name: str
+    size: int = 0
+    tags: list[str] = dataclasses.field(default_factory=list)
+    note: str = dataclasses.field(default="", compare=False, repr=False)
+    cache: dict[str, int] = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    kind: ClassVar[str] = "plain"
+
+
+@record(slots=True)
+class Slotted:
+    a: int
+    b: tuple[int, ...] = ()
+
+
+@record(eq=False)
+class Identity:
+    value: int
+
+
+def test_fields_defaults_and_factories() -> None:
+    first, second = Plain("x"), Plain("x")
+    assert [f.name for f in dataclasses.fields(Plain)] == ["name", "size", "tags", "note", "cache"]
+    assert (first.size, first.tags, first.note, first.cache, first.kind) == (0, [], "", {}, "plain")
+    assert first.tags is not second.tags and first.cache is not second.cache
+    assert dataclasses.is_dataclass(Plain) and Plain("y", size=3, tags=["t"]).tags == ["t"]
+
+
+def test_equality_hash_and_repr_follow_the_field_options() -> None:
+    assert Plain("x", note="a") == Plain("x", note="b") and Plain("x") != Plain("y")
+    assert hash(Slotted(1, (2,))) == hash(Slotted(1, (2,))) and Slotted(1) != Slotted(2)
+    assert Plain("x") != Slotted(1) and Plain("x").__eq__(Slotted(1)) is NotImplemented
+    assert repr(Plain("x", 2)) == "Plain(name='x', size=2, tags=[])"
+    assert Identity(1) != Identity(1) and len({Identity(1), Identity(1)}) == 2
+
+
+def test_frozen_and_replace() -> None:
+    item = Slotted(1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.a = 2  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del item.a  # type: ignore[misc]
+    assert dataclasses.replace(item, b=(3,)) == Slotted(1, (3,))
+    assert not hasattr(item, "__dict__")
+
+
+def test_pickle_round_trip_keeps_init_false_fields() -> None:
+    plain = Plain("x", 1, ["t"], "n")
+    plain.cache["k"] = 1  # a mutable init=False field, as ReportContext's caches
+    copy = pickle.loads(pickle.dumps(plain))
+    assert (copy, copy.note, copy.cache) == (plain, "n", {"k": 1})
+    assert pickle.loads(pickle.dumps(Slotted(4, (5,)))) == Slotted(4, (5,))
