@@ -1,12 +1,12 @@
 """``record``: a frozen dataclass that is cheap to declare.
 
 ``@dataclass(frozen=True)`` costs about a millisecond per class at import (it compiles six methods
-with ``exec`` and computes a signature for the docstring); with the model's ~75 records and the
-76 syntax nodes that was most of a single-contract run. ``record`` keeps the dataclass machinery for the fields (``fields``,
-``replace``, ``is_dataclass``, ``ClassVar`` and ``field(...)`` options all behave as usual) but
-compiles only ``__init__`` and shares one function for each of ``__eq__``, ``__hash__``,
-``__repr__``, the frozen ``__setattr__`` and pickling. Instances compare, hash and print as a
-frozen dataclass's do, and assignment raises ``FrozenInstanceError``.
+with ``exec`` and computes a signature for the docstring); with the model's ~75 records and the 76
+syntax nodes that was most of a single-contract run. ``record`` keeps the dataclass machinery for
+the fields (``fields``, ``replace``, ``is_dataclass``, ``ClassVar`` and ``field(...)`` options all
+behave as usual) but compiles only ``__init__`` and shares one function for each of ``__eq__``,
+``__hash__``, ``__repr__``, the frozen ``__setattr__`` and pickling. Instances compare, hash and
+print as a frozen dataclass's do, and assignment raises ``FrozenInstanceError``.
 """
 
 from __future__ import annotations
