@@ -11,10 +11,10 @@ print as a frozen dataclass's do, and assignment raises ``FrozenInstanceError``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
+from collections.abc import Callable, Iterable
+from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, fields
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 C = TypeVar("C", bound=type)
 
@@ -34,14 +34,37 @@ def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = False) -> 
 
 def _install(cls: Any, eq: bool, slots: bool) -> None:
     every = fields(cls)
+    compile_init(cls, every, slots)
+    value_methods(
+        cls,
+        tuple(f.name for f in every),
+        shown=tuple(f.name for f in every if f.repr),
+        compared=tuple(f.name for f in every if f.compare) if eq else None,
+        hashed=tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)),
+        by_init=all(f.init for f in every),
+    )
+
+
+class InitField(NamedTuple):
+    """What ``compile_init`` reads of a field (a ``dataclasses.Field`` has the same attributes)."""
+
+    name: str
+    default: Any = MISSING
+    default_factory: Any = MISSING
+    init: bool = True
+
+
+def compile_init(cls: Any, specs: Iterable[InitField | Field[Any]], slots: bool) -> None:
+    """Give ``cls`` an ``__init__`` compiled for its fields: parameters for the ``init`` ones with
+    their defaults, factories called per instance, stores through the slot descriptors (``slots``,
+    faster) or ``object.__setattr__`` (frozen)."""
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": MISSING}
 
     def assign(name: str, value: str) -> str:
-        """A line of ``__init__`` storing ``value`` (slots: through the slot's descriptor, faster)."""
         return f"_set_{name}(self, {value})" if slots else f"_set(self, {name!r}, {value})"
 
     params, body = [], []
-    for f in every:
+    for f in specs:
         if slots:
             namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
         if f.default_factory is not MISSING:
@@ -62,14 +85,6 @@ def _install(cls: Any, eq: bool, slots: bool) -> None:
     source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
     exec(source, namespace)  # noqa: S102 - a fixed template over the class's own field names
     cls.__init__ = namespace["__init__"]
-    value_methods(
-        cls,
-        tuple(f.name for f in every),
-        shown=tuple(f.name for f in every if f.repr),
-        compared=tuple(f.name for f in every if f.compare) if eq else None,
-        hashed=tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)),
-        by_init=all(f.init for f in every),
-    )
 
 
 def value_methods(

@@ -6,9 +6,10 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
+from dataclasses import MISSING
 from typing import Any, Union
 
-from ..records import value_methods
+from ..records import InitField, compile_init, value_methods
 
 
 def node(cls: type) -> Any:
@@ -21,14 +22,8 @@ def node(cls: type) -> Any:
     """
     names = tuple(cls.__annotations__)
     namespace = {k: v for k, v in vars(cls).items() if k not in names and k not in ("__dict__", "__weakref__")}
-    defaults = {n: vars(cls)[n] for n in names if n in vars(cls)}
     built: Any = type(cls.__name__, cls.__bases__, {**namespace, "__slots__": names})
-    scope: dict[str, Any] = {f"_set_{n}": getattr(built, n).__set__ for n in names}
-    scope.update({f"_default_{n}": value for n, value in defaults.items()})
-    params = ", ".join(f"{n}=_default_{n}" if n in defaults else n for n in names)
-    body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
-    exec(f"def __init__(self, {params}):{body}", scope)  # noqa: S102 - a fixed template over field names
-    built.__init__ = scope["__init__"]
+    compile_init(built, [InitField(n, vars(cls).get(n, MISSING)) for n in names], slots=True)
     value_methods(built, names, shown=names, compared=names, hashed=names, by_init=True)
     return built
 
