@@ -24,6 +24,7 @@ from types import FrameType
 
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.diff import diff_projects
+from cairo_upgrade_lint.findings import Finding
 from cairo_upgrade_lint.model import Project, Sources, build
 from cairo_upgrade_lint.model.loading import CrateSource, SourceModule
 from cairo_upgrade_lint.rules.base import Context
@@ -104,12 +105,12 @@ def seed_project(seed: bytes) -> Project:
     return project_of(seed, "old.cairo")
 
 
-def analyse(seed: bytes, data: bytes) -> None:
+def analyse(seed: bytes, data: bytes) -> list[Finding]:
     """Everything the CLI does short of the report: build, check, diff against the seed."""
     catalogue, config = load_catalogue(), Config()
     old, new = seed_project(seed), project_of(data, "new.cairo")
-    check_contracts(new.contracts, Context(new, config, catalogue))
-    check_diff(diff_projects(old, new), Context(new, config, catalogue, old=old))
+    single = check_contracts(new.contracts, Context(new, config, catalogue))
+    return single + check_diff(diff_projects(old, new), Context(new, config, catalogue, old=old))
 
 
 def _alarm(signum: int, frame: FrameType | None) -> None:
