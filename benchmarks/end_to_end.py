@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from generate import ROOT, trees
@@ -35,51 +36,49 @@ LINT_UPGRADE = "from cairo_upgrade_lint.cli import lint_upgrade; lint_upgrade()"
 GROUP = "from cairo_upgrade_lint.cli import main; main()"
 
 
-def timed(command: list[str], env: dict[str, str], repeat: int = 1) -> tuple[float, int]:
+def timed(command: list[str], env: dict[str, str], cwd: Path | None, repeat: int = 1) -> tuple[float, int]:
     """Best wall time of ``command`` over ``repeat`` runs, and its exit code."""
     best, code = float("inf"), 0
     for _ in range(repeat):
         started = time.perf_counter()
-        code = subprocess.run(command, env=env, cwd=CWD[0], stdout=subprocess.DEVNULL, check=False).returncode
+        code = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, check=False).returncode
         best = min(best, time.perf_counter() - started)
     return best, code
 
 
-PYTHON = [sys.executable]
-CWD: list[Path | None] = [None]
+@dataclass(frozen=True)
+class Tool:
+    """How the tool is started: interpreter, environment, and a working folder that is not the
+    checkout (its source folder would shadow an installed package)."""
+
+    python: str
+    env: dict[str, str]
+    cwd: Path
+
+    def timed(self, script: str, *args: object, repeat: int = 1) -> tuple[float, int]:
+        """``timed`` of ``python -c script args``."""
+        return timed([self.python, "-c", script, *map(str, args)], self.env, self.cwd, repeat)
 
 
-def tool(script: str, *args: object) -> list[str]:
-    return [*PYTHON, "-c", script, *map(str, args)]
-
-
-def has_jobs(env: dict[str, str]) -> bool:
-    usage = subprocess.run(tool(GROUP, "check", "--help"), env=env, cwd=CWD[0], capture_output=True, text=True, check=False)
-    return "--jobs" in usage.stdout
-
-
-def tree_runs(old: Path, new: Path, size: int, env: dict[str, str], extra: list[str]) -> None:
+def tree_runs(tool: Tool, old: Path, new: Path, size: int, extra: list[str]) -> None:
     print(f"tree: {size / 1e6:.2f} MB of Cairo in {sum(1 for _ in new.rglob('*.cairo'))} files, {os.cpu_count()} cores")
-    jobs = [["--jobs", "1"], ["--jobs", "2"]] if has_jobs(env) else [[]]
-    if jobs == [[]]:
-        print("  --jobs is not available: measuring the default")
-    for option in jobs:
-        check, code = timed(tool(GROUP, "check", new, "--no-cache", *option, *extra), env)
-        print(f"  check {' '.join(option) or '(default)'}: {check:.2f} s (exit {code})")
-        diff, code = timed(tool(LINT_UPGRADE, old, new, "--no-cache", *option, *extra), env)
-        print(f"  lint-upgrade {' '.join(option) or '(default)'}: {diff:.2f} s (exit {code})")
+    for jobs in ("1", "2"):
+        check, code = tool.timed(GROUP, "check", new, "--no-cache", "--jobs", jobs, *extra)
+        print(f"  check --jobs {jobs}: {check:.2f} s (exit {code})")
+        diff, code = tool.timed(LINT_UPGRADE, old, new, "--no-cache", "--jobs", jobs, *extra)
+        print(f"  lint-upgrade --jobs {jobs}: {diff:.2f} s (exit {code})")
 
 
-def single_contract(work: Path, env: dict[str, str], repeat: int) -> float:
+def single_contract(tool: Tool, repeat: int) -> float:
     """The pre-commit style run on counter.cairo and a changed copy; returns the uncached time."""
-    new = work / "counter_v2.cairo"
+    new = tool.cwd / "counter_v2.cairo"
     new.write_text(COUNTER.read_text().replace("count: u64,", "count: u64,\n        step: u64,"))
-    uncached, code = timed(tool(LINT_UPGRADE, COUNTER, new, "--no-cache"), env, repeat)
+    uncached, code = tool.timed(LINT_UPGRADE, COUNTER, new, "--no-cache", repeat=repeat)
     print(f"single contract: lint-upgrade uncached {uncached * 1000:.0f} ms (best of {repeat}, exit {code})")
-    timed(tool(LINT_UPGRADE, COUNTER, new), env)
-    cached, _ = timed(tool(LINT_UPGRADE, COUNTER, new), env, repeat)
+    tool.timed(LINT_UPGRADE, COUNTER, new)
+    cached, _ = tool.timed(LINT_UPGRADE, COUNTER, new, repeat=repeat)
     print(f"single contract: lint-upgrade cached   {cached * 1000:.0f} ms")
-    start, _ = timed([*PYTHON, "-c", "pass"], env, repeat)
+    start, _ = tool.timed("pass", repeat=repeat)
     print(f"  (interpreter start-up alone: {start * 1000:.0f} ms)")
     return uncached
 
@@ -92,7 +91,7 @@ def compile_time(work: Path, repeat: int) -> float:
     (crate / "cairo_project.toml").write_text('[crate_roots]\nbench = "src"\n')
     compiler = ensure_toolchain()
     command = [str(compiler), str(crate), "-c", "bench::Counter", str(work / "out.json")]
-    best, code = timed(command, dict(os.environ), repeat)
+    best, code = timed(command, dict(os.environ), None, repeat)
     print(f"single contract: starknet-compile 2.1.0 {best * 1000:.0f} ms (best of {repeat}, exit {code})")
     return best
 
@@ -106,20 +105,19 @@ def main() -> None:
     cli.add_argument("--python", help="interpreter that runs the tool (default: this one)")
     cli.add_argument("extra", nargs="*", help="extra CLI options for the tree runs (after --)")
     args = cli.parse_args()
-    if args.python:
-        PYTHON[:] = [args.python]
     with tempfile.TemporaryDirectory(prefix="cul-e2e-") as folder:
         work = Path(folder)
         env = {**os.environ, "PYTHONPYCACHEPREFIX": str(work / "pyc"), "CAIRO_UPGRADE_LINT_CACHE": str(work / "cache")}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        CWD[:] = [work]  # not the checkout: its source folder would shadow the installed package
-        subprocess.run(tool(GROUP, "--version"), env=env, cwd=work, stdout=subprocess.DEVNULL, check=True)
+        tool = Tool(args.python or sys.executable, env, work)
+        if tool.timed(GROUP, "--version")[1]:  # also compiles the bytecode
+            sys.exit(f"the tool does not start with {tool.python}")
         if args.tree:
             size = sum(p.stat().st_size for p in args.tree.rglob("*.cairo"))
-            tree_runs(args.old or args.tree, args.tree, size, env, args.extra)
+            tree_runs(tool, args.old or args.tree, args.tree, size, args.extra)
         else:
-            tree_runs(*trees(work / "tree", int(args.mb * 1e6)), env, args.extra)
-        lint = single_contract(work, env, args.repeat)
+            tree_runs(tool, *trees(work / "tree", int(args.mb * 1e6)), args.extra)
+        lint = single_contract(tool, args.repeat)
         compiled = compile_time(work, max(1, args.repeat // 2))
         print(f"ratio: compiling takes {compiled / lint:.1f}x as long as linting (target >= 20x)")
 
