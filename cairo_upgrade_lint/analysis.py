@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field
 
 from . import gitsource, runcache
 from .cache import scratch
@@ -33,7 +33,7 @@ from .model import (
     lockfile,
     render_text,
 )
-from .records import record
+from .records import record, replace
 from .rules import suppressions
 from .rules.base import Context
 from .rules.catalogue import load_catalogue
@@ -41,7 +41,7 @@ from .rules.registry import check_contracts, check_diff
 from .syntax import ast as A
 
 
-@dataclass
+@record(frozen=False)
 class Run:
     """What one command produced: findings, input errors, and facts for the report."""
 

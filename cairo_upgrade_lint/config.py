@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import field, replace
+from dataclasses import field
 from pathlib import Path
 
 from .findings import Severity
 from .model.errors import InputError
-from .records import record
+from .records import record, replace
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 CONFIG_FILE = ".cairo-upgrade-lint.toml"
@@ -49,6 +49,9 @@ class Config:
         """A copy with the command-line options that were given (None means not given)."""
         given = {k: v for k, v in options.items() if v not in (None, ())}
         return replace(self, **given)
+
+
+_DEFAULT = Config()
 
 
 def discover(start: str) -> str | None:
@@ -108,9 +111,9 @@ def _parse(data: dict, path: str) -> Config:
             ignore=_ids(data.get("ignore", ())),
             fail_on=fail_on,
             severity=severity,
-            timelock_min_seconds=int(data.get("timelock-min-seconds", Config.timelock_min_seconds)),
-            multisig_threshold_min=int(data.get("multisig-threshold-min", Config.multisig_threshold_min)),
-            multisig_signers_min=int(data.get("multisig-signers-min", Config.multisig_signers_min)),
+            timelock_min_seconds=int(data.get("timelock-min-seconds", _DEFAULT.timelock_min_seconds)),
+            multisig_threshold_min=int(data.get("multisig-threshold-min", _DEFAULT.multisig_threshold_min)),
+            multisig_signers_min=int(data.get("multisig-signers-min", _DEFAULT.multisig_signers_min)),
             guard_functions=tuple(str(n) for n in data.get("guard-functions", ())),
             source=path,
         )

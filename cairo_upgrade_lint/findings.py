@@ -23,7 +23,7 @@ class Severity(str, Enum):
 _RANKS = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
-@record(slots=True)
+@record
 class Location:
     """A region of a source file: 1-based lines and columns, end inclusive of the last character."""
 
@@ -34,7 +34,7 @@ class Location:
     end_column: int
 
 
-@record(slots=True)
+@record
 class Related:
     """A secondary location with what it shows (for example the old declaration)."""
 
@@ -42,7 +42,7 @@ class Related:
     message: str
 
 
-@record(slots=True)
+@record
 class Finding:
     """One reported problem."""
 

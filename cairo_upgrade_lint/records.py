@@ -1,63 +1,177 @@
-"""``record``: a frozen dataclass that is cheap to declare.
+"""``record``: a value class (frozen by default) that is cheap to declare.
 
-``@dataclass(frozen=True)`` costs about a millisecond per class at import (it compiles six methods
-with ``exec`` and computes a signature for the docstring); with the model's ~75 records and the 76
-syntax nodes that was most of a single-contract run. ``record`` keeps the dataclass machinery for
-the fields (``fields``, ``replace``, ``is_dataclass``, ``ClassVar`` and ``field(...)`` options all
-behave as usual) but compiles only ``__init__`` and shares one function for each of ``__eq__``,
-``__hash__``, ``__repr__``, the frozen ``__setattr__`` and pickling. Instances compare, hash and
-print as a frozen dataclass's do, and assignment raises ``FrozenInstanceError``.
+A single-contract run is mostly Python importing the tool, and ``@dataclass`` cost about a
+millisecond per class (it generates and compiles six methods and inspects every annotation) over the
+~160 records and syntax nodes. ``record`` reads the annotated fields itself (``ClassVar`` skipped,
+``dataclasses.field(...)`` options honoured: default, default_factory, init, repr, compare, hash),
+shares one function for each of ``__eq__``, ``__hash__``, ``__repr__``, the frozen ``__setattr__``
+and pickling, and makes a class's ``__init__`` on its first instantiation (see ``make_init``). ``fields``, ``replace`` and ``is_record`` stand in for their ``dataclasses`` namesakes.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, fields
+from dataclasses import MISSING, Field, FrozenInstanceError
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
 C = TypeVar("C", bound=type)
+R = TypeVar("R")
 
 
-def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = False) -> Any:
-    """Make ``cls`` a frozen dataclass (``eq=False`` keeps identity equality and hashing)."""
-
-    def wrap(cls: C) -> C:
-        if cls.__doc__ is None:
-            cls.__doc__ = cls.__name__  # dataclass would compute a signature for it
-        cls = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
-        _install(cls, eq, slots)
-        return cls
-
-    return wrap if cls is None else wrap(cls)
-
-
-def _install(cls: Any, eq: bool, slots: bool) -> None:
-    every = fields(cls)
-    compile_init(cls, every, slots)
-    value_methods(
-        cls,
-        tuple(f.name for f in every),
-        shown=tuple(f.name for f in every if f.repr),
-        compared=tuple(f.name for f in every if f.compare) if eq else None,
-        hashed=tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)),
-        by_init=all(f.init for f in every),
-    )
-
-
-class InitField(NamedTuple):
-    """What ``compile_init`` reads of a field (a ``dataclasses.Field`` has the same attributes)."""
+class FieldSpec(NamedTuple):
+    """One field of a record, with the options of ``dataclasses.field``."""
 
     name: str
     default: Any = MISSING
     default_factory: Any = MISSING
     init: bool = True
+    repr: bool = True
+    compare: bool = True
+    hash: bool | None = None
 
 
-def compile_init(cls: Any, specs: Iterable[InitField | Field[Any]], slots: bool) -> None:
-    """Give ``cls`` an ``__init__`` compiled for its fields: parameters for the ``init`` ones with
-    their defaults, factories called per instance, stores through the slot descriptors (``slots``,
-    faster) or ``object.__setattr__`` (frozen)."""
+def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = True, frozen: bool = True) -> Any:
+    """Make ``cls`` a record: ``eq=False`` keeps identity equality and hashing, ``slots`` gives it
+    ``__slots__`` (faster stores, less memory; ``slots=False`` leaves a ``__dict__``, for a
+    ``cached_property``), ``frozen=False`` allows assignment (and, with ``eq``, makes it
+    unhashable, as a dataclass)."""
+
+    def wrap(cls: C) -> C:
+        specs = _specs(cls)
+        names = tuple(s.name for s in specs)
+        if slots:
+            cls = _slotted(cls, names)
+        else:
+            for spec in specs:
+                if isinstance(vars(cls).get(spec.name), Field):
+                    delattr(cls, spec.name)
+        cls._record_specs = specs  # type: ignore[attr-defined]
+        _compile_on_first_use(cls, specs, slots)
+        value_methods(
+            cls,
+            names,
+            shown=tuple(s.name for s in specs if s.repr),
+            compared=tuple(s.name for s in specs if s.compare) if eq else None,
+            hashed=tuple(s.name for s in specs if (s.compare if s.hash is None else s.hash)),
+            by_init=all(s.init for s in specs),
+            frozen=frozen,
+        )
+        return cls
+
+    return wrap if cls is None else wrap(cls)
+
+
+def fields(record_or_class: Any) -> tuple[FieldSpec, ...]:
+    """The fields of a record (or record class), in declaration order."""
+    specs: tuple[FieldSpec, ...] = getattr(record_or_class, "_record_specs", ())
+    return specs
+
+
+def field_names(record_class: type) -> tuple[str, ...]:
+    """The field names of a record class (``()`` for anything else)."""
+    return getattr(record_class, "_record_fields", ())
+
+
+def is_record(value: object) -> bool:
+    """Whether ``value`` is a record class or a record."""
+    return hasattr(value, "_record_specs")
+
+
+def replace(value: R, **changes: Any) -> R:
+    """A copy of the record ``value`` with ``changes`` (``init=False`` fields start afresh)."""
+    given = {s.name: getattr(value, s.name) for s in fields(value) if s.init}
+    return type(value)(**{**given, **changes})
+
+
+def _specs(cls: type) -> tuple[FieldSpec, ...]:
+    """The fields, inherited ones first; like a dataclass's, those without a default (or factory)
+    come first among the ``__init__`` parameters."""
+    inherited = {s.name: s for base in reversed(cls.__mro__[1:]) for s in fields(base)}
+    for name, annotation in vars(cls).get("__annotations__", {}).items():
+        if _is_class_var(annotation):
+            continue
+        value = vars(cls).get(name, MISSING)
+        if isinstance(value, Field):
+            inherited[name] = FieldSpec(
+                name, value.default, value.default_factory, value.init, value.repr, value.compare, value.hash
+            )
+        else:
+            inherited[name] = FieldSpec(name, value)
+    specs = tuple(inherited.values())
+    optional = [s.default is not MISSING or s.default_factory is not MISSING for s in specs if s.init]
+    if optional != sorted(optional):
+        raise TypeError(f"{cls.__qualname__}: a field without a default follows one with a default")
+    return specs
+
+
+def _is_class_var(annotation: object) -> bool:
+    text = annotation if isinstance(annotation, str) else repr(annotation)
+    return text.startswith(("ClassVar", "typing.ClassVar"))
+
+
+def _slotted(cls: C, names: tuple[str, ...]) -> C:
+    """``cls`` rebuilt with ``__slots__`` for its fields (class attributes of the same names, the
+    defaults, are kept in the field specs instead)."""
+    namespace = {k: v for k, v in vars(cls).items() if k not in names and k not in ("__dict__", "__weakref__")}
+    return type(cls)(cls.__name__, cls.__bases__, {**namespace, "__slots__": names})  # type: ignore[return-value]
+
+
+def _compile_on_first_use(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> None:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        cls.__init__ = make_init(cls, specs, slots)
+        cls.__init__(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+
+
+def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[..., None]:
+    """An ``__init__`` for ``cls``'s fields: a parameter per ``init`` field (defaults trailing, as
+    in a dataclass), stored through the slot descriptors (``slots``, faster) or into the instance
+    dictionary (past a frozen ``__setattr__``).
+
+    Fields that are all plain parameters (most records) get a copy of a per-arity template with
+    the parameters renamed, in about a microsecond; ``compile`` would take a tenth of a millisecond
+    per class, most of a small run's analysis. Factories and ``init=False`` fields are compiled."""
+    if any(not s.init or s.default_factory is not MISSING for s in specs):
+        return _compiled_init(cls, specs, slots)
+    names = tuple(s.name for s in specs)
+    stores = [getattr(cls, name).__set__ for name in names] if slots else names
+    init: Any = _template(len(names), slots)(*stores)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__code__ = init.__code__.replace(
+        co_varnames=("self", *names, *init.__code__.co_varnames[len(names) + 1 :]),
+        co_qualname=init.__qualname__,
+    )
+    init.__defaults__ = tuple(s.default for s in specs if s.default is not MISSING) or None
+    return init  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _template(arity: int, slots: bool) -> Callable[..., Callable[..., None]]:
+    """A maker of ``__init__(self, _0 .. _{arity-1})`` that stores argument i with the i-th of the
+    given slot setters, or under the i-th given name in the instance dictionary."""
+    params = ", ".join(["self", *(f"_{i}" for i in range(arity))])
+    if slots:
+        cells = [f"_set{i}" for i in range(arity)]
+        body = [f"_set{i}(self, _{i})" for i in range(arity)]
+    else:
+        cells = [f"_name{i}" for i in range(arity)]
+        body = ["__values = self.__dict__", *(f"__values[_name{i}] = _{i}" for i in range(arity))]
+    source = (
+        f"def make({', '.join(cells)}):\n    def __init__({params}):\n"
+        + "".join(f"        {line}\n" for line in body or ["pass"])
+        + "    return __init__\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - a fixed template over numbered names
+    return namespace["make"]  # type: ignore[no-any-return]
+
+
+def _compiled_init(cls: Any, specs: Iterable[FieldSpec], slots: bool) -> Callable[..., None]:
+    """An ``__init__`` compiled for fields with factories or ``init=False``: factories are called
+    per instance, ``init=False`` fields take their default."""
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": MISSING}
 
     def assign(name: str, value: str) -> str:
@@ -84,7 +198,7 @@ def compile_init(cls: Any, specs: Iterable[InitField | Field[Any]], slots: bool)
             body.append(assign(f.name, f.name))
     source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
     exec(source, namespace)  # noqa: S102 - a fixed template over the class's own field names
-    cls.__init__ = namespace["__init__"]
+    return namespace["__init__"]  # type: ignore[no-any-return]
 
 
 def value_methods(
@@ -95,14 +209,16 @@ def value_methods(
     compared: tuple[str, ...] | None,
     hashed: tuple[str, ...],
     by_init: bool,
+    frozen: bool,
 ) -> None:
     """Give ``cls`` (fields ``names``) a ``repr`` of ``shown``, equality on ``compared`` and hashing on
-    ``hashed`` (None: identity, as ``eq=False``), frozen assignment, and pickling (``by_init``: every
-    field is an ``__init__`` parameter, so an instance pickles as a constructor call, the fastest to
-    load). Shared by records and syntax nodes."""
+    ``hashed`` (None: identity, as ``eq=False``; a mutable record with equality has no hash), frozen
+    assignment, and pickling (``by_init``: every field is an ``__init__`` parameter, so an instance
+    pickles as a constructor call, the fastest to load)."""
     cls._record_fields, cls._shown = names, shown
     cls.__repr__ = _repr
-    cls.__setattr__, cls.__delattr__ = _frozen, _frozen
+    if frozen:
+        cls.__setattr__, cls.__delattr__ = _frozen, _frozen
     if by_init:
         cls._values = _getter(names)
         cls.__reduce__ = _reduce_to_call
@@ -110,7 +226,7 @@ def value_methods(
         cls.__reduce__ = _reduce
     if compared is not None:
         cls._compared, cls._hashed = _getter(compared), _getter(hashed)
-        cls.__eq__, cls.__hash__ = _eq, _hash
+        cls.__eq__, cls.__hash__ = _eq, (_hash if frozen else None)
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:

@@ -1,5 +1,6 @@
 """``records.record`` behaves as ``@dataclass(frozen=True)`` where the tool relies on it: fields and
-their options, equality and hashing, ``repr``, frozenness, ``replace``/``fields``, and pickling."""
+their options, equality and hashing, ``repr``, frozenness, ``replace``/``fields``, and pickling; and as
+``@dataclass`` with ``frozen=False``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import ClassVar
 
 import pytest
 
-from cairo_upgrade_lint.records import record
+from cairo_upgrade_lint.records import fields, is_record, record, replace
 
 
 @record
@@ -35,10 +36,10 @@ class Identity:
 
 def test_fields_defaults_and_factories() -> None:
     first, second = Plain("x"), Plain("x")
-    assert [f.name for f in dataclasses.fields(Plain)] == ["name", "size", "tags", "note", "cache"]
+    assert [f.name for f in fields(Plain)] == ["name", "size", "tags", "note", "cache"]
     assert (first.size, first.tags, first.note, first.cache, first.kind) == (0, [], "", {}, "plain")
     assert first.tags is not second.tags and first.cache is not second.cache
-    assert dataclasses.is_dataclass(Plain) and Plain("y", size=3, tags=["t"]).tags == ["t"]
+    assert is_record(Plain) and is_record(Plain("z")) and not is_record(object()) and Plain("y", size=3, tags=["t"]).tags == ["t"]
 
 
 def test_equality_hash_and_repr_follow_the_field_options() -> None:
@@ -55,7 +56,7 @@ def test_frozen_and_replace() -> None:
         item.a = 2  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         del item.a  # type: ignore[misc]
-    assert dataclasses.replace(item, b=(3,)) == Slotted(1, (3,))
+    assert replace(item, b=(3,)) == Slotted(1, (3,))
     assert not hasattr(item, "__dict__")
 
 
@@ -65,3 +66,50 @@ def test_pickle_round_trip_keeps_init_false_fields() -> None:
     copy = pickle.loads(pickle.dumps(plain))
     assert (copy, copy.note, copy.cache) == (plain, "n", {"k": 1})
     assert pickle.loads(pickle.dumps(Slotted(4, (5,)))) == Slotted(4, (5,))
+
+
+@record(frozen=False)
+class Mutable:
+    items: list[int] = dataclasses.field(default_factory=list)
+    count: int = 0
+
+
+def test_mutable_records_assign_compare_and_are_unhashable() -> None:
+    item = Mutable()
+    item.count += 1
+    item.items.append(2)
+    assert item == Mutable([2], 1) and item != Mutable()
+    with pytest.raises(TypeError):
+        hash(item)
+
+
+def test_init_takes_positional_and_keyword_arguments_by_field_name() -> None:
+    @record(slots=True)
+    class Late:
+        a: int
+        b: int = 2
+
+    @record(slots=False)
+    class Loose:
+        a: int
+        b: int = 2
+
+    for kind in (Late, Loose):
+        assert kind(1) == kind(a=1, b=2) and kind(3, 4).b == 4 and kind(b=5, a=6).a == 6
+        with pytest.raises(TypeError, match=r"__init__\(\) missing 1 required positional argument: 'a'"):
+            kind()  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="unexpected keyword argument 'c'"):
+            kind(1, c=3)  # type: ignore[call-arg]
+        with pytest.raises(TypeError):
+            kind(1, 2, 3)  # type: ignore[call-arg]
+    assert Late.__init__.__qualname__.endswith("Late.__init__")
+    assert not hasattr(Late(1), "__dict__") and vars(Loose(1)) == {"a": 1, "b": 2}
+
+
+def test_a_field_without_default_after_one_with_a_default_is_refused() -> None:
+    with pytest.raises(TypeError, match="without a default follows"):
+
+        @record
+        class Bad:
+            a: int = 1
+            b: int

@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from cairo_upgrade_lint.findings import Finding, Location, Related, Severity
+from cairo_upgrade_lint.records import replace
 from cairo_upgrade_lint.report import ReportContext
 from cairo_upgrade_lint.rules.catalogue import RuleDoc, load_catalogue
 
@@ -35,8 +36,8 @@ def catalogue() -> dict[str, RuleDoc]:
     """The shipped catalogue plus three stand-in rules (one tagged security)."""
     base = load_catalogue()["CUL000"]
     extra = [
-        dataclasses.replace(base, id="CUL102", name="storage-member-renamed", tags=("storage",)),
-        dataclasses.replace(
+        replace(base, id="CUL102", name="storage-member-renamed", tags=("storage",)),
+        replace(
             base,
             id="CUL108",
             name="storage-layout-unverifiable",
@@ -44,7 +45,7 @@ def catalogue() -> dict[str, RuleDoc]:
             confidence="medium",
             tags=("storage",),
         ),
-        dataclasses.replace(
+        replace(
             base, id="CUL301", name="unguarded-upgrade", tags=("guards", "security"), security_severity="9.1"
         ),
     ]

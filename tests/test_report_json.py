@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 from test_report_common import sample
 
+from cairo_upgrade_lint.records import replace
 from cairo_upgrade_lint.report import render
 
 
@@ -69,7 +69,7 @@ def test_unicode_is_written_as_is_and_output_is_stable(tmp_path: Path) -> None:
     first = render(s.findings, "json", s.context)
     assert first == render(list(reversed(s.findings)), "json", s.context)
     assert first.endswith("}\n")
-    s.findings[0] = dataclasses.replace(s.findings[0], message="名前 ✓")
+    s.findings[0] = replace(s.findings[0], message="名前 ✓")
     assert '"message": "名前 ✓"' in render(s.findings, "json", s.context)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from importlib.resources import files
@@ -12,6 +11,7 @@ from jsonschema import Draft4Validator, Draft7Validator
 from test_report_common import NEW_FILES, sample
 
 from cairo_upgrade_lint.findings import Finding, Location, Related, Severity
+from cairo_upgrade_lint.records import replace
 from cairo_upgrade_lint.report import render
 from cairo_upgrade_lint.report.fingerprint import line_hashes
 from cairo_upgrade_lint.rules.catalogue import render_markdown, render_text
@@ -129,7 +129,7 @@ def test_results_regions_levels_and_related_locations(tmp_path: Path) -> None:
 
 def test_a_warning_under_an_error_rule_keeps_its_own_level(tmp_path: Path) -> None:
     s = sample(tmp_path)
-    downgraded = dataclasses.replace(s.findings[1], severity=Severity.WARNING)  # CUL102 defaults to error
+    downgraded = replace(s.findings[1], severity=Severity.WARNING)  # CUL102 defaults to error
     result = sarif([downgraded], s.context)["runs"][0]["results"][0]
     assert result["level"] == "warning"
 

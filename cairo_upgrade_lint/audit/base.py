@@ -23,7 +23,7 @@ class Status(str, Enum):
     NOT_FOUND = "not-found"
 
 
-@record(slots=True)
+@record
 class Evidence:
     """Code that satisfies or violates a requirement, and what it shows."""
 
@@ -31,7 +31,7 @@ class Evidence:
     note: str
 
 
-@record(slots=True)
+@record
 class Outcome:
     status: Status
     message: str

@@ -42,7 +42,7 @@ _ENVIRONMENT = {"get_block_timestamp": "timestamp", "get_caller_address": "calle
 _ZERO_CALLS = frozenset({"zero", "default"})
 
 
-@record(slots=True)
+@record
 class Source:
     """Where (part of) a value comes from. kind: 'storage' (``name`` = member), 'param', 'const'
     and 'literal' (``value`` when known; booleans are 1/0), 'timestamp', 'caller', 'call' (a
@@ -53,7 +53,7 @@ class Source:
     value: int | None = None
 
 
-@record(slots=True)
+@record
 class Write:
     """``self.member...write(key.., value)`` (``key``: the first argument of a map write)."""
 
@@ -63,7 +63,7 @@ class Write:
     location: Location
 
 
-@record(slots=True)
+@record
 class FieldSet:
     """``local.field = value``, or a struct literal's ``field: value``."""
 
@@ -72,7 +72,7 @@ class FieldSet:
     location: Location
 
 
-@record(slots=True)
+@record
 class Check:
     """A comparison an assertion requires to hold (``left op right``), at the assertion whose
     condition reads ``text``."""
@@ -87,7 +87,7 @@ class Check:
         return Check(COMPARISONS[self.op], self.right, self.left, self.location, self.text)
 
 
-@record(slots=True)
+@record
 class LoopInfo:
     """A loop and the expressions its exit depends on that the loop body does not change (the
     bound: ``to_index`` in ``if index == to_index { break; }``); ``exits`` is False when no exit

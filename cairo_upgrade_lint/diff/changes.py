@@ -30,7 +30,7 @@ def worst(values: list[Compatibility] | tuple[Compatibility, ...]) -> Compatibil
     return max(values, key=lambda c: c.rank, default=Compatibility.COMPATIBLE)
 
 
-@record(slots=True)
+@record
 class LayoutChange:
     """One difference inside a member's stored encoding.
 
@@ -50,7 +50,7 @@ class LayoutChange:
     detail: str
 
 
-@record(slots=True)
+@record
 class StorageChange:
     """A storage member that differs between versions.
 
@@ -73,7 +73,7 @@ class StorageChange:
         return member.display
 
 
-@record(slots=True)
+@record
 class EntryPointChange:
     """kind: 'added', 'removed', 'signature_changed' (parameter types, count or return type),
     'parameters_renamed' (same types) or 'kind_changed' (view <-> external ...)."""
@@ -85,7 +85,7 @@ class EntryPointChange:
     detail: str
 
 
-@record(slots=True)
+@record
 class EventChange:
     """kind: 'added', 'removed', 'renamed' (same fields, other name), 'changed' (keys or data)
     or 'unverifiable' (a payload type is unknown)."""
@@ -97,7 +97,7 @@ class EventChange:
     detail: str
 
 
-@record(slots=True)
+@record
 class ContractDiff:
     """Old vs new of one contract or component."""
 
@@ -120,7 +120,7 @@ class ContractDiff:
         return worst([c.compatibility for c in self.storage])
 
 
-@record(slots=True)
+@record
 class ProjectDiff:
     contracts: tuple[ContractDiff, ...]
     unpaired_old: tuple[Contract, ...]

@@ -9,7 +9,7 @@ methods and ``<module path>::<Trait>::<fn>`` for trait default methods.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from ..findings import Location
@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 SYSCALL_PREFIX = "syscall::"
 
 
-@record(slots=True)
+@record
 class Parameter:
     name: str
     type: str
 
 
-@record(slots=True)
+@record
 class FunctionInfo:
     """A function with a body. ``owner`` is the contract or component module it belongs to;
     ``self_kind`` is 'ref', 'snapshot' or None; ``known`` marks shipped component knowledge.
@@ -183,7 +183,7 @@ def owner_scope(scope: Scope) -> Scope | None:
     return None
 
 
-@dataclass(eq=False)
+@record(eq=False, frozen=False)
 class _Method:
     id: str
     container: A.Impl | A.Trait

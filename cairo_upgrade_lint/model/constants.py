@@ -22,7 +22,7 @@ _ARITHMETIC = {
 }
 
 
-@record(slots=True)
+@record
 class Constant:
     qualified: str
     name: str

@@ -32,7 +32,7 @@ INTERFACE = "starknet::interface"
 EMBEDDABLE_AS = ("embeddable_as", "starknet::embeddable_as")
 
 
-@record(slots=True)
+@record
 class EntryPoint:
     """An entry point of a class. kind: 'external', 'view', 'constructor' or 'l1_handler'.
     ``origin`` names the impl (or 'function' for a free function); ``component`` the qualified
@@ -66,7 +66,7 @@ class EntryPoint:
         return f"{self.name}({params})" + (f" -> {self.returns}" if self.returns else "")
 
 
-@record(slots=True)
+@record
 class EventField:
     """``serde`` is the field's encoding (``TypeResolver.serde``), "" when not computed."""
 
@@ -76,7 +76,7 @@ class EventField:
     serde: str = ""
 
 
-@record(slots=True)
+@record
 class Event:
     """One emitted event shape. ``selectors`` are the variant names whose selectors lead its
     keys (one, or several through non-``#[flat]`` nested enums); ``resolved`` is False when the
@@ -101,7 +101,7 @@ class Event:
         return tuple(f for f in self.fields if not f.key)
 
 
-@record(slots=True)
+@record
 class ComponentUse:
     """A component declared in a contract. ``component`` is its qualified module (None when it
     does not resolve); ``known`` when it comes from the shipped OpenZeppelin knowledge;
@@ -116,7 +116,7 @@ class ComponentUse:
     location: Location
 
 
-@record(slots=True)
+@record
 class Contract:
     """A ``#[starknet::contract]`` (kind 'contract') or ``#[starknet::component]`` module.
     ``location`` spans the module with its attributes; ``declaration`` is its ``mod`` name and
@@ -147,7 +147,7 @@ class Contract:
         return next((e for e in self.entry_points if e.name == name), None)
 
 
-@record(slots=True)
+@record
 class InterfaceFunction:
     name: str
     kind: str
@@ -155,7 +155,7 @@ class InterfaceFunction:
     returns: str | None
 
 
-@record(slots=True)
+@record
 class Interface:
     name: str
     qualified_name: str

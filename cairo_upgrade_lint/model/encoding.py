@@ -17,7 +17,7 @@ ONE_FELT = frozenset({*UNSIGNED_BITS, "ContractAddress", "ClassHash", "EthAddres
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-@record(slots=True)
+@record
 class Node:
     """A serialized value: a scalar ``name``, a generic ``name<args>`` (``Array`` ...), an
     ``enum`` (``args`` are the variants' payloads) or a fixed array ``[arg; size]``."""

@@ -80,7 +80,7 @@ _MAX_LOCAL_DEPTH = 8
 _PRUNED = (A.Path,)
 
 
-@record(slots=True)
+@record
 class Operand:
     """One side of a comparison, classified.
 
@@ -97,7 +97,7 @@ class Operand:
     target: str | None = None
 
 
-@record(slots=True)
+@record
 class Comparison:
     op: str
     left: Operand
@@ -115,7 +115,7 @@ class Comparison:
         return None
 
 
-@record(slots=True)
+@record
 class Assertion:
     """A check that aborts the call: ``assert(...)``, ``assert!``/``assert_eq!``..., or an ``if``
     whose body panics (kind 'if_panic'; its comparisons are negated into what must hold).
@@ -132,7 +132,7 @@ class Assertion:
     tested_args: tuple[Operand, ...] = ()
 
 
-@record(slots=True)
+@record
 class StorageAccess:
     """``self.member...read()/write()``; ``path`` adds nested node members (``a.b``); ``args``
     are the arguments of the chain's method calls in order (``write(k, v)`` and
@@ -155,7 +155,7 @@ class StorageAccess:
     copied: tuple[str, ...] = ()
 
 
-@record(slots=True)
+@record
 class CallSite:
     """A call. kind: 'function' (path call), 'method' (``self.m()``), 'component'
     (``self.comp.m()`` / ``get_dep_component!``), 'trait' (``Trait::m(...)``).
@@ -169,7 +169,7 @@ class CallSite:
     component: str | None = None
 
 
-@record(slots=True)
+@record
 class SyscallUse:
     """A syscall, direct or through a (library) dispatcher (``via`` 'dispatcher', with the
     called ``entry_point`` and the ``dispatcher`` type, e.g. ``IERC20LibraryDispatcher``);
@@ -184,13 +184,13 @@ class SyscallUse:
     dispatcher: str | None = None
 
 
-@record(slots=True)
+@record
 class EnvironmentRead:
     name: str
     location: Location
 
 
-@record(slots=True)
+@record
 class FunctionFacts:
     """``receiver_calls`` are method calls on another receiver than ``self``'s storage, components
     and dispatchers: a contract state (``self.get_contract().require_owner()``) or a local or

@@ -20,7 +20,7 @@ KNOWN_CRATE = "openzeppelin"
 KNOWN_PATH = "<openzeppelin knowledge>"
 
 
-@record(slots=True)
+@record
 class InjectedComponent:
     """How ``#[with_components(Name)]`` declares a component: its module, storage member and event."""
 

@@ -26,7 +26,7 @@ _WIDE_SCALARS = {"u256": 2, "u512": 4}
 COLLISION_ALLOW = "starknet::colliding_storage_paths"
 
 
-@record(slots=True)
+@record
 class ScalarLayout:
     """A value in ``size`` consecutive felts: ``encoding`` is a FELT_KINDS name, 'u256' or 'u512'."""
 
@@ -36,14 +36,14 @@ class ScalarLayout:
     kind: ClassVar[str] = "scalar"
 
 
-@record(slots=True)
+@record
 class FieldLayout:
     name: str
     offset: int | None
     layout: Layout
 
 
-@record(slots=True)
+@record
 class StructLayout:
     """A ``#[derive(starknet::Store)]`` struct, a tuple or a fixed-size array: positional fields."""
 
@@ -53,14 +53,14 @@ class StructLayout:
     kind: ClassVar[str] = "struct"
 
 
-@record(slots=True)
+@record
 class VariantLayout:
     name: str
     indicator: int
     payload: Layout | None
 
 
-@record(slots=True)
+@record
 class EnumLayout:
     """A Store enum (also ``Option``/``Result``): indicator at offset 0, payload from offset 1."""
 
@@ -74,7 +74,7 @@ class EnumLayout:
         return next((v.indicator for v in self.variants if v.name == variant), None)
 
 
-@record(slots=True)
+@record
 class MapLayout:
     """``Map``/``LegacyMap`` (nested maps merged): ``keys`` in folding order, ``key_felts`` the
     serialized key felt by felt (None when a key type's serialization is unknown)."""
@@ -87,7 +87,7 @@ class MapLayout:
     kind: ClassVar[str] = "map"
 
 
-@record(slots=True)
+@record
 class VecLayout:
     """``Vec<T>``: length (u64) at the base, element i at pedersen(base, i)."""
 
@@ -97,7 +97,7 @@ class VecLayout:
     kind: ClassVar[str] = "vec"
 
 
-@record(slots=True)
+@record
 class NodeLayout:
     """A ``#[starknet::storage_node]`` struct: member m at pedersen(path, sn_keccak(m))."""
 
@@ -107,7 +107,7 @@ class NodeLayout:
     kind: ClassVar[str] = "node"
 
 
-@record(slots=True)
+@record
 class ByteArrayLayout:
     """``ByteArray``: length at the base, data in Poseidon-derived chunks (one felt in a struct)."""
 
@@ -116,7 +116,7 @@ class ByteArrayLayout:
     kind: ClassVar[str] = "byte_array"
 
 
-@record(slots=True)
+@record
 class CustomLayout:
     """A type stored through its own ``StorePacking`` or ``Store`` impl: unverifiable. ``code`` is a
     fingerprint of the impl and of the type's declaration (equal in two versions: the same code)."""
@@ -132,7 +132,7 @@ class CustomLayout:
         return self.packed.size if self.packed is not None else None
 
 
-@record(slots=True)
+@record
 class UnresolvedLayout:
     """A type whose storage encoding is unknown (not found, or not storable)."""
 
@@ -155,7 +155,7 @@ Layout = (
 )
 
 
-@record(slots=True)
+@record
 class StorageMember:
     """One storage member.
 
@@ -188,7 +188,7 @@ class StorageMember:
         return self.layout.type.text
 
 
-@record(slots=True)
+@record
 class AddressCollision:
     """Storage paths (by display name) that share one address."""
 

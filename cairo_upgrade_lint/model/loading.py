@@ -24,7 +24,7 @@ from .syntax_utils import is_test_only
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
 
 
-@record(slots=True)
+@record
 class SourceModule:
     """A module whose items come from one file; ``path`` is its module path inside the crate."""
 
@@ -32,7 +32,7 @@ class SourceModule:
     file: A.SourceFile
 
 
-@record(slots=True)
+@record
 class CrateSource:
     """One crate: its name, how it was found and its file modules (the root module first).
 
@@ -50,7 +50,7 @@ class CrateSource:
         return self.kind == "folder"
 
 
-@record(slots=True)
+@record
 class LoadNote:
     """Something that could not be loaded but did not stop the analysis (a missing module file)."""
 
@@ -59,7 +59,7 @@ class LoadNote:
     message: str
 
 
-@record(slots=True)
+@record
 class Sources:
     """Everything read from one input: crates, raw file bytes (for excerpts), load notes, and the
     files that could not be read (skipped; the others are analysed)."""

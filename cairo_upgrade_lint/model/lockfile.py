@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any
 
 from .. import __version__, findings
+from ..records import fields, is_record
 from . import callgraph, contracts, layout, types, upgrades
 from .errors import InputError
 from .project import Project
@@ -25,7 +25,7 @@ _CLASSES = {
     name: cls
     for module in _MODULES
     for name, cls in vars(module).items()
-    if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == module.__name__
+    if isinstance(cls, type) and is_record(cls) and cls.__module__ == module.__name__
 }
 
 
@@ -79,7 +79,7 @@ def _encode(value: Any, root: str) -> Any:
     if isinstance(value, findings.Location):
         return {"~": "Location", **{f.name: getattr(value, f.name) for f in fields(value)},
                 "path": os.path.relpath(os.path.abspath(value.path), root).replace(os.sep, "/")}  # fmt: skip
-    if is_dataclass(value):
+    if is_record(value):
         out = {f.name: _encode(getattr(value, f.name), root) for f in fields(value) if f.init}
         return {"~": type(value).__name__, **out}
     if isinstance(value, Enum):

@@ -9,7 +9,7 @@ path into ``openzeppelin*`` that is not in the input resolves into the shipped c
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from ..records import record
@@ -22,7 +22,7 @@ MAX_DEPTH = 24
 KNOWN_PREFIX = "openzeppelin"
 
 
-@dataclass(eq=False)
+@record(eq=False, frozen=False, slots=False)  # slots=False: `qualified` is a cached_property
 class Scope:
     """One module: its items by name, its imports and its child modules (read-only once built)."""
 

@@ -36,7 +36,7 @@ def dispatcher_trait(dispatcher: str) -> str:
     return dispatcher
 
 
-@record(slots=True)
+@record
 class Source:
     """Where a selector value is written down, as ``text``: in ``function``, at ``location``
     (the write or the call that passes it on)."""

@@ -42,7 +42,7 @@ INTEGER_WIDTHS: dict[str, tuple[int, bool]] = {
 }
 
 
-@record(slots=True)
+@record
 class CairoType:
     """A resolved type.
 
@@ -113,7 +113,7 @@ def unresolved(text: str) -> CairoType:
     return CairoType(text, "unresolved")
 
 
-@record(eq=False, slots=True)
+@record(eq=False)
 class Definition:
     """Where a user struct or enum is declared."""
 

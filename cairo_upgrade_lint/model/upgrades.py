@@ -10,7 +10,7 @@ from .contracts import Contract
 UPGRADE_SYSCALLS = ("replace_class_syscall", "library_call_syscall")
 
 
-@record(slots=True)
+@record
 class UpgradePath:
     """``entry_point`` reaches ``syscall`` through the functions in ``path`` (ids, in call order)."""
 

@@ -45,7 +45,7 @@ def package_homepage() -> str | None:
     return None
 
 
-@record(slots=True)
+@record
 class RelPath:
     """A location's file relative to the root it lies in; ``base`` None means outside both roots
     and ``path`` is then absolute."""

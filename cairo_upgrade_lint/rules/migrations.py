@@ -60,7 +60,7 @@ def is_migration_name(name: str) -> bool:
     )
 
 
-@record(slots=True)
+@record
 class Access:
     """A storage access on a migration's call graph: the member ``key``, the access, the function
     doing it, and ``sources``, the keys of the members its arguments read (directly, or for a write

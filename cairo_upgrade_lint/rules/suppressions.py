@@ -19,7 +19,7 @@ _MARKER = re.compile(r"//+\s*cairo-upgrade-lint\s*:\s*allow\s*\(([^)]*)\)\s*(.*)
 _ID = re.compile(r"CUL\d{3}")
 
 
-@record(slots=True)
+@record
 class Suppression:
     """Rule ids allowed in lines [first_line, last_line] of ``path``."""
 

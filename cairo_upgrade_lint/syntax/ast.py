@@ -1,4 +1,4 @@
-"""Typed Cairo syntax tree: plain frozen dataclasses, every node with its exact source span.
+"""Typed Cairo syntax tree: frozen records, every node with its exact source span.
 
 The tree keeps what upgrade analysis needs to see (items, attributes, types, signatures and full
 function bodies) and drops pure punctuation. Unknown macro bodies are kept as token trees.
@@ -6,31 +6,14 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
-from dataclasses import MISSING
-from typing import Any, Union
+from typing import Union
 
-from ..records import InitField, compile_init, value_methods
+from ..records import field_names as field_names
+from ..records import record
 
-
-def node(cls: type) -> Any:
-    """A syntax node: a frozen class with slots, its fields the annotated names in order.
-
-    Built without ``dataclasses`` (whose processing made importing this module cost 25 ms for its
-    76 classes): ``__init__`` is compiled once and writes the slots through their descriptors (the
-    parser creates a node every few bytes); equality, hashing, ``repr`` and pickling go by the
-    fields, and assignment raises ``FrozenInstanceError``. ``field_names`` lists the fields.
-    """
-    names = tuple(cls.__annotations__)
-    namespace = {k: v for k, v in vars(cls).items() if k not in names and k not in ("__dict__", "__weakref__")}
-    built: Any = type(cls.__name__, cls.__bases__, {**namespace, "__slots__": names})
-    compile_init(built, [InitField(n, vars(cls).get(n, MISSING)) for n in names], slots=True)
-    value_methods(built, names, shown=names, compared=names, hashed=names, by_init=True)
-    return built
-
-
-def field_names(node_class: type) -> tuple[str, ...]:
-    """The fields of a syntax node class, in order (``()`` for anything else)."""
-    return getattr(node_class, "_record_fields", ())
+node = record
+"""A syntax node: a frozen record with slots (the parser creates one every few bytes), its fields
+the annotated names in order; ``field_names`` lists them."""
 
 
 @node

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import accumulate, compress
 from operator import add, sub
 
+from ..records import record
 from .ast import Comment, Diagnostic, Span
 
 KEYWORDS = frozenset(
@@ -62,7 +63,7 @@ EOF_PADDING = 4
 MAX_DIAGNOSTICS = 100  # per file, for the lexer and the parser each; the rest are only counted
 
 
-@dataclass
+@record(frozen=False)
 class Tokens:
     """The token stream of one file as parallel arrays, padded with EOF tokens at the end."""
 
