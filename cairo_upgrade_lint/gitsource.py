@@ -7,13 +7,12 @@ into a temporary folder that mirrors the repository layout.
 from __future__ import annotations
 
 import os
-import subprocess
 
 from .model.errors import InputError
 from .records import record
 
 
-@record(slots=True)
+@record
 class OldTree:
     """Where the old version of ``path`` was written (None: the path did not exist at ``ref``)."""
 
@@ -23,6 +22,8 @@ class OldTree:
 
 
 def _git(args: list[str], cwd: str) -> bytes:
+    import subprocess  # only `--base` runs git; the import costs a run without it 4 ms
+
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except OSError as error:

@@ -8,22 +8,22 @@ the cache folder. ``--no-cache`` bypasses it.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import pickle
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from . import __version__, catalogue
 from .cache import cache_dir
+from .digest import new_digest
 from .findings import Finding
 from .model import InputError
+from .records import record
 
 _KEPT = (".cairo", "Scarb.toml", "cairo_project.toml")
 _SKIPPED = frozenset({"target", "node_modules", "__pycache__"})
 
 
-@dataclass
+@record(frozen=False)
 class Outcome:
     """What one unit produced."""
 
@@ -36,7 +36,7 @@ class Outcome:
 def _tool_fingerprint() -> str:
     """A hash of the analyzer's own code and catalogue files (path, size, modification time), so
     that any change to them invalidates; reading them all would cost more than a small run."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = new_digest(__version__.encode())
     for folder in (os.path.dirname(__file__), os.path.dirname(catalogue.__file__ or "")):
         for directory, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -48,7 +48,7 @@ def _tool_fingerprint() -> str:
 
 def key(inputs: list[str], settings: str) -> str | None:
     """The content key of a unit, or None when an input cannot be read (no caching then)."""
-    digest = hashlib.sha256(f"{_tool_fingerprint()}\0{settings}\0".encode())
+    digest = new_digest(f"{_tool_fingerprint()}\0{settings}\0".encode())
     try:
         for path in inputs:
             for file in _files(path):

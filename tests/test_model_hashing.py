@@ -6,12 +6,16 @@ from __future__ import annotations
 import random
 
 import pytest
+from Crypto.Hash import keccak as crypto_keccak
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starkware.crypto.signature.fast_pedersen_hash import pedersen_hash
 from starkware.starknet.public.abi import (
     get_selector_from_name,
     get_storage_var_address,
 )
 
+from cairo_upgrade_lint.model import keccak
 from cairo_upgrade_lint.model.hashing import (
     ADDRESS_BOUND,
     FIELD_PRIME,
@@ -83,3 +87,28 @@ def test_vec_node_and_reduction() -> None:
     assert node_member_path(base, "reserve") == pedersen(base, sn_keccak("reserve"))
     assert storage_address(ADDRESS_BOUND + 5) == 5
     assert sn_keccak("x") < ADDRESS_BOUND
+
+
+def _reference_keccak(data: bytes) -> bytes:
+    return crypto_keccak.new(digest_bits=256, data=data).digest()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=700))
+def test_plain_python_keccak_equals_pycryptodome(data: bytes) -> None:
+    assert keccak.plain_keccak_256(data) == _reference_keccak(data)
+
+
+@pytest.mark.parametrize("size", [0, 1, 134, 135, 136, 137, 271, 272, 273, 1000])
+def test_plain_python_keccak_at_the_block_boundaries(size: int) -> None:
+    data = bytes(range(256)) * 4
+    assert keccak.plain_keccak_256(data[:size]) == _reference_keccak(data[:size])
+
+
+def test_keccak_switches_to_pycryptodome_after_the_plain_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keccak, "_hashed", 0)
+    monkeypatch.setattr(keccak, "_c_keccak", None)
+    names = [f"name_{i}".encode() for i in range(keccak.PLAIN_LIMIT + 10)]
+    digests = [keccak.keccak_256(name) for name in names]
+    assert keccak._c_keccak is keccak.c_keccak_256
+    assert digests == [_reference_keccak(name) for name in names]

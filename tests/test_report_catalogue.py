@@ -137,7 +137,7 @@ def test_two_rules_may_not_share_a_name(tmp_path, monkeypatch: pytest.MonkeyPatc
     (tmp_path / "CUL102.toml").write_text(VALID, encoding="utf-8")
     (tmp_path / "CUL109.toml").write_text(VALID.replace('id = "CUL102"', 'id = "CUL109"'), encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a rule", encoding="utf-8")
-    monkeypatch.setattr(module, "files", lambda package: tmp_path)
+    monkeypatch.setattr(module, "FOLDER", str(tmp_path))
     module._load_all.cache_clear()
     try:
         with pytest.raises(CatalogueError, match="CUL102 and CUL109 share the name 'storage-member-renamed'"):

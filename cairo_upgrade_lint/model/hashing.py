@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-from Crypto.Hash import keccak
+from .keccak import keccak_256
 
 FIELD_PRIME = 2**251 + 17 * 2**192 + 1
 ADDRESS_BOUND = 2**251 - 256
@@ -55,8 +55,7 @@ def sn_keccak(name: str | bytes) -> int:
     """Starknet keccak: keccak-256 of the name's bytes (UTF-8; names are ASCII in valid Cairo),
     keeping the low 250 bits."""
     data = name.encode("utf-8") if isinstance(name, str) else name
-    digest = keccak.new(digest_bits=256, data=data).digest()
-    return int.from_bytes(digest, "big") & _MASK_250
+    return int.from_bytes(keccak_256(data), "big") & _MASK_250
 
 
 def selector(name: str) -> int:

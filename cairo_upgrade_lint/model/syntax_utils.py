@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
+from ..digest import new_digest
 from ..findings import Location
 from ..syntax import ast as A
 
@@ -79,7 +79,7 @@ def macro_arg(call: A.MacroCall, name: str) -> A.Expr | None:
 def fingerprint(*nodes: object) -> str:
     """A digest of syntax trees that ignores positions, formatting, comments, visibility and
     attributes: equal digests, same code."""
-    digest = hashlib.sha256()
+    digest = new_digest()
     stack = list(reversed(nodes))
     while stack:
         current = stack.pop()

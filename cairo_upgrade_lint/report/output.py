@@ -6,7 +6,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -18,6 +17,8 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import tempfile  # only here: its import (shutil, random, compression modules) costs 5 ms
+
     target = Path(path)
     mode = _mode_for(target)
     try:

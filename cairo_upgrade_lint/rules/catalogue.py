@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 
 from cairo_upgrade_lint.findings import Severity
 
+from .. import catalogue as shipped
 from ..records import record
 
-CATALOGUE_PACKAGE = "cairo_upgrade_lint.catalogue"
+FOLDER = os.path.dirname(shipped.__file__ or "")
+"""Where the shipped catalogue files are (read directly: ``importlib.resources`` costs more to import
+than a small run takes)."""
 CONFIDENCES = ("high", "medium", "low")
 
 _ID = re.compile(r"CUL\d{3}")
@@ -28,7 +30,7 @@ class CatalogueError(ValueError):
     """A catalogue file is malformed; the message names the file and the problem."""
 
 
-@record(slots=True)
+@record
 class Example:
     """Cairo source for one side of an example: ``code`` (single-version rules) or ``old``/``new``."""
 
@@ -41,7 +43,7 @@ class Example:
         return self.code is None
 
 
-@record(slots=True)
+@record
 class RuleDoc:
     """Everything the catalogue says about one rule."""
 
@@ -79,23 +81,21 @@ class Catalogue(Mapping[str, RuleDoc]):
         return len(_load_all())
 
 
-def _entries() -> list[Traversable]:
-    return [e for e in files(CATALOGUE_PACKAGE).iterdir() if e.name.endswith(".toml")]
+def _read(filename: str) -> RuleDoc:
+    with open(os.path.join(FOLDER, filename), encoding="utf-8") as handle:
+        return parse_rule(handle.read(), filename)
 
 
 @functools.cache
 def _load_one(rule_id: str) -> RuleDoc:
-    if not _ID.fullmatch(rule_id):
+    if not _ID.fullmatch(rule_id) or not os.path.isfile(os.path.join(FOLDER, f"{rule_id}.toml")):
         raise KeyError(rule_id)
-    entry = files(CATALOGUE_PACKAGE) / f"{rule_id}.toml"
-    if not entry.is_file():
-        raise KeyError(rule_id)
-    return parse_rule(entry.read_text(encoding="utf-8"), entry.name)
+    return _read(f"{rule_id}.toml")
 
 
 @functools.cache
 def _load_all() -> tuple[RuleDoc, ...]:
-    docs = [parse_rule(e.read_text(encoding="utf-8"), e.name) for e in _entries()]
+    docs = [_read(name) for name in os.listdir(FOLDER) if name.endswith(".toml")]
     docs.sort(key=lambda d: d.id)
     owners: dict[str, str] = {}
     for doc in docs:
