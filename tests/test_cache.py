@@ -1,0 +1,92 @@
+"""The cache folder's location, and the result cache: a hit reports what a fresh run reports, and
+any change to an input, a setting or an entry's bytes is never served stale."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cairo_upgrade_lint import analysis
+from cairo_upgrade_lint.cache import ENV, cache_dir
+from cairo_upgrade_lint.cli import lint_upgrade
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "vault"
+
+
+def test_the_environment_variable_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path / "chosen"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == str(tmp_path / "chosen")
+
+
+@pytest.mark.parametrize(
+    ("platform", "xdg", "expected"),
+    [
+        ("linux", "/xdg", "/xdg/cairo-upgrade-lint"),
+        ("linux", "relative/ignored", "HOME/.cache/cairo-upgrade-lint"),
+        ("linux", "", "HOME/.cache/cairo-upgrade-lint"),
+        ("freebsd14", "", "HOME/.cache/cairo-upgrade-lint"),
+        ("darwin", "/xdg", "HOME/Library/Caches/cairo-upgrade-lint"),
+    ],
+)
+def test_platform_cache_folders(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platform: str, xdg: str, expected: str
+) -> None:
+    monkeypatch.delenv(ENV)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    monkeypatch.setattr(sys, "platform", platform)
+    assert cache_dir() == expected.replace("HOME", str(tmp_path))
+
+
+def test_windows_cache_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV)
+    monkeypatch.setenv("LOCALAPPDATA", "/local")
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert Path(cache_dir()) == Path("/local", "cairo-upgrade-lint", "Cache")
+
+
+def _lint(old: Path, new: Path, *options: str) -> tuple[int, object]:
+    """Exit code and JSON report (without its elapsed time) of ``lint-upgrade``."""
+    result = CliRunner().invoke(lint_upgrade, [str(old), str(new), "--format", "json", *options])
+    report = json.loads(result.stdout)
+    del report["summary"]["elapsed_seconds"]
+    return result.exit_code, report
+
+
+def test_a_cache_hit_reports_what_a_fresh_run_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path / "cache"))
+    old, new = tmp_path / "v1.cairo", tmp_path / "v2.cairo"
+    shutil.copy(EXAMPLE / "v1.cairo", old)
+    shutil.copy(EXAMPLE / "v2.cairo", new)
+    fresh = _lint(old, new, "--no-cache")
+    assert not (tmp_path / "cache").exists()  # --no-cache neither reads nor writes
+    assert _lint(old, new) == fresh
+    entries = list((tmp_path / "cache" / "results").rglob("*.pickle"))
+    assert len(entries) == 1
+
+    analysed = []
+    monkeypatch.setattr(analysis, "_analyse_unit", lambda *args: analysed.append(args))
+    assert _lint(old, new) == fresh and not analysed  # served from the entry
+    monkeypatch.undo()
+    monkeypatch.setenv(ENV, str(tmp_path / "cache"))
+
+    assert _lint(old, new, "--ignore", "CUL1") != fresh  # other settings, another entry
+    new.write_text(old.read_text())  # the edit must be seen: identical versions, no finding
+    code, report = _lint(old, new)
+    assert (code, report) == _lint(old, new, "--no-cache") and report != fresh[1]
+    assert len(list((tmp_path / "cache" / "results").rglob("*.pickle"))) == 3
+
+
+def test_a_corrupt_entry_is_recomputed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV, str(tmp_path / "cache"))
+    fresh = _lint(EXAMPLE / "v1.cairo", EXAMPLE / "v2.cairo", "--no-cache")
+    _lint(EXAMPLE / "v1.cairo", EXAMPLE / "v2.cairo")
+    (entry,) = (tmp_path / "cache" / "results").rglob("*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert _lint(EXAMPLE / "v1.cairo", EXAMPLE / "v2.cairo") == fresh
