@@ -131,3 +131,8 @@ def test_real_subprocess_exit_codes_and_no_traceback(tmp_path: Path) -> None:
         [sys.executable, "-m", "cairo_upgrade_lint", "check", str(BROKEN)], capture_output=True, text=True, env=env
     )
     assert script.returncode == 1 and "CUL000" in script.stdout
+
+
+def test_importing_the_cli_leaves_the_cycle_collector_on() -> None:
+    code = "import gc, cairo_upgrade_lint.cli; print(gc.isenabled())"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout == "True\n"
