@@ -11,7 +11,6 @@ the work they moved).
 from __future__ import annotations
 
 import gc
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -30,7 +29,6 @@ from .model import (
     build,
     describe_project,
     load,
-    lockfile,
     render_text,
 )
 from .records import record, replace
@@ -91,6 +89,8 @@ def compare_to_lock(lock: str, paths: list[str], options: Options, pairs: dict[s
 
 def snapshot(path: str, lock: str | None) -> str:
     """The layout lock file text for ``path`` (locations relative to the lock file's folder)."""
+    from .model import lockfile  # with json: only the lock file commands need them
+
     root = os.path.dirname(os.path.abspath(lock)) if lock else os.getcwd()
     return lockfile.snapshot(build(load(path)), root)
 
@@ -132,6 +132,8 @@ def layout(path: str, fmt: str) -> str:
     """The ``layout`` command's output for one input."""
     description = describe_project(build(load(path)))
     if fmt == "json":
+        import json
+
         return json.dumps(description, indent=2) + "\n"
     return render_text(description)
 
@@ -219,6 +221,8 @@ class _Old:
 
 def _old_version(path: str) -> _Old:
     if path.endswith(".json"):
+        from .model import lockfile
+
         project, paths = lockfile.read(path)
         return _Old(project, (), 0, paths)
     sources = load(path)

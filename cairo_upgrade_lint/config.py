@@ -9,7 +9,6 @@ that count as an auth check).
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import field
 from pathlib import Path
 
@@ -79,6 +78,8 @@ def load(path: str | None) -> Config:
 
 
 def _read(path: str) -> dict:
+    import tomllib  # only when there is a config file
+
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)

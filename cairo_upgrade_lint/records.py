@@ -11,7 +11,7 @@ and pickling, and makes a class's ``__init__`` on its first instantiation (see `
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
@@ -48,7 +48,7 @@ def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = True, froz
                 if isinstance(vars(cls).get(spec.name), Field):
                     delattr(cls, spec.name)
         cls._record_specs = specs  # type: ignore[attr-defined]
-        _compile_on_first_use(cls, specs, slots)
+        _init_on_first_use(cls, specs, slots)
         value_methods(
             cls,
             names,
@@ -118,7 +118,7 @@ def _slotted(cls: C, names: tuple[str, ...]) -> C:
     return type(cls)(cls.__name__, cls.__bases__, {**namespace, "__slots__": names})  # type: ignore[return-value]
 
 
-def _compile_on_first_use(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> None:
+def _init_on_first_use(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> None:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         cls.__init__ = make_init(cls, specs, slots)
         cls.__init__(self, *args, **kwargs)
@@ -128,15 +128,15 @@ def _compile_on_first_use(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -
 
 def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[..., None]:
     """An ``__init__`` for ``cls``'s fields: a parameter per ``init`` field (defaults trailing, as
-    in a dataclass), stored through the slot descriptors (``slots``, faster) or into the instance
-    dictionary (past a frozen ``__setattr__``).
+    in a dataclass) stored through the slot descriptors (``slots``, faster) or into the instance
+    dictionary (past a frozen ``__setattr__``); then factories run for the fields that were not
+    given and ``init=False`` fields take their default or factory value.
 
-    Fields that are all plain parameters (most records) get a copy of a per-arity template with
-    the parameters renamed, in about a microsecond; ``compile`` would take a tenth of a millisecond
-    per class, most of a small run's analysis. Factories and ``init=False`` fields are compiled."""
-    if any(not s.init or s.default_factory is not MISSING for s in specs):
-        return _compiled_init(cls, specs, slots)
-    names = tuple(s.name for s in specs)
+    The parameters are stored by a copy of a per-arity template with the parameters renamed, made
+    in about a microsecond: compiling an ``__init__`` per class took a tenth of a millisecond each,
+    most of a small run's analysis."""
+    params = [s for s in specs if s.init]
+    names = tuple(s.name for s in params)
     stores = [getattr(cls, name).__set__ for name in names] if slots else names
     init: Any = _template(len(names), slots)(*stores)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
@@ -144,8 +144,24 @@ def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[.
         co_varnames=("self", *names, *init.__code__.co_varnames[len(names) + 1 :]),
         co_qualname=init.__qualname__,
     )
-    init.__defaults__ = tuple(s.default for s in specs if s.default is not MISSING) or None
-    return init  # type: ignore[no-any-return]
+    optional = [s for s in params if s.default is not MISSING or s.default_factory is not MISSING]  # trailing
+    init.__defaults__ = tuple(s.default if s.default_factory is MISSING else MISSING for s in optional) or None
+    later = [s for s in specs if not s.init or s.default_factory is not MISSING]
+    if not later:
+        return init  # type: ignore[no-any-return]
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        for spec in later:
+            if spec.init and getattr(self, spec.name) is not MISSING:
+                continue
+            if spec.default_factory is not MISSING:
+                object.__setattr__(self, spec.name, spec.default_factory())
+            elif spec.default is not MISSING:
+                object.__setattr__(self, spec.name, spec.default)
+
+    __init__.__qualname__ = init.__qualname__
+    return __init__
 
 
 @functools.cache
@@ -167,38 +183,6 @@ def _template(arity: int, slots: bool) -> Callable[..., Callable[..., None]]:
     namespace: dict[str, Any] = {}
     exec(source, namespace)  # noqa: S102 - a fixed template over numbered names
     return namespace["make"]  # type: ignore[no-any-return]
-
-
-def _compiled_init(cls: Any, specs: Iterable[FieldSpec], slots: bool) -> Callable[..., None]:
-    """An ``__init__`` compiled for fields with factories or ``init=False``: factories are called
-    per instance, ``init=False`` fields take their default."""
-    namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": MISSING}
-
-    def assign(name: str, value: str) -> str:
-        return f"_set_{name}(self, {value})" if slots else f"_set(self, {name!r}, {value})"
-
-    params, body = [], []
-    for f in specs:
-        if slots:
-            namespace[f"_set_{f.name}"] = getattr(cls, f.name).__set__
-        if f.default_factory is not MISSING:
-            namespace[f"_factory_{f.name}"] = f.default_factory
-            if f.init:
-                params.append(f"{f.name}=_MISSING")
-                body.append(assign(f.name, f"_factory_{f.name}() if {f.name} is _MISSING else {f.name}"))
-            else:
-                body.append(assign(f.name, f"_factory_{f.name}()"))
-        elif f.default is not MISSING:
-            namespace[f"_default_{f.name}"] = f.default
-            if f.init:
-                params.append(f"{f.name}=_default_{f.name}")
-            body.append(assign(f.name, f.name if f.init else f"_default_{f.name}"))
-        elif f.init:
-            params.append(f.name)
-            body.append(assign(f.name, f.name))
-    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
-    exec(source, namespace)  # noqa: S102 - a fixed template over the class's own field names
-    return namespace["__init__"]  # type: ignore[no-any-return]
 
 
 def value_methods(

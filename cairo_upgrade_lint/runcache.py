@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pickle
 from collections.abc import Iterator
 
 from . import __version__, catalogue
@@ -78,6 +77,8 @@ def _entry(key: str) -> str:
 
 def lookup(key: str) -> Outcome | None:
     """The stored outcome for ``key``, if any (a corrupt entry counts as none)."""
+    import pickle  # here, not at the top: a --no-cache run never needs it
+
     try:
         with open(_entry(key), "rb") as handle:
             outcome = pickle.load(handle)
@@ -88,6 +89,8 @@ def lookup(key: str) -> Outcome | None:
 
 def store(key: str, outcome: Outcome) -> None:
     """Remember ``outcome`` (atomically; a read-only or full disk only means no caching)."""
+    import pickle
+
     entry = _entry(key)
     try:
         os.makedirs(os.path.dirname(entry), exist_ok=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import field
 
@@ -117,6 +116,8 @@ def read_source(path: str) -> bytes:
 
 
 def _read_toml(path: str) -> dict:
+    import tomllib  # only for Scarb.toml / cairo_project.toml inputs
+
     data = read_source(path)
     try:
         return tomllib.loads(data.decode("utf-8"))

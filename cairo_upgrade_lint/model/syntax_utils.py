@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..digest import new_digest
 from ..findings import Location
+from ..records import field_names
 from ..syntax import ast as A
 
 
@@ -85,7 +86,7 @@ def fingerprint(*nodes: object) -> str:
         current = stack.pop()
         digest.update(type(current).__name__.encode())
         children = []
-        for name in A.field_names(type(current)):
+        for name in field_names(type(current)):
             if name in _UNFINGERPRINTED:
                 continue
             value = getattr(current, name)
@@ -94,7 +95,7 @@ def fingerprint(*nodes: object) -> str:
                     digest.update(b"\x00" + part.text.encode())
                 elif isinstance(part, (str, int, bool)) or part is None:
                     digest.update(b"\x01" + repr(part).encode())
-                elif A.field_names(type(part)):
+                elif field_names(type(part)):
                     children.append(part)
         stack.extend(reversed(children))
     return digest.hexdigest()

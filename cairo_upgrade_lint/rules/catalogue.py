@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 
 from cairo_upgrade_lint.findings import Severity
@@ -107,6 +106,8 @@ def _load_all() -> tuple[RuleDoc, ...]:
 
 def parse_rule(text: str, filename: str) -> RuleDoc:
     """Parse and validate one catalogue file; ``filename`` (``CULxxx.toml``) must match the id."""
+    import tomllib  # only when a rule is looked up: a run without findings needs no catalogue
+
     fail = functools.partial(_error, filename)
     try:
         data = tomllib.loads(text)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Union
 
-from ..records import field_names as field_names
 from ..records import record
 
 node = record
 """A syntax node: a frozen record with slots (the parser creates one every few bytes), its fields
-the annotated names in order; ``field_names`` lists them."""
+the annotated names in order (``records.field_names`` lists them)."""
 
 
 @node

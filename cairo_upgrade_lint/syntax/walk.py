@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Iterator
 
-from .ast import Span, Token, field_names
+from ..records import field_names
+from .ast import Span, Token
 
 
 @cache
