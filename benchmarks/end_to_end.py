@@ -11,7 +11,7 @@ Bytecode is compiled once into a temporary PYTHONPYCACHEPREFIX first, as an inst
 editable) install, as users and pre-commit have it: an editable install adds its import hook to
 every start.
 Usage: python benchmarks/end_to_end.py [--mb 2] [--tree NEW [--old OLD]] [--repeat 5] [--python PY]
-                                       [-- EXTRA CLI OPTIONS]
+                                       [--single-only] [-- EXTRA CLI OPTIONS]
 (the extra options, e.g. ``--ignore CUL301``, apply to the tree runs).
 """
 
@@ -103,6 +103,7 @@ def main() -> None:
     cli.add_argument("--old", type=Path, help="the old version of --tree (default: --tree itself)")
     cli.add_argument("--repeat", type=int, default=5, help="runs per single-contract figure")
     cli.add_argument("--python", help="interpreter that runs the tool (default: this one)")
+    cli.add_argument("--single-only", action="store_true", help="skip the tree runs")
     cli.add_argument("extra", nargs="*", help="extra CLI options for the tree runs (after --)")
     args = cli.parse_args()
     with tempfile.TemporaryDirectory(prefix="cul-e2e-") as folder:
@@ -112,7 +113,9 @@ def main() -> None:
         tool = Tool(args.python or sys.executable, env, work)
         if tool.timed(GROUP, "--version")[1]:  # also compiles the bytecode
             sys.exit(f"the tool does not start with {tool.python}")
-        if args.tree:
+        if args.single_only:
+            pass
+        elif args.tree:
             size = sum(p.stat().st_size for p in args.tree.rglob("*.cairo"))
             tree_runs(tool, args.old or args.tree, args.tree, size, args.extra)
         else:

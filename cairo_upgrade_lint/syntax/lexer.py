@@ -7,6 +7,7 @@ and punctuation the text itself ('fn', '::', '{', ...). Identifiers such as ``se
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import field
@@ -22,7 +23,7 @@ KEYWORDS = frozenset(
 )
 
 _PUNCT = r"\.\.=|\.\.\.|::|=>|->|==|!=|<=|>=|&&|\|\||\+=|-=|\*=|/=|%=|\.\.|[-+*/%=<>!~&|^@.,;:\#?$()\[\]{}]"
-_TOKEN = re.compile(
+_TOKEN_PATTERN = (
     r"""
     [ \t\r\n\f\v]*
     (?:
@@ -35,9 +36,17 @@ _TOKEN = re.compile(
     + _PUNCT
     + r""")
     )
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
+
+
+@functools.cache
+def _token_regex() -> re.Pattern[str]:
+    """The streaming lexer's pattern, compiled on first use (a millisecond that small, valid
+    files, lexed in bulk, never need)."""
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+
+
 # The same tokens as (whitespace, token) pairs, for the bulk path of ``lex``.
 _PAIR = re.compile(
     r"([ \t\r\n\f\v]*)(//[^\n]*|[A-Za-z_][A-Za-z0-9_]*|(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)(?:_[A-Za-z0-9_]*)?"
@@ -183,7 +192,7 @@ def _lex_stream(toks: Tokens, text: str, path: str) -> None:
     kinds, texts, starts, ends = toks.kinds, toks.texts, toks.starts, toks.ends
     shared: dict[str, str] = {}
     pos = 0  # everything before ``pos`` is lexed or reported
-    for m in _TOKEN.finditer(text):
+    for m in _token_regex().finditer(text):
         if m.start() > pos:
             pos = _report_gap(toks, path, text, pos, m.start())
         group = m.lastgroup
