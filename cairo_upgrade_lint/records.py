@@ -5,7 +5,8 @@ millisecond per class (it generates and compiles six methods and inspects every 
 ~160 records and syntax nodes. ``record`` reads the annotated fields itself (``ClassVar`` skipped,
 ``dataclasses.field(...)`` options honoured: default, default_factory, init, repr, compare, hash),
 shares one function for each of ``__eq__``, ``__hash__``, ``__repr__``, the frozen ``__setattr__``
-and pickling, and makes a class's ``__init__`` on its first instantiation (see ``make_init``). ``fields``, ``replace`` and ``is_record`` stand in for their ``dataclasses`` namesakes.
+and pickling, and makes a class's ``__init__`` on its first instantiation (see ``make_init``).
+``fields``, ``replace`` and ``is_record`` stand in for their ``dataclasses`` namesakes.
 """
 
 from __future__ import annotations
@@ -119,6 +120,8 @@ def _slotted(cls: C, names: tuple[str, ...]) -> C:
 
 
 def _init_on_first_use(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> None:
+    """Give ``cls`` an ``__init__`` that makes the real one on the first call and steps aside."""
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         cls.__init__ = make_init(cls, specs, slots)
         cls.__init__(self, *args, **kwargs)
