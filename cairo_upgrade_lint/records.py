@@ -42,24 +42,24 @@ def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = True, froz
     def wrap(cls: C) -> C:
         specs = _specs(cls)
         names = tuple(s.name for s in specs)
+        kept = {
+            key: value
+            for key, value in vars(cls).items()
+            if key not in ("__dict__", "__weakref__") and not (key in names and (slots or isinstance(value, Field)))
+        }
+
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            """Make the real ``__init__`` on the first call (see ``make_init``), then step aside."""
+            made.__init__ = make_init(made, specs, slots)
+            made.__init__(self, *args, **kwargs)
+
+        namespace = {**kept, **_value_methods(specs, eq=eq, frozen=frozen), "_record_specs": specs, "__init__": __init__}
         if slots:
-            cls = _slotted(cls, names)
-        else:
-            for spec in specs:
-                if isinstance(vars(cls).get(spec.name), Field):
-                    delattr(cls, spec.name)
-        cls._record_specs = specs  # type: ignore[attr-defined]
-        _init_on_first_use(cls, specs, slots)
-        value_methods(
-            cls,
-            names,
-            shown=tuple(s.name for s in specs if s.repr),
-            compared=tuple(s.name for s in specs if s.compare) if eq else None,
-            hashed=tuple(s.name for s in specs if (s.compare if s.hash is None else s.hash)),
-            by_init=all(s.init for s in specs),
-            frozen=frozen,
-        )
-        return cls
+            namespace["__slots__"] = names
+        # The class is made again with all of this in its namespace: setting methods on a made class
+        # costs more (each one updates the type's slots and caches).
+        made: Any = type(cls)(cls.__name__, cls.__bases__, namespace)
+        return made  # type: ignore[no-any-return]
 
     return wrap if cls is None else wrap(cls)
 
@@ -89,44 +89,27 @@ def replace(value: R, **changes: Any) -> R:
 def _specs(cls: type) -> tuple[FieldSpec, ...]:
     """The fields, inherited ones first; like a dataclass's, those without a default (or factory)
     come first among the ``__init__`` parameters."""
-    inherited = {s.name: s for base in reversed(cls.__mro__[1:]) for s in fields(base)}
-    for name, annotation in vars(cls).get("__annotations__", {}).items():
+    own = vars(cls)
+    specs = {s.name: s for base in reversed(cls.__mro__[1:]) for s in fields(base)}
+    for name, annotation in own.get("__annotations__", {}).items():
         if _is_class_var(annotation):
             continue
-        value = vars(cls).get(name, MISSING)
+        value = own.get(name, MISSING)
         if isinstance(value, Field):
-            inherited[name] = FieldSpec(
+            specs[name] = FieldSpec(
                 name, value.default, value.default_factory, value.init, value.repr, value.compare, value.hash
             )
-        else:
-            inherited[name] = FieldSpec(name, value)
-    specs = tuple(inherited.values())
-    optional = [s.default is not MISSING or s.default_factory is not MISSING for s in specs if s.init]
+        else:  # the common case, made without FieldSpec's Python-level __new__ (a third of a record's cost)
+            specs[name] = tuple.__new__(FieldSpec, (name, value, MISSING, True, True, True, None))
+    optional = [s.default is not MISSING or s.default_factory is not MISSING for s in specs.values() if s.init]
     if optional != sorted(optional):
         raise TypeError(f"{cls.__qualname__}: a field without a default follows one with a default")
-    return specs
+    return tuple(specs.values())
 
 
 def _is_class_var(annotation: object) -> bool:
     text = annotation if isinstance(annotation, str) else repr(annotation)
     return text.startswith(("ClassVar", "typing.ClassVar"))
-
-
-def _slotted(cls: C, names: tuple[str, ...]) -> C:
-    """``cls`` rebuilt with ``__slots__`` for its fields (class attributes of the same names, the
-    defaults, are kept in the field specs instead)."""
-    namespace = {k: v for k, v in vars(cls).items() if k not in names and k not in ("__dict__", "__weakref__")}
-    return type(cls)(cls.__name__, cls.__bases__, {**namespace, "__slots__": names})  # type: ignore[return-value]
-
-
-def _init_on_first_use(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> None:
-    """Give ``cls`` an ``__init__`` that makes the real one on the first call and steps aside."""
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        cls.__init__ = make_init(cls, specs, slots)
-        cls.__init__(self, *args, **kwargs)
-
-    cls.__init__ = __init__
 
 
 def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[..., None]:
@@ -188,32 +171,35 @@ def _template(arity: int, slots: bool) -> Callable[..., Callable[..., None]]:
     return namespace["make"]  # type: ignore[no-any-return]
 
 
-def value_methods(
-    cls: Any,
-    names: tuple[str, ...],
-    *,
-    shown: tuple[str, ...],
-    compared: tuple[str, ...] | None,
-    hashed: tuple[str, ...],
-    by_init: bool,
-    frozen: bool,
-) -> None:
-    """Give ``cls`` (fields ``names``) a ``repr`` of ``shown``, equality on ``compared`` and hashing on
-    ``hashed`` (None: identity, as ``eq=False``; a mutable record with equality has no hash), frozen
-    assignment, and pickling (``by_init``: every field is an ``__init__`` parameter, so an instance
-    pickles as a constructor call, the fastest to load)."""
-    cls._record_fields, cls._shown = names, shown
-    cls.__repr__ = _repr
+def _value_methods(specs: tuple[FieldSpec, ...], *, eq: bool, frozen: bool) -> dict[str, Any]:
+    """The class attributes that make a record a value: ``repr`` of the ``repr`` fields, equality
+    and hashing on the ``compare`` (and ``hash``) fields (``eq=False``: identity; a mutable record
+    with equality has no hash), frozen assignment, and pickling (as a constructor call, the fastest
+    to load, when every field is an ``__init__`` parameter)."""
+    names = tuple(s.name for s in specs)
+    plain = all(s[3:] == _PLAIN_OPTIONS for s in specs)  # most records: every field shown and compared
+    every = _getter(names)
+    methods: dict[str, Any] = {
+        "_record_fields": names,
+        "_shown": names if plain else tuple(s.name for s in specs if s.repr),
+        "__repr__": _repr,
+    }
     if frozen:
-        cls.__setattr__, cls.__delattr__ = _frozen, _frozen
-    if by_init:
-        cls._values = _getter(names)
-        cls.__reduce__ = _reduce_to_call
+        methods["__setattr__"] = methods["__delattr__"] = _frozen
+    if plain or all(s.init for s in specs):
+        methods["_values"], methods["__reduce__"] = every, _reduce_to_call
     else:
-        cls.__reduce__ = _reduce
-    if compared is not None:
-        cls._compared, cls._hashed = _getter(compared), _getter(hashed)
-        cls.__eq__, cls.__hash__ = _eq, (_hash if frozen else None)
+        methods["__reduce__"] = _reduce
+    if eq:
+        methods["_compared"] = every if plain else _getter(tuple(s.name for s in specs if s.compare))
+        methods["_hashed"] = (
+            every if plain else _getter(tuple(s.name for s in specs if (s.compare if s.hash is None else s.hash)))
+        )
+        methods["__eq__"], methods["__hash__"] = _eq, (_hash if frozen else None)
+    return methods
+
+
+_PLAIN_OPTIONS = (True, True, True, None)  # init, repr, compare, hash as a plain annotated field has them
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
