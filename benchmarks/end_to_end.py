@@ -33,7 +33,7 @@ from toolchain.compiler import ensure_toolchain
 
 COUNTER = ROOT / "tests" / "fixtures" / "compiler" / "counter.cairo"
 LINT_UPGRADE = "from cairo_upgrade_lint.cli import lint_upgrade; lint_upgrade()"
-GROUP = "from cairo_upgrade_lint.cli import main; main()"
+GROUP = "from cairo_upgrade_lint.group import main; main()"
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path | None, repeat: int = 1) -> tuple[float, int]:

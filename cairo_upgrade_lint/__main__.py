@@ -1,5 +1,5 @@
 """``python -m cairo_upgrade_lint``: the command group."""
 
-from .cli import main
+from .group import main
 
 main()

@@ -15,7 +15,6 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import field
 
 from . import gitsource, runcache
 from .cache import scratch
@@ -31,7 +30,7 @@ from .model import (
     load,
     render_text,
 )
-from .records import record, replace
+from .records import field, record, replace
 from .rules import suppressions
 from .rules.base import Context
 from .rules.catalogue import load_catalogue

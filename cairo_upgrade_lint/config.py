@@ -9,12 +9,10 @@ that count as an auth check).
 from __future__ import annotations
 
 import os
-from dataclasses import field
-from pathlib import Path
 
 from .findings import Severity
 from .model.errors import InputError
-from .records import record, replace
+from .records import field, record, replace
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 CONFIG_FILE = ".cairo-upgrade-lint.toml"
@@ -55,17 +53,20 @@ _DEFAULT = Config()
 
 def discover(start: str) -> str | None:
     """The nearest config file in ``start``'s folder or its parents, if any."""
-    folder = Path(os.path.abspath(start))
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        dedicated = candidate / CONFIG_FILE
-        if dedicated.is_file():
-            return str(dedicated)
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _section(_read(str(pyproject))) is not None:
-            return str(pyproject)
-    return None
+    folder = os.path.abspath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    while True:
+        dedicated = os.path.join(folder, CONFIG_FILE)
+        if os.path.isfile(dedicated):
+            return dedicated
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject) and _section(_read(pyproject)) is not None:
+            return pyproject
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def load(path: str | None) -> Config:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import field
 from enum import Enum
 
-from .records import record
+from .records import field, record
 
 
 class Severity(str, Enum):

@@ -17,7 +17,8 @@ from click.testing import CliRunner, Result
 from conftest import FIXTURES
 
 from cairo_upgrade_lint.cache import ENV as CACHE_ENV
-from cairo_upgrade_lint.cli import lint_upgrade, main
+from cairo_upgrade_lint.cli import lint_upgrade
+from cairo_upgrade_lint.group import main
 from cairo_upgrade_lint.model import loading
 from cairo_upgrade_lint.syntax import MAX_NESTING
 
@@ -30,11 +31,16 @@ def check(*args: object) -> Result:
     return CliRunner().invoke(main, ["check", *map(str, args), "--format", "json", "--no-cache"])
 
 
+def entry(script: str) -> str:
+    """Python code that runs a console script: ``main`` (``cairo-upgrade-lint``) or ``lint_upgrade``."""
+    module = "group" if script == "main" else "cli"
+    return f"from cairo_upgrade_lint.{module} import {script}; {script}()"
+
+
 def run(*args: object, script: str = "main", **env: str) -> subprocess.CompletedProcess[str]:
     """The CLI in a fresh interpreter (``script`` is ``main`` or ``lint_upgrade``)."""
-    code = f"from cairo_upgrade_lint.cli import {script}; {script}()"
     return subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
+        [sys.executable, "-c", entry(script), *map(str, args)],
         capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1", **env}, timeout=300, check=False,
     )  # fmt: skip
 
@@ -324,7 +330,7 @@ def test_writes_only_the_output_file_and_the_cache(tmp_path: Path) -> None:
     ]
     for script, args in commands:
         result = subprocess.run(
-            [sys.executable, "-c", f"from cairo_upgrade_lint.cli import {script}; {script}()", *map(str, args)],
+            [sys.executable, "-c", entry(script), *map(str, args)],
             capture_output=True, text=True, env={**os.environ, **env}, cwd=work, timeout=300, check=False,
         )  # fmt: skip
         assert result.returncode in (0, 1), result.stderr

@@ -1,25 +1,31 @@
-"""``records.record`` behaves as ``@dataclass(frozen=True)`` where the tool relies on it: fields and
-their options, equality and hashing, ``repr``, frozenness, ``replace``/``fields``, and pickling; and as
-``@dataclass`` with ``frozen=False``."""
+"""``records.record`` (fields declared with ``records.field``) behaves as ``@dataclass(frozen=True)``
+where the tool relies on it: fields and their options, equality and hashing, ``repr``, frozenness,
+``replace``/``fields``, and pickling; and as ``@dataclass`` with ``frozen=False``."""
 
 from __future__ import annotations
 
-import dataclasses
 import pickle
 from typing import ClassVar
 
 import pytest
 
-from cairo_upgrade_lint.records import fields, is_record, record, replace
+from cairo_upgrade_lint.records import (
+    FrozenInstanceError,
+    field,
+    fields,
+    is_record,
+    record,
+    replace,
+)
 
 
 @record
 class Plain:
     name: str
     size: int = 0
-    tags: list[str] = dataclasses.field(default_factory=list)
-    note: str = dataclasses.field(default="", compare=False, repr=False)
-    cache: dict[str, int] = dataclasses.field(default_factory=dict, init=False, compare=False, repr=False)
+    tags: list[str] = field(default_factory=list)
+    note: str = field(default="", compare=False, repr=False)
+    cache: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
     kind: ClassVar[str] = "plain"
 
 
@@ -53,9 +59,11 @@ def test_equality_hash_and_repr_follow_the_field_options() -> None:
 
 def test_frozen_and_replace() -> None:
     item = Slotted(1)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         item.a = 2  # type: ignore[misc]
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # what callers of a frozen dataclass catch
+        item.b = ()  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
         del item.a  # type: ignore[misc]
     assert replace(item, b=(3,)) == Slotted(1, (3,))
     assert not hasattr(item, "__dict__")
@@ -71,7 +79,7 @@ def test_pickle_round_trip_keeps_init_false_fields() -> None:
 
 @record(frozen=False)
 class Mutable:
-    items: list[int] = dataclasses.field(default_factory=list)
+    items: list[int] = field(default_factory=list)
     count: int = 0
 
 

@@ -9,11 +9,10 @@ methods and ``<module path>::<Trait>::<fn>`` for trait default methods.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import field
 from typing import TYPE_CHECKING
 
 from ..findings import Location
-from ..records import record
+from ..records import field, record
 from ..syntax import ast as A
 from .constants import ConstantEvaluator
 from .facts import FunctionAnalyzer, FunctionFacts

@@ -8,13 +8,11 @@ where ``<root>`` is the folder of the crate's ``lib.cairo``; ``mod x;`` inside m
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import field
 
-from ..records import record
+from ..records import field, record
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .errors import InputError
@@ -170,6 +168,8 @@ class _Loader:
             self.folder(path)
 
     def scarb(self, directory: str) -> None:
+        import glob  # with fnmatch: only Scarb packages need it
+
         manifest = os.path.normpath(os.path.join(directory, "Scarb.toml"))
         if not self.first_visit(manifest):
             return

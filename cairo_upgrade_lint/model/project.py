@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
 from functools import lru_cache
 
-from ..records import record
+from ..records import field, record
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .callgraph import CallGraph, CallGraphBuilder

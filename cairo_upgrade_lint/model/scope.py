@@ -9,10 +9,9 @@ path into ``openzeppelin*`` that is not in the input resolves into the shipped c
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import field
 from functools import cached_property
 
-from ..records import record
+from ..records import field, record
 from ..syntax import ast as A
 from .known_components import WITH_COMPONENTS
 from .loading import CrateSource

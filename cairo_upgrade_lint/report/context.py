@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import field
-from pathlib import Path
 from typing import Literal
 
 from cairo_upgrade_lint import __version__
 from cairo_upgrade_lint.findings import Finding, Location, Severity
 from cairo_upgrade_lint.rules.catalogue import RuleDoc
 
-from ..records import record
+from ..paths import posix, relative_posix, within
+from ..records import field, record
 
 TOOL_NAME = "cairo-upgrade-lint"
 
@@ -25,7 +24,8 @@ SourceReader = Callable[[str], str | None]
 def read_file_source(path: str) -> str | None:
     """Read a source file as the GitHub upload action does (UTF-8, BOM and line endings kept)."""
     try:
-        return Path(path).read_bytes().decode("utf-8", errors="replace")
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", errors="replace")
     except OSError:
         return None
 
@@ -70,14 +70,14 @@ class ReportContext:
     line-hash fingerprints are computed from it.
     """
 
-    root: Path
+    root: str | os.PathLike[str]
     catalogue: Mapping[str, RuleDoc]
     color: bool = False
     files_analysed: int = 0
     elapsed: float = 0.0
     version: str = __version__
     read_source: SourceReader = read_file_source
-    old_root: Path | None = None
+    old_root: str | os.PathLike[str] | None = None
     command: str = "check"
     information_uri: str | None = None  # None: the package's Homepage URL, if declared (SARIF)
     _relative_cache: dict[str, RelPath] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -96,19 +96,17 @@ class ReportContext:
         return self._relative_cache[path]
 
     def _relative(self, path: str) -> RelPath:
-        target = Path(os.path.abspath(path)).resolve()
-        roots: list[tuple[Base, Path]] = [("root", self.root)]
+        target = os.path.realpath(os.path.abspath(path))
+        roots: list[tuple[Base, str | os.PathLike[str]]] = [("root", self.root)]
         if self.old_root is not None:
             roots.append(("old_root", self.old_root))
         best: tuple[int, Base, str] | None = None
         for base, root in roots:
-            resolved = Path(os.path.abspath(root)).resolve()
-            if target.is_relative_to(resolved):
-                depth = len(resolved.parts)
-                if best is None or depth > best[0]:
-                    best = (depth, base, target.relative_to(resolved).as_posix())
+            resolved = os.path.realpath(os.path.abspath(root))
+            if within(target, resolved) and (best is None or len(resolved) > best[0]):  # the innermost
+                best = (len(resolved), base, relative_posix(target, resolved))
         if best is None:
-            return RelPath(None, target.as_posix())
+            return RelPath(None, posix(target))
         return RelPath(best[1], best[2])
 
     def where(self, location: Location) -> str:

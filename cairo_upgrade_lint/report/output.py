@@ -6,7 +6,6 @@ import contextlib
 import os
 import stat
 import sys
-from pathlib import Path
 
 
 def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
@@ -19,10 +18,11 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
         return
     import tempfile  # only here: its import (shutil, random, compression modules) costs 5 ms
 
-    target = Path(path)
+    target = os.path.abspath(path)
     mode = _mode_for(target)
     try:
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        folder, name = os.path.split(target)
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     except OSError as error:
         raise OSError(error.errno, f"cannot write the report: {error.strerror}", str(target)) from None
     try:
@@ -38,10 +38,10 @@ def write_output(text: str, path: str | os.PathLike[str] | None) -> None:
         raise
 
 
-def _mode_for(target: Path) -> int:
+def _mode_for(target: str) -> int:
     """Keep an existing file's permissions; a new file gets the usual ones (0o666 less the umask)."""
     with contextlib.suppress(FileNotFoundError):
-        return stat.S_IMODE(target.stat().st_mode)
+        return stat.S_IMODE(os.stat(target).st_mode)
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask

@@ -8,14 +8,13 @@ plain generator functions tagged with their rule id by ``contract_rule`` / ``dif
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import field
 from typing import Any, TypeVar
 
 from ..config import Config
 from ..diff import ContractDiff
 from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, Project
-from ..records import record
+from ..records import field, record
 from .catalogue import RuleDoc
 
 T = TypeVar("T")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from dataclasses import field
 from itertools import accumulate, compress
 from operator import add, sub
 
-from ..records import record
+from ..records import field, record
 from .ast import Comment, Diagnostic, Span
 
 KEYWORDS = frozenset(
