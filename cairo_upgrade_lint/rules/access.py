@@ -359,7 +359,6 @@ def _cross_upgrade(
     selector (by name, or the selector of an entry point of the project that reaches replace_class),
     or is read from state (a stored proposal) while the contract writes down an upgrade selector."""
     graph = ctx.project.call_graph
-    upgrades = _upgrade_selectors(ctx)
     values = SelectorValues(graph, [info.id for info in _contract_functions(graph, contract)])
     stored = None
     for info in reachable:
@@ -371,6 +370,7 @@ def _cross_upgrade(
             if len(use.args) < 2:
                 continue
             operand = use.args[1]
+            upgrades = _upgrade_selectors(ctx)  # hashed on first use: most contracts make no such call
             if values.of(info.id, operand) & upgrades:
                 return use.location, f"call_contract_syscall with the upgrade selector `{operand.text}`"
             if operand.kind in ("storage", "other", "local"):
