@@ -27,7 +27,7 @@ import click
 from . import __version__, analysis
 from . import config as config_module
 from .config import FAIL_LEVELS, Config
-from .model.errors import InputError
+from .errors import InputError
 from .paths import within
 from .report import FORMATS, ReportContext, render, write_output
 from .rules.catalogue import load_catalogue

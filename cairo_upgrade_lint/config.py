@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 
+from .errors import InputError
 from .findings import Severity
-from .model.errors import InputError
 from .records import field, record, replace
 
 FAIL_LEVELS = ("error", "warning", "note", "never")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from .model.errors import InputError
+from .errors import InputError
 from .records import record
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from . import __version__, analysis, audit
+from . import __version__, analysis, audit, pipeline
 from .cli import (
     CONTEXT,
     EXIT_CLEAN,
@@ -66,7 +66,7 @@ def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, f
 @guarded
 def layout_command(path: str, fmt: str, output: str | None) -> int:
     """Storage layout (names, types, addresses, sizes) and entry points of each contract."""
-    write_output(analysis.layout(path, fmt), output)
+    write_output(pipeline.layout(path, fmt), output)
     return EXIT_CLEAN
 
 
@@ -81,7 +81,7 @@ def snapshot_command(path: str, output: str | None) -> int:
     Commit it at each deployment; `lint-upgrade --against FILE` then checks the next version
     against what is deployed.
     """
-    write_output(analysis.snapshot(path, output), output)
+    write_output(pipeline.snapshot(path, output), output)
     return EXIT_CLEAN
 
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from . import __version__, catalogue
 from .cache import cache_dir
 from .digest import new_digest
+from .errors import InputError
 from .findings import Finding
-from .model import InputError
 from .records import record
 
 _KEPT = (".cairo", "Scarb.toml", "cairo_project.toml")

@@ -4,14 +4,16 @@ any change to an input, a setting or an entry's bytes is never served stale."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from cairo_upgrade_lint import analysis
+from cairo_upgrade_lint import pipeline
 from cairo_upgrade_lint.cache import ENV, cache_dir
 from cairo_upgrade_lint.cli import lint_upgrade
 
@@ -71,7 +73,7 @@ def test_a_cache_hit_reports_what_a_fresh_run_reports(monkeypatch: pytest.Monkey
     assert len(entries) == 1
 
     analysed = []
-    monkeypatch.setattr(analysis, "_analyse_unit", lambda *args: analysed.append(args))
+    monkeypatch.setattr(pipeline, "analyse", lambda *args: analysed.append(args))
     assert _lint(old, new) == fresh and not analysed  # served from the entry
     monkeypatch.undo()
     monkeypatch.setenv(ENV, str(tmp_path / "cache"))
@@ -81,6 +83,23 @@ def test_a_cache_hit_reports_what_a_fresh_run_reports(monkeypatch: pytest.Monkey
     code, report = _lint(old, new)
     assert (code, report) == _lint(old, new, "--no-cache") and report != fresh[1]
     assert len(list((tmp_path / "cache" / "results").rglob("*.pickle"))) == 3
+
+
+def test_a_cache_hit_loads_none_of_the_analysis_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """In a fresh interpreter, as a pre-commit hook runs: the parser, model and rules stay unimported."""
+    monkeypatch.setenv(ENV, str(tmp_path / "cache"))
+    code = (
+        "import sys\nfrom cairo_upgrade_lint.cli import lint_upgrade\n"
+        "try:\n    lint_upgrade()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('cairo_upgrade_lint.pipeline', "
+        "'cairo_upgrade_lint.syntax', 'cairo_upgrade_lint.model', 'cairo_upgrade_lint.rules.registry'))), file=sys.stderr)"
+    )
+    args = [sys.executable, "-c", code, str(EXAMPLE / "v1.cairo"), str(EXAMPLE / "v2.cairo"), "--format", "json"]
+    runs = [subprocess.run(args, capture_output=True, text=True, env=os.environ, check=False) for _ in range(2)]
+    findings = [json.loads(run.stdout)["findings"] for run in runs]
+    assert findings[0] == findings[1] and findings[0]
+    assert "cairo_upgrade_lint.pipeline" in runs[0].stderr  # the miss analysed
+    assert runs[1].stderr.splitlines()[-1] == "[]"  # the hit did not
 
 
 def test_a_corrupt_entry_is_recomputed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from ..analysis import parse_errors
 from ..findings import Finding, Location, Related
 from ..model.known_components import KNOWN_PATH
+from ..pipeline import parse_errors
 from ..report import ReportContext
 from ..report import render as render_findings
 from ..rules.access import duration_text

@@ -6,9 +6,9 @@ Entry points for the CLI and the rules::
     description = describe_project(project); text = render_text(description)
 """
 
+from ..errors import InputError
 from .contracts import ComponentUse, Contract, EntryPoint, Event, EventField, Interface
 from .describe import LAYOUT_VERSION, describe_project, render_text
-from .errors import InputError
 from .loading import Sources, load
 from .project import Project, analyze, build
 from .upgrades import UpgradePath, upgrade_paths

@@ -12,10 +12,10 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 
+from ..errors import InputError
 from ..records import field, record
 from ..syntax import ast as A
 from ..syntax.parser import parse
-from .errors import InputError
 from .syntax_utils import is_test_only
 
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})

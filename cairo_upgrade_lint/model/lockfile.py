@@ -14,9 +14,9 @@ from enum import Enum
 from typing import Any
 
 from .. import __version__, findings
+from ..errors import InputError
 from ..records import fields, is_record
 from . import callgraph, contracts, layout, types, upgrades
-from .errors import InputError
 from .project import Project
 
 LOCK_VERSION = 1

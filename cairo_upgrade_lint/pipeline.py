@@ -1,0 +1,148 @@
+"""One unit's analysis: load the sources (and the old version), build the models, diff them, run
+the rules, then apply the inline suppressions and the settings. Also the ``layout`` and
+``snapshot`` commands, which need only the model.
+
+``analysis`` imports this module only for a unit that is not cached, with the cycle collector
+paused; the objects the import creates are then frozen out of later collections, as ``cli`` does.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from typing import TYPE_CHECKING
+
+from . import runcache
+from .config import Config
+from .diff import ProjectDiff, diff_projects
+from .errors import InputError
+from .findings import Finding, Location, Severity
+from .model import Project, UpgradePath, build, describe_project, load, render_text
+from .records import record, replace
+from .rules import suppressions
+from .rules.base import Context
+from .rules.catalogue import load_catalogue
+from .rules.registry import check_contracts, check_diff
+from .syntax import ast as A
+
+if TYPE_CHECKING:
+    from .analysis import Unit
+
+
+def snapshot(path: str, lock: str | None) -> str:
+    """The layout lock file text for ``path`` (locations relative to the lock file's folder)."""
+    from .model import lockfile  # with json: only the lock file commands need them
+
+    root = os.path.dirname(os.path.abspath(lock)) if lock else os.getcwd()
+    return lockfile.snapshot(build(load(path)), root)
+
+
+def layout(path: str, fmt: str) -> str:
+    """The ``layout`` command's output for one input."""
+    description = describe_project(build(load(path)))
+    if fmt == "json":
+        import json
+
+        return json.dumps(description, indent=2) + "\n"
+    return render_text(description)
+
+
+def analyse(unit: Unit, config: Config) -> runcache.Outcome:
+    """The outcome of ``unit``: its findings, the input errors met, and the files analysed."""
+    try:
+        new_sources = load(unit.new)
+        old = _old_version(unit.old) if unit.old else None
+    except InputError as error:
+        return runcache.Outcome([], [error], 0)
+    new = build(new_sources)
+    errors = list(new_sources.errors)
+    if old is None:
+        findings = _check(new, config)
+    else:
+        errors += old.errors
+        findings = _compare(old, new, config, dict(unit.pairs))
+    findings = _finish(findings, new, config)
+    if unit.only:
+        findings = [f for f in findings if os.path.abspath(f.location.path) in unit.only]
+    return runcache.Outcome(findings, errors, len(new_sources.files) + (old.files if old else 0))
+
+
+@record
+class _Old:
+    """The old version: parsed from source, or read from a lock file (with its upgrade paths)."""
+
+    project: Project
+    errors: tuple[InputError, ...]
+    files: int
+    upgrade_paths: dict[str, tuple[UpgradePath, ...]] | None = None
+
+
+def _old_version(path: str) -> _Old:
+    if path.endswith(".json"):
+        from .model import lockfile
+
+        project, paths = lockfile.read(path)
+        return _Old(project, (), 0, paths)
+    sources = load(path)
+    return _Old(build(sources), sources.errors, len(sources.files))
+
+
+def _check(project: Project, config: Config) -> list[Finding]:
+    ctx = Context(project, config, load_catalogue())
+    return parse_errors(project) + check_contracts(project.contracts, ctx)
+
+
+def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str]) -> list[Finding]:
+    """Parse errors of both versions, old-vs-new rules of each contract pair, and the
+    single-version rules of the new version; ``pairs`` (old -> new names) restricts it to them."""
+    old = version.project
+    diff = diff_projects(old, new, pairs)
+    if version.upgrade_paths is not None:
+        recorded = version.upgrade_paths
+        chosen = tuple(replace(d, old_upgrade_paths=recorded.get(d.old.qualified_name, ())) for d in diff.contracts)
+        diff = replace(diff, contracts=chosen)
+    contracts = new.contracts
+    if pairs:
+        _check_pairs(pairs, diff, old.input)
+        chosen = tuple(d for d in diff.contracts if {d.old.name, d.old.qualified_name} & set(pairs))
+        diff = replace(diff, contracts=chosen)
+        contracts = tuple(d.new for d in diff.contracts)
+    ctx = Context(new, config, load_catalogue(), old=old)
+    return parse_errors(old) + parse_errors(new) + check_diff(diff, ctx) + check_contracts(contracts, ctx)
+
+
+def _check_pairs(pairs: dict[str, str], diff: ProjectDiff, old: str) -> None:
+    paired = {name for d in diff.contracts for name in (d.old.name, d.old.qualified_name)}
+    missing = sorted(set(pairs) - paired)
+    if missing:
+        raise InputError(old, f"--contract {missing[0]}: no such contract or component on both sides")
+
+
+def parse_errors(project: Project) -> list[Finding]:
+    """CUL000: one finding per syntax diagnostic."""
+    return [_parse_finding(d) for d in project.diagnostics]
+
+
+def _parse_finding(diagnostic: A.Diagnostic) -> Finding:
+    span = diagnostic.span
+    location = Location(diagnostic.path, span.line, span.column, span.end_line, span.end_column)
+    return Finding("CUL000", Severity.ERROR, diagnostic.message, location, confidence="high")
+
+
+def _finish(findings: list[Finding], project: Project, config: Config) -> list[Finding]:
+    """Apply the project's inline suppressions, rule selection and severity overrides."""
+    allowed: list[suppressions.Suppression] = []
+    for tree in project.files:
+        found, problems = suppressions.collect(tree, project.texts.get(tree.path, b""))
+        allowed += found
+        findings = findings + problems
+    kept = []
+    for finding in suppressions.apply(findings, allowed):
+        if not config.enabled(finding.rule_id):
+            continue
+        override = config.severity.get(finding.rule_id)
+        kept.append(replace(finding, severity=override) if override else finding)
+    return kept
+
+
+gc.freeze()  # what importing the analysis code created lives as long as the process (as in ``cli``)
