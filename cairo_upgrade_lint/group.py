@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from . import __version__, analysis, audit, pipeline
+from . import __version__, analysis, audit
 from .cli import (
     CONTEXT,
     EXIT_CLEAN,
@@ -66,6 +66,9 @@ def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, f
 @guarded
 def layout_command(path: str, fmt: str, output: str | None) -> int:
     """Storage layout (names, types, addresses, sizes) and entry points of each contract."""
+    # imported when used, as ``analysis`` does: a cached ``check`` does not need it
+    from . import pipeline
+
     write_output(pipeline.layout(path, fmt), output)
     return EXIT_CLEAN
 
@@ -81,6 +84,8 @@ def snapshot_command(path: str, output: str | None) -> int:
     Commit it at each deployment; `lint-upgrade --against FILE` then checks the next version
     against what is deployed.
     """
+    from . import pipeline
+
     write_output(pipeline.snapshot(path, output), output)
     return EXIT_CLEAN
 
