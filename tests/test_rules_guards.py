@@ -47,6 +47,11 @@ pub trait IVault<TContractState> {
     fn disabled(ref self: TContractState, h: ClassHash);
     fn opaque_roles(ref self: TContractState, h: ClassHash);
     fn external_guard(ref self: TContractState, h: ClassHash);
+    fn caller_to_helper(ref self: TContractState, h: ClassHash);
+    fn caller_through_helpers(ref self: TContractState, h: ClassHash);
+    fn owner_to_helper(ref self: TContractState, h: ClassHash);
+    fn account_to_helper(ref self: TContractState, h: ClassHash, account: ContractAddress);
+    fn helper_checks_late(ref self: TContractState, h: ClassHash);
 }
 
 #[starknet::interface]
@@ -168,6 +173,31 @@ mod Vault {
             self.roles.only_upgrade_governor();
             replace_class_syscall(h).unwrap_syscall();
         }
+        fn caller_to_helper(ref self: ContractState, h: ClassHash) {
+            let caller = get_caller_address();
+            self.assert_admin(caller);
+            replace_class_syscall(h).unwrap_syscall();
+        }
+        fn caller_through_helpers(ref self: ContractState, h: ClassHash) {
+            self.check_twice(get_caller_address());
+            replace_class_syscall(h).unwrap_syscall();
+        }
+        fn owner_to_helper(ref self: ContractState, h: ClassHash) {
+            assert_same(get_caller_address(), self.owner.read());
+            replace_class_syscall(h).unwrap_syscall();
+        }
+        fn account_to_helper(ref self: ContractState, h: ClassHash, account: ContractAddress) {
+            self.assert_admin(account);
+            assert_same(get_caller_address(), account);
+            replace_class_syscall(h).unwrap_syscall();
+        }
+        fn helper_checks_late(ref self: ContractState, h: ClassHash) {
+            self.apply_as(get_caller_address(), h);
+        }
+    }
+
+    fn assert_same(a: ContractAddress, b: ContractAddress) {
+        assert(a == b, 'not the same');
     }
 
     #[generate_trait]
@@ -184,6 +214,16 @@ mod Vault {
         }
         fn pending_admin(self: @ContractState) -> (ContractAddress, u64) {
             (self.admin.read(), 0)
+        }
+        fn assert_admin(self: @ContractState, who: ContractAddress) {
+            assert(who == self.admin.read(), 'not admin');
+        }
+        fn check_twice(self: @ContractState, who: ContractAddress) {
+            self.assert_admin(who);
+        }
+        fn apply_as(ref self: ContractState, who: ContractAddress, h: ClassHash) {
+            replace_class_syscall(h).unwrap_syscall();
+            self.assert_admin(who);
         }
     }
 }
@@ -266,6 +306,28 @@ def test_configured_guard_function(vault) -> None:
 @pytest.mark.parametrize("name", ["not_owner", "nonzero_caller", "acts_for"])
 def test_caller_checks_that_do_not_authorise(vault, name: str) -> None:
     assert not upgrade_guard(vault, name).guarded
+
+
+@pytest.mark.parametrize(
+    ("name", "subject", "description"),
+    [
+        ("caller_to_helper", "admin", "assert_admin() -> assert(who == self.admin.read())"),
+        ("caller_through_helpers", "admin", "check_twice() -> assert_admin() -> assert(who == self.admin.read())"),
+        ("owner_to_helper", "owner", "assert_same() -> assert(a == b)"),
+    ],
+)
+def test_a_helper_handed_the_caller_checks_it(vault, name: str, subject: str, description: str) -> None:
+    """``self.assert_admin(get_caller_address())``: the helper's parameter is the caller there (and a
+    stored value passed for the other side is the authority)."""
+    guard = upgrade_guard(vault, name)
+    assert (guard.guarded, guard.kind, guard.subject, guard.description) == (True, "caller_check", subject, description)
+
+
+def test_a_helper_handed_calldata_or_checking_too_late_does_not_guard(vault) -> None:
+    assert not upgrade_guard(vault, "account_to_helper").guarded  # the account checked is not the caller
+    late = upgrade_guard(vault, "helper_checks_late")
+    assert not late.guarded
+    assert [fid.rsplit("::", 1)[-1] for fid in late.unguarded_path] == ["helper_checks_late", "apply_as"]
 
 
 def test_guard_like_call_on_another_contract_makes_the_verdict_uncertain(vault) -> None:

@@ -13,7 +13,10 @@ An *auth check* is one of
   guard by convention (``only_*``, ``assert_only_*``, ``require_owner``, ``check_caller_is_admin``
   ...); on another contract (through a dispatcher) only when the caller is passed to it;
 - a call to a crate function that performs one of these anywhere in its body (resolved through the
-  call graph, so helpers and component internals count).
+  call graph, so helpers and component internals count). A helper's parameters are read as what
+  the call passes when that is the caller's address or a stored or fixed value
+  (``self.assert_admin(get_caller_address())``, ``assert_same(caller, self.owner.read())``), as if
+  the helper were written out at the call.
 A statement of the body that always panics (``panic!``, ``panic_with_felt252``) stops every path
 too (kind 'panics').
 
@@ -32,7 +35,7 @@ from ..model import Contract, EntryPoint
 from ..model.callgraph import SYSCALL_PREFIX, CallGraph, FunctionInfo
 from ..model.facts import GUARD_FUNCTIONS, Assertion, CallSite, Operand, SyscallUse
 from ..model.hashing import selector
-from ..records import record
+from ..records import record, replace
 from .base import Context
 
 Sites = Callable[[FunctionInfo], tuple[Location, ...]]
@@ -330,6 +333,11 @@ def _whole(info: FunctionInfo) -> tuple[Location, ...]:
 
 
 _Event = tuple[tuple[int, int, int], "_Check | CallSite | Location | str"]
+_Bindings = frozenset[tuple[str, Operand]]
+"""A helper's parameters and what its call passes for them."""
+_BINDABLE = ("caller", "contract_address", "storage", "const", "literal", "call")
+"""What a parameter is read as inside a helper: the caller's address, the contract's own, or a stored
+or fixed value (the authority side of a check); anything else stays a parameter."""
 
 
 class _Walker:
@@ -341,24 +349,26 @@ class _Walker:
         self.opaque = {u.storage for u in contract.components if u.component is None}
         self.names = names
         self.sites = sites
-        self.memo: dict[str, _Outcome] = {}
+        self.memo: dict[tuple[str, _Bindings], _Outcome] = {}
         self.active: set[str] = set()
 
-    def walk(self, function_id: str) -> _Outcome:
-        if function_id in self.memo:
-            return self.memo[function_id]
+    def walk(self, function_id: str, bindings: _Bindings = frozenset()) -> _Outcome:
+        """What ``function_id`` meets first, its parameters read as ``bindings`` says."""
+        key = (function_id, bindings)
+        if key in self.memo:
+            return self.memo[key]
         info = self.graph.get(function_id)
         if info is None or function_id in self.active:
             return _Outcome()
         self.active.add(function_id)
-        outcome = self._body(info)
+        outcome = self._body(info, dict(bindings))
         self.active.discard(function_id)
-        self.memo[function_id] = outcome
+        self.memo[key] = outcome
         return outcome
 
-    def _body(self, info: FunctionInfo) -> _Outcome:
+    def _body(self, info: FunctionInfo, bound: dict[str, Operand]) -> _Outcome:
         unresolved: list[str] = []
-        for _, event in sorted(self._events(info), key=lambda e: e[0]):
+        for _, event in sorted(self._events(info, bound), key=lambda e: e[0]):
             if isinstance(event, _Check):
                 return _Outcome(event)
             if isinstance(event, Location):
@@ -366,7 +376,7 @@ class _Walker:
             if isinstance(event, str):
                 unresolved.append(event)
                 continue
-            outcome = self._call(event)
+            outcome = self._call(event, bound)
             if outcome.site is not None:
                 return _Outcome(None, (info.id, *outcome.path), outcome.site, (*unresolved, *outcome.unresolved))
             if outcome.check is not None:
@@ -374,17 +384,17 @@ class _Walker:
             unresolved += outcome.unresolved
         return _Outcome(unresolved=tuple(unresolved))
 
-    def _events(self, info: FunctionInfo) -> Iterator[_Event]:
+    def _events(self, info: FunctionInfo, bound: dict[str, Operand]) -> Iterator[_Event]:
         """Each check, call, site and guard-like call on another contract (its name) with its
         source position; checks sort first on ties."""
         for assertion in info.facts.assertions:
-            auth = auth_check(assertion)
+            auth = auth_check(_bound_assertion(assertion, bound) if bound else assertion)
             if auth is not None:
                 kind, subject = auth
                 yield _at(assertion.location, 0), _Check(kind, assertion.location, _text(assertion), subject)
         for syscall in info.facts.syscalls:
             name = syscall.entry_point or ""
-            passes_caller = any(a.kind == "caller" for a in syscall.args)
+            passes_caller = any(_bound_operand(a, bound).kind == "caller" for a in syscall.args)
             if passes_caller and (name in self.names or _GUARD_NAME.match(name)):
                 yield _at(syscall.location, 0), _Check("guard_call", syscall.location, f"{name}()", name)
             elif name and _MAYBE_GUARD.search(name):
@@ -396,13 +406,14 @@ class _Walker:
         for site in self.sites(info):
             yield _at(site, 2), site
 
-    def _call(self, call: CallSite) -> _Outcome:
-        unresolved = call.target is None or self.graph.get(call.target) is None
-        if call.name in self.names or (unresolved and _GUARD_NAME.match(call.name)):
+    def _call(self, call: CallSite, bound: dict[str, Operand]) -> _Outcome:
+        callee = self.graph.get(call.target) if call.target else None
+        if call.name in self.names or (callee is None and _GUARD_NAME.match(call.name)):
             return _Outcome(_Check("guard_call", call.location, self._call_text(call), call.name))
-        if unresolved:
+        if callee is None:
             return _Outcome(unresolved=(call.name,) if _MAYBE_GUARD.search(call.name) else ())
-        inner = self.walk(call.target)
+        passed = ((name, _bound_operand(arg, bound)) for arg, name in _arguments(call, callee))
+        inner = self.walk(callee.id, frozenset((name, arg) for name, arg in passed if arg.kind in _BINDABLE))
         if inner.check is not None:
             via = f"{self._call_text(call)} -> {inner.check.description}"
             return _Outcome(_Check(inner.check.kind, inner.check.location, via, inner.check.subject))
@@ -418,6 +429,25 @@ class _Walker:
     def _call_text(self, call: CallSite) -> str:
         storage = self.storage_of.get(call.component) if call.component else None
         return f"{storage}.{call.name}()" if storage else f"{call.name}()"
+
+
+def _bound_operand(operand: Operand, bound: dict[str, Operand]) -> Operand:
+    """What a parameter operand holds at this call (itself when not bound)."""
+    return bound.get(operand.name, operand) if operand.kind == "param" else operand
+
+
+def _bound_assertion(assertion: Assertion, bound: dict[str, Operand]) -> Assertion:
+    """``assertion`` with its bound parameters read as the values passed for them."""
+
+    def read(operand: Operand) -> Operand:
+        return _bound_operand(operand, bound)
+
+    return replace(
+        assertion,
+        comparisons=tuple(replace(c, left=read(c.left), right=read(c.right)) for c in assertion.comparisons),
+        operands=tuple(map(read, assertion.operands)),
+        tested_args=tuple(map(read, assertion.tested_args)),
+    )
 
 
 def _at(location: Location, rank: int) -> tuple[int, int, int]:
