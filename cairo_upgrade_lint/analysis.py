@@ -140,7 +140,7 @@ def _cached_unit(task: tuple[Unit, Options]) -> runcache.Outcome:
 
             outcome = pipeline.analyse(unit, options.config)
         if key:
-            runcache.store(key, outcome)
+            runcache.store(key, outcome, inputs)
     return outcome
 
 

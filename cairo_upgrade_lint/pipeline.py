@@ -64,7 +64,8 @@ def analyse(unit: Unit, config: Config) -> runcache.Outcome:
     findings = _finish(findings, new, config)
     if unit.only:
         findings = [f for f in findings if os.path.abspath(f.location.path) in unit.only]
-    return runcache.Outcome(findings, errors, len(new_sources.files) + (old.files if old else 0))
+    read = tuple(sorted({*new_sources.read, *(old.read if old else ())}))
+    return runcache.Outcome(findings, errors, len(new_sources.files) + (old.files if old else 0), read)
 
 
 @record
@@ -75,6 +76,7 @@ class _Old:
     errors: tuple[InputError, ...]
     files: int
     upgrade_paths: dict[str, tuple[UpgradePath, ...]] | None = None
+    read: tuple[str, ...] = ()
 
 
 def _old_version(path: str) -> _Old:
@@ -84,7 +86,7 @@ def _old_version(path: str) -> _Old:
         project, paths = lockfile.read(path)
         return _Old(project, (), 0, paths)
     sources = load(path)
-    return _Old(build(sources), sources.errors, len(sources.files))
+    return _Old(build(sources), sources.errors, len(sources.files), read=sources.read)
 
 
 def _check(project: Project, config: Config) -> list[Finding]:

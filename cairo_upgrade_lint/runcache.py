@@ -2,7 +2,9 @@
 
 The key hashes the tool version, the unit's settings and the path and content of every Cairo source
 and manifest under its inputs; the outcome (findings, input errors, file count) is pickled under
-the cache folder. ``--no-cache`` bypasses it.
+the cache folder with the content hash of each file the analysis read outside its inputs (a path
+dependency, a crate root elsewhere, a single file's module files), and is reused only while those
+are unchanged too. ``--no-cache`` bypasses it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Outcome:
     findings: list[Finding]
     input_errors: list[InputError]
     files: int
+    read: tuple[str, ...] = ()  # the absolute path of every file the analysis read
 
 
 @functools.cache
@@ -76,27 +79,44 @@ def _entry(key: str) -> str:
 
 
 def lookup(key: str) -> Outcome | None:
-    """The stored outcome for ``key``, if any (a corrupt entry counts as none)."""
+    """The stored outcome for ``key``, if any and if the files it read outside the key's inputs are
+    unchanged (a corrupt entry counts as none)."""
     import pickle  # here, not at the top: a --no-cache run never needs it
 
     try:
         with open(_entry(key), "rb") as handle:
-            outcome = pickle.load(handle)
+            outcome, outside = pickle.load(handle)
     except Exception:  # noqa: BLE001 - a missing, stale or corrupt entry is simply recomputed
         return None
-    return outcome if isinstance(outcome, Outcome) else None
+    if not isinstance(outcome, Outcome) or any(_content_hash(path) != known for path, known in outside):
+        return None
+    return outcome
 
 
-def store(key: str, outcome: Outcome) -> None:
-    """Remember ``outcome`` (atomically; a read-only or full disk only means no caching)."""
+def store(key: str, outcome: Outcome, inputs: list[str]) -> None:
+    """Remember ``outcome`` of the unit on ``inputs`` (atomically; a read-only or full disk, or a
+    file that is gone, only means no caching)."""
     import pickle
 
     entry = _entry(key)
     try:
+        covered = {os.path.abspath(file) for path in inputs for file in _files(path)}
+        outside = [(path, _content_hash(path)) for path in outcome.read if path not in covered]
+        if any(known is None for _, known in outside):
+            return
         os.makedirs(os.path.dirname(entry), exist_ok=True)
         temporary = f"{entry}.{os.getpid()}.tmp"
         with open(temporary, "wb") as handle:
-            pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((outcome, outside), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, entry)
     except (OSError, pickle.PicklingError):
         return
+
+
+def _content_hash(path: str) -> str | None:
+    """The hash of a file's bytes (None when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return new_digest(handle.read()).hexdigest()
+    except OSError:
+        return None

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from cairo_upgrade_lint import pipeline
 from cairo_upgrade_lint.cache import ENV, cache_dir
 from cairo_upgrade_lint.cli import lint_upgrade
+from cairo_upgrade_lint.group import main
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "vault"
 
@@ -100,6 +101,50 @@ def test_a_cache_hit_loads_none_of_the_analysis_code(monkeypatch: pytest.MonkeyP
     assert findings[0] == findings[1] and findings[0]
     assert "cairo_upgrade_lint.pipeline" in runs[0].stderr  # the miss analysed
     assert runs[1].stderr.splitlines()[-1] == "[]"  # the hit did not
+
+
+APP_MANIFEST = '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nlib = { path = "../lib" }\n'
+APP = """#[starknet::contract]
+mod Vault {
+    use starknet::{ClassHash, ContractAddress, get_caller_address};
+    use starknet::syscalls::replace_class_syscall;
+
+    #[storage]
+    struct Storage {
+        admin: ContractAddress,
+    }
+
+    #[external(v0)]
+    fn upgrade(ref self: ContractState, new_class_hash: ClassHash) {
+        lib::check_admin(get_caller_address(), self.admin.read());
+        assert(new_class_hash.into() != 0, 'zero');
+        replace_class_syscall(new_class_hash).unwrap();
+    }
+}
+"""
+LIB = """pub fn check_admin(caller: starknet::ContractAddress, admin: starknet::ContractAddress) {
+    assert(caller == admin, 'not admin');
+}
+"""
+
+
+def test_an_edit_to_a_path_dependency_outside_the_input_is_seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``check app`` where app's Scarb.toml depends on ``../lib``: the key covers only app's files, so
+    the entry also records lib's; breaking lib's guard must not be served from the cache."""
+    monkeypatch.setenv(ENV, str(tmp_path / "cache"))
+    for folder, manifest, source in (("app", APP_MANIFEST, APP), ("lib", '[package]\nname = "lib"\nversion = "0.1.0"\n', LIB)):
+        (tmp_path / folder / "src").mkdir(parents=True)
+        (tmp_path / folder / "Scarb.toml").write_text(manifest)
+        (tmp_path / folder / "src" / "lib.cairo").write_text(source)
+
+    def check() -> list[str]:
+        result = CliRunner().invoke(main, ["check", str(tmp_path / "app"), "--format", "json"])
+        return [f["rule_id"] for f in json.loads(result.stdout)["findings"]]
+
+    assert check() == [] and check() == []  # guarded by the dependency's helper; the second run is a hit
+    (tmp_path / "lib" / "src" / "lib.cairo").write_text(LIB.replace("caller == admin", "caller != admin"))
+    assert check() == ["CUL301"]
+    assert check() == ["CUL301"]  # and that outcome is cached in turn
 
 
 def test_a_corrupt_entry_is_recomputed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -58,14 +58,16 @@ class LoadNote:
 
 @record
 class Sources:
-    """Everything read from one input: crates, raw file bytes (for excerpts), load notes, and the
-    files that could not be read (skipped; the others are analysed)."""
+    """Everything read from one input: crates, raw file bytes (for excerpts), load notes, the
+    files that could not be read (skipped; the others are analysed), and the absolute paths of every
+    file read, manifests included (path dependencies may lie outside the input)."""
 
     input: str
     crates: tuple[CrateSource, ...]
     notes: tuple[LoadNote, ...]
     texts: Mapping[str, bytes] = field(hash=False, compare=False)
     errors: tuple[InputError, ...] = ()
+    read: tuple[str, ...] = ()
 
     @property
     def files(self) -> tuple[A.SourceFile, ...]:
@@ -94,7 +96,8 @@ def load(path: str) -> Sources:
         loader.directory(path)
     if not loader.texts and not loader.errors:
         raise InputError(path, "no .cairo files found")
-    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts, tuple(loader.errors))
+    read = tuple(sorted({os.path.abspath(p) for p in loader.texts} | loader.manifests))
+    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts, tuple(loader.errors), read)
 
 
 def read_source(path: str) -> bytes:
