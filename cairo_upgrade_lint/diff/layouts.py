@@ -416,6 +416,17 @@ def _node(old: NodeLayout, new: NodeLayout, path: str) -> list[LayoutChange]:
 
 
 def _custom(old: Layout, new: Layout, path: str) -> list[LayoutChange]:
+    if (
+        isinstance(old, CustomLayout)
+        and isinstance(new, CustomLayout)
+        and old.code
+        and (old.code, old.methods) == (new.code, new.methods)
+    ):
+        # the same impl, type declaration and crate code it uses: the same encoding, given the same
+        # packed value (whose type may be declared elsewhere)
+        if old.packed is not None and new.packed is not None:
+            return compare(old.packed, new.packed, path)
+        return []
     custom = old if isinstance(old, CustomLayout) else new
     assert isinstance(custom, CustomLayout)
     return [LayoutChange("custom_packing", path, old.type.text, new.type.text, C.UNVERIFIABLE, custom.reason)]

@@ -10,11 +10,14 @@ custom ``StorePacking``/``Store`` impls give a ``CustomLayout``, unknown types a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import ClassVar
 
+from ..digest import new_digest
 from ..findings import Location
 from ..records import record
 from ..syntax import ast as A
+from ..syntax.walk import walk
 from .hashing import node_member_path, sn_keccak, storage_address
 from .scope import Scope
 from .syntax_utils import attribute_args, derives, fingerprint, has_attribute, location
@@ -118,13 +121,17 @@ class ByteArrayLayout:
 
 @record
 class CustomLayout:
-    """A type stored through its own ``StorePacking`` or ``Store`` impl: unverifiable. ``code`` is a
-    fingerprint of the impl and of the type's declaration (equal in two versions: the same code)."""
+    """A type stored through its own ``StorePacking`` or ``Store`` impl. ``code`` is a fingerprint
+    of the impl, of the type's declaration and of the crate's functions and constants it names,
+    transitively; ``methods`` one of the crate's impl methods named like those it calls on values
+    (which of them runs depends on types not known here). Both equal in two versions: the same
+    code, so the same encoding; otherwise the encoding is unverifiable."""
 
     type: CairoType
     packed: Layout | None
     reason: str
     code: str = ""
+    methods: str = ""
     kind: ClassVar[str] = "custom"
 
     @property
@@ -203,6 +210,7 @@ class LayoutBuilder:
     def __init__(self, resolver: TypeResolver, custom_store: dict[str, tuple[Scope, A.Impl, str]]) -> None:
         self.resolver = resolver
         self.custom_store = custom_store
+        self._methods: dict[str, list[tuple[Scope, A.Function]]] | None = None
 
     # ------------------------------------------------------------ storage structs
 
@@ -401,12 +409,60 @@ class LayoutBuilder:
         scope, impl, trait = custom
         args = impl.trait.last.generic_args or ()
         found = self.resolver.definition(t)
-        code = fingerprint(impl, *((found.item,) if found is not None and found.item is not None else ()))
+        declaration = (found.item,) if found is not None and found.item is not None else ()
+        named, methods = self._uses(scope, impl)
+        code = f"{fingerprint(impl, *declaration)}+{named}"
         if trait == "StorePacking" and len(args) == 2:
             packed_type = self.resolver.resolve(scope, args[1].value)
             packed = self.layout(packed_type, None, True, depth + 1)
-            return CustomLayout(t, packed, f"custom StorePacking impl {impl.name}", code)
-        return CustomLayout(t, None, f"hand-written Store impl {impl.name}", code)
+            return CustomLayout(t, packed, f"custom StorePacking impl {impl.name}", code, methods)
+        return CustomLayout(t, None, f"hand-written Store impl {impl.name}", code, methods)
+
+
+    def _uses(self, scope: Scope, impl: A.Impl) -> tuple[str, str]:
+        """Digests, whatever their order or file, of the crate's functions and constants that
+        ``impl`` names and those they name in turn (a packing's meaning lives in its masks and
+        helpers too), and of the crate's impl methods named like the methods that code calls."""
+        named: dict[int, str] = {}
+        called: set[str] = set()
+        todo: list[tuple[Scope, object]] = [(scope, impl)]
+        while todo:
+            where, code = todo.pop()
+            for node in walk(code):
+                if isinstance(node, A.MethodCall):
+                    called.add(node.name)
+                for target in self._named(where, node):
+                    if id(target[1]) not in named:
+                        named[id(target[1])] = fingerprint(target[1])
+                        todo.append(target)
+        methods = [fingerprint(function) for name in called for _, function in self._methods_named(name)]
+        return _digest(named.values()), _digest(methods)
+
+    def _named(self, where: Scope, node: object) -> list[tuple[Scope, A.Function | A.Const]]:
+        """The function or constant of the crate a path expression names, if any."""
+        if not isinstance(node, A.PathExpr):
+            return []
+        found = self.resolver.index.resolve(where, [s.name for s in node.path.segments])
+        if found is None or found.item is None:
+            return []
+        if found.member is not None and isinstance(found.item, (A.Impl, A.Trait)):
+            functions = (f for f in found.item.items or () if isinstance(f, A.Function) and f.name == found.member)
+            return [(found.scope, f) for f in functions]
+        return [(found.scope, found.item)] if isinstance(found.item, (A.Function, A.Const)) else []
+
+    def _methods_named(self, name: str) -> list[tuple[Scope, A.Function]]:
+        if self._methods is None:
+            self._methods = defaultdict(list)
+            for scope in self.resolver.index.all_scopes():
+                for item in scope.declared.values():
+                    for function in item.items or () if isinstance(item, A.Impl) else ():
+                        if isinstance(function, A.Function):
+                            self._methods[function.name].append((scope, function))
+        return self._methods.get(name, [])
+
+
+def _digest(fingerprints: Iterable[str]) -> str:
+    return new_digest("\0".join(sorted(fingerprints)).encode()).hexdigest()
 
 
 def stored_indicator(index: int, default: int | None) -> int:

@@ -339,8 +339,9 @@ def _packing(old: StorageMember, new: StorageMember, detail: LayoutChange, where
     text = f"the {reason} decides how {detail.new} is stored{where}"
     if _unchanged_packing(old, new, detail):
         return (
-            f"{text}; its code and the declaration of {detail.new} are unchanged, but the functions and "
-            "constants it uses were not compared"
+            f"{text}; its code, the declaration of {detail.new} and the functions and constants it uses "
+            "are unchanged, but an impl method of a name it calls on a value changed (the value's type, "
+            "so which impl runs, is not known here)"
         )
     if isinstance(before, CustomLayout):
         same = before.reason == reason
@@ -349,7 +350,8 @@ def _packing(old: StorageMember, new: StorageMember, detail: LayoutChange, where
 
 
 def _unchanged_packing(old: StorageMember, new: StorageMember, detail: LayoutChange) -> bool:
-    """A custom packing whose impl and type declaration are the same code in both versions."""
+    """A custom packing whose impl, type declaration and the crate code it names are the same in both
+    versions (then only a same-named impl method differs: see ``CustomLayout``)."""
     if detail.kind != "custom_packing":
         return False
     before, after = _layouts_at(old, new, _segments(new, detail.path))
