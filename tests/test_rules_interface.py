@@ -429,3 +429,62 @@ def test_encoding_compatibility() -> None:
     assert not decodes_as("felt252", "u64")
     assert mismatch("{u128, u128}", "u128") == ("2 values", "1 value")
     assert mismatch("[u8; 3]", "[u8; 4]") == ("[3]", "[4]")
+
+
+def component_and_embedders(value_type: str) -> str:
+    """A component whose embeddable ``set`` takes ``value_type``, embedded by Alpha and Beta."""
+    embedder = """
+#[starknet::contract]
+mod {name} {{
+    use super::CounterComponent;
+    component!(path: CounterComponent, storage: counter, event: CounterEvent);
+
+    #[abi(embed_v0)]
+    impl CounterImpl = CounterComponent::CounterImpl<ContractState>;
+
+    #[storage]
+    struct Storage {{
+        #[substorage(v0)]
+        counter: CounterComponent::Storage,
+    }}
+
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    enum Event {{
+        #[flat]
+        CounterEvent: CounterComponent::Event,
+    }}
+}}
+"""
+    component = f"""#[starknet::interface]
+pub trait ICounter<T> {{
+    fn set(ref self: T, value: {value_type});
+}}
+
+#[starknet::component]
+pub mod CounterComponent {{
+    #[storage]
+    pub struct Storage {{
+        pub count: u128,
+    }}
+
+    #[event]
+    #[derive(Drop, starknet::Event)]
+    pub enum Event {{}}
+
+    #[embeddable_as(CounterImpl)]
+    impl Counter<TContractState, +HasComponent<TContractState>> of super::ICounter<ComponentState<TContractState>> {{
+        fn set(ref self: ComponentState<TContractState>, value: {value_type}) {{}}
+    }}
+}}
+"""
+    return component + embedder.format(name="Alpha") + embedder.format(name="Beta")
+
+
+def test_a_component_change_shared_by_its_embedders_is_one_finding_naming_them(tmp_path: Path) -> None:
+    """Alpha and Beta embed the component whose ``set`` changed: one finding on the component's code
+    (where both contracts' findings would point), naming both."""
+    new = component_and_embedders("u256")
+    (finding,) = compared(tmp_path, component_and_embedders("u128"), new, "CUL202")
+    assert "of Alpha and Beta changed signature" in finding.message
+    assert finding.location.line == line_of(new, "fn set(ref self: ComponentState")
