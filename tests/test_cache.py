@@ -4,14 +4,13 @@ any change to an input, a setting or an entry's bytes is never served stale."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import lint_upgrade_imports
 
 from cairo_upgrade_lint import pipeline
 from cairo_upgrade_lint.cache import ENV, cache_dir
@@ -89,18 +88,13 @@ def test_a_cache_hit_reports_what_a_fresh_run_reports(monkeypatch: pytest.Monkey
 def test_a_cache_hit_loads_none_of_the_analysis_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """In a fresh interpreter, as a pre-commit hook runs: the parser, model and rules stay unimported."""
     monkeypatch.setenv(ENV, str(tmp_path / "cache"))
-    code = (
-        "import sys\nfrom cairo_upgrade_lint.cli import lint_upgrade\n"
-        "try:\n    lint_upgrade()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('cairo_upgrade_lint.pipeline', "
-        "'cairo_upgrade_lint.syntax', 'cairo_upgrade_lint.model', 'cairo_upgrade_lint.rules.registry'))), file=sys.stderr)"
-    )
-    args = [sys.executable, "-c", code, str(EXAMPLE / "v1.cairo"), str(EXAMPLE / "v2.cairo"), "--format", "json"]
-    runs = [subprocess.run(args, capture_output=True, text=True, env=os.environ, check=False) for _ in range(2)]
-    findings = [json.loads(run.stdout)["findings"] for run in runs]
-    assert findings[0] == findings[1] and findings[0]
-    assert "cairo_upgrade_lint.pipeline" in runs[0].stderr  # the miss analysed
-    assert runs[1].stderr.splitlines()[-1] == "[]"  # the hit did not
+    analysis = ["cairo_upgrade_lint.pipeline", "cairo_upgrade_lint.syntax", "cairo_upgrade_lint.model",
+                "cairo_upgrade_lint.rules.registry"]  # fmt: skip
+    args = [str(EXAMPLE / "v1.cairo"), str(EXAMPLE / "v2.cairo"), "--format", "json"]
+    (miss, loaded_by_miss), (hit, loaded_by_hit) = [lint_upgrade_imports(args, analysis) for _ in range(2)]
+    assert json.loads(miss)["findings"] == json.loads(hit)["findings"] and json.loads(hit)["findings"]
+    assert "cairo_upgrade_lint.pipeline" in loaded_by_miss  # the miss analysed
+    assert loaded_by_hit == []  # the hit did not
 
 
 APP_MANIFEST = '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nlib = { path = "../lib" }\n'

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from cairo_upgrade_lint import __version__
 from cairo_upgrade_lint.cli import lint_upgrade
 from cairo_upgrade_lint.group import main
-from conftest import FIXTURES
+from conftest import FIXTURES, lint_upgrade_imports
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "vault"
 BROKEN = FIXTURES / "syntax" / "invalid" / "missing_semicolon.cairo"
@@ -141,20 +141,12 @@ def test_importing_the_cli_leaves_the_cycle_collector_on() -> None:
 
 def test_a_single_file_run_imports_none_of_the_costly_modules(tmp_path: Path) -> None:
     """The start-up budget (README, performance section): a run on a pair of plain files imports none
-    of these; each cost 3-18 M instructions of a 300 M run (callgrind). They are first dropped from
-    ``sys.modules``: an editable install's import hook loads ``pathlib`` before the tool starts."""
+    of these; each cost 3-18 M instructions of a 300 M run (callgrind)."""
     costly = ["pathlib", "dataclasses", "glob", "tomllib", "json", "pickle", "subprocess", "tempfile",
               "hashlib", "concurrent.futures", "networkx", "Crypto", "importlib.metadata"]  # fmt: skip
     contract = "#[starknet::contract]\nmod c {\n    #[storage]\n    struct Storage {\n        count: u64,\n    }\n}\n"
     old, new = tmp_path / "counter.cairo", tmp_path / "counter_v2.cairo"
     old.write_text(contract)
     new.write_text(contract.replace("count: u64,", "count: u64,\n        step: u64,"))
-    code = (
-        f"import sys\nfor name in {costly!r}:\n    sys.modules.pop(name, None)\n"
-        "from cairo_upgrade_lint.cli import lint_upgrade\n"
-        "try:\n    lint_upgrade()\nexcept SystemExit:\n    pass\n"
-        f"print(sorted(m for m in {costly!r} if m in sys.modules), file=sys.stderr)"
-    )
-    args = [sys.executable, "-c", code, str(old), str(new), "--no-cache"]
-    run = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, check=False)
-    assert "No problems found" in run.stdout and run.stderr.splitlines()[-1] == "[]"
+    stdout, loaded = lint_upgrade_imports([str(old), str(new), "--no-cache"], costly, cwd=tmp_path)
+    assert "No problems found" in stdout and loaded == []
