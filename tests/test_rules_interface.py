@@ -488,3 +488,18 @@ def test_a_component_change_shared_by_its_embedders_is_one_finding_naming_them(t
     (finding,) = compared(tmp_path, component_and_embedders("u128"), new, "CUL202")
     assert "of Alpha and Beta changed signature" in finding.message
     assert finding.location.line == line_of(new, "fn set(ref self: ComponentState")
+
+
+def test_the_same_change_in_two_contracts_own_code_stays_two_findings(tmp_path: Path) -> None:
+    """The merge is only for one place: Alpha and Beta each declaring the changed ``set`` are two findings."""
+
+    def two(value_type: str) -> str:
+        body = f"""
+    #[external(v0)]
+    fn set(ref self: ContractState, value: {value_type}) {{}}
+"""
+        return contract(body, name="Alpha") + contract(body, name="Beta").split("\n", 2)[2]
+
+    findings = compared(tmp_path, two("u128"), two("u256"), "CUL202")
+    assert sorted(f.message.split(" of ")[1].split(" ")[0] for f in findings) == ["Alpha", "Beta"]
+    assert len({f.location.line for f in findings}) == 2
