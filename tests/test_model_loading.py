@@ -99,3 +99,29 @@ def test_unreadable_file_in_a_folder_is_skipped_with_an_error(tmp_path: Path) ->
     (error,) = sources.errors
     assert error.path.endswith("loop.cairo") and "cannot read" in error.reason
     assert [f.path for f in sources.files] == [str(tmp_path / "good.cairo")]
+
+
+def test_a_dropped_model_is_freed_without_the_cycle_collector() -> None:
+    """The model holds no reference cycle: dropping it frees every scope and syntax node by
+    reference counting (a cycle made the collector walk the whole tree, 0.2 s on a 2 MB input)."""
+    import gc
+
+    from cairo_upgrade_lint.model.scope import Scope
+    from cairo_upgrade_lint.syntax import ast as A
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        project = analyze(str(FIXTURES / "workspace"))
+        assert project.contract("App") is not None
+        del project
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if isinstance(o, (Scope, A.SourceFile, A.Span))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert left == []

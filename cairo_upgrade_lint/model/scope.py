@@ -18,12 +18,15 @@ from .loading import CrateSource
 from .syntax_utils import attribute_args, is_test_only
 
 MAX_DEPTH = 24
+_NO_CHILDREN: dict[str, Scope] = {}
 KNOWN_PREFIX = "openzeppelin"
 
 
 @record(eq=False, frozen=False, slots=False)  # slots=False: `qualified` is a cached_property
 class Scope:
-    """One module: its items by name, its imports and its child modules (read-only once built)."""
+    """One module: its items by name and its imports (read-only once built). Its child modules are
+    in the ``ScopeIndex``: a scope refers up to its parent only, so that a model is freed by
+    reference counting, not by a pass of the cycle collector over every syntax node it holds."""
 
     crate: CrateSource
     path: tuple[str, ...]
@@ -31,7 +34,6 @@ class Scope:
     attributes: tuple[A.Attribute, ...]
     parent: Scope | None
     items: tuple[A.Item, ...] = ()
-    children: dict[str, Scope] = field(default_factory=dict)
     declared: dict[str, A.Item] = field(default_factory=dict)
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
     globs: list[tuple[str, ...]] = field(default_factory=list)
@@ -79,6 +81,7 @@ class ScopeIndex:
     def __init__(self, crates: Sequence[CrateSource], known: CrateSource | None = None) -> None:
         self.roots: dict[str, Scope] = {}
         self.scopes: list[Scope] = []
+        self._children: dict[Scope, dict[str, Scope]] = {}  # by parent: the child modules by name
         self._simple: dict[str, dict[str, list[Resolved]]] = {}
         for crate in crates:
             self.roots.setdefault(crate.name, self._build_crate(crate))
@@ -98,7 +101,7 @@ class ScopeIndex:
             if (crate.name,) + module_path not in attached:
                 parent = self._virtual_parents(root, module_path[:-1])
                 child = Scope(crate, parent.path + module_path[-1:], file, (), parent)
-                parent.children[module_path[-1]] = child
+                self._children.setdefault(parent, {})[module_path[-1]] = child
                 self._fill(child, file.items, files)
         self._index_simple(crate.name, root)
         return root
@@ -107,10 +110,11 @@ class ScopeIndex:
         """The scope at ``path`` below ``root``, creating empty modules where no file declares one."""
         scope = root
         for name in path:
-            if name not in scope.children:
-                scope.children[name] = Scope(scope.crate, scope.path + (name,), scope.file, (), scope)
-                self.scopes.append(scope.children[name])
-            scope = scope.children[name]
+            children = self._children.setdefault(scope, {})
+            if name not in children:
+                children[name] = Scope(scope.crate, scope.path + (name,), scope.file, (), scope)
+                self.scopes.append(children[name])
+            scope = children[name]
         return scope
 
     def _fill(self, scope: Scope, items: tuple[A.Item, ...], files: dict) -> None:
@@ -129,7 +133,7 @@ class ScopeIndex:
                 child = Scope(
                     scope.crate, scope.path + (item.name,), file, item.attributes, scope, span=item.span
                 )
-                scope.children[item.name] = child
+                self._children.setdefault(scope, {})[item.name] = child
                 self._fill(child, item.items if item.items is not None else file.items, files)
             elif isinstance(item, A.Use):
                 for entry in item.entries:
@@ -152,7 +156,7 @@ class ScopeIndex:
         stack = [root]
         while stack:
             scope = stack.pop()
-            for name, child in scope.children.items():
+            for name, child in self._children.get(scope, {}).items():
                 table.setdefault(name, []).append(Resolved(child))
                 stack.append(child)
             for name, item in scope.declared.items():
@@ -211,8 +215,9 @@ class ScopeIndex:
         return found
 
     def _in_module(self, scope: Scope, name: str, depth: int) -> Resolved | None:
-        if name in scope.children:
-            return Resolved(scope.children[name])
+        child = self._children.get(scope, _NO_CHILDREN).get(name)
+        if child is not None:
+            return Resolved(child)
         if name in scope.declared:
             return Resolved(scope, scope.declared[name])
         if name in scope.imports:
