@@ -17,6 +17,8 @@ CASES = [
     ("fn f() {\n    let s = \"open;\n}\n", 2, 13, "unterminated string"),
     ("fn f() {\n    let s = 'open;\n}\n", 2, 13, "unterminated short string"),
     ("fn f() {\n    let x = 1 € 2;\n}\n", 2, 15, "unexpected character '€'"),
+    # a last comment ending in as many spaces as the bad bytes took once hid them
+    ("fn f() {\n    let x = 1€2;\n}\n// note   \n", 2, 14, "unexpected character '€'"),
     ("impl X for Y {}\n", 1, 8, "expected 'of' or '=', found 'for'"),
     ("fn f() {\n    foo(\n", 3, 1, "found end of file"),
     ("mod m {\n    fn f() {}\n", 3, 1, "expected '}', found end of file"),

@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from itertools import accumulate, compress
-from operator import add, sub
+from itertools import accumulate, compress, repeat
+from operator import add, contains, eq, ne, sub
 
 from ..records import field, record
 from .ast import Comment, Diagnostic, Span
@@ -46,9 +46,9 @@ def _token_regex() -> re.Pattern[str]:
     return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
 
 
-# The same tokens as (whitespace, token) pairs, for the bulk path of ``lex``.
-_PAIR = re.compile(
-    r"([ \t\r\n\f\v]*)(//[^\n]*|[A-Za-z_][A-Za-z0-9_]*|(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)(?:_[A-Za-z0-9_]*)?"
+# The same tokens, for the bulk path of ``lex``: ``split`` leaves the whitespace between them.
+_SPLIT = re.compile(
+    r"(//[^\n]*|[A-Za-z_][A-Za-z0-9_]*|(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)(?:_[A-Za-z0-9_]*)?"
     r"|'(?:[^'\\\n]|\\.)*'(?:_[A-Za-z0-9_]*)?|\"(?:[^\"\\]|\\.)*\"|" + _PUNCT + ")",
     re.DOTALL,
 )
@@ -66,7 +66,7 @@ _KIND_BY_FIRST = {c: "IDENT" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 } | {"'": "SHORT", '"': "STRING", "/": "COMMENT"}
 BULK_LIMIT = 1 << 20  # bytes: larger files are lexed as a stream, holding no list of all matches
 _OPEN = {"(": ")", "[": "]", "{": "}"}
-_CLOSE = frozenset(_OPEN.values())
+_BRACKETS = frozenset(_OPEN) | frozenset(_OPEN.values())
 EOF_PADDING = 4
 MAX_DIAGNOSTICS = 100  # per file, for the lexer and the parser each; the rest are only counted
 
@@ -127,7 +127,7 @@ def lex(source: bytes, path: str) -> Tokens:
         source = b"   " + source[3:]
     toks = Tokens(source)
     text = source.decode("latin-1")
-    toks.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    toks.line_starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
     if len(text) > BULK_LIMIT or not _lex_bulk(toks, text):
         _lex_stream(toks, text, path)
     kinds, texts = toks.kinds, toks.texts
@@ -145,24 +145,21 @@ def lex(source: bytes, path: str) -> Tokens:
 def _lex_bulk(toks: Tokens, text: str) -> bool:
     """Lex an error-free ``text`` in one pass; False (nothing recorded) when some bytes are not
     tokens, which ``_lex_stream`` then reports. Every step over the tokens is a C-level map."""
-    pairs = _PAIR.findall(text)
-    if not pairs:
-        return not text.strip(_WHITESPACE)
-    spaces, found = zip(*pairs)
-    lengths = list(map(len, found))
-    ends = list(accumulate(map(add, map(len, spaces), lengths)))
-    if text[ends[-1] :].strip(_WHITESPACE):
-        return False  # findall skipped an unlexable character
+    parts = _SPLIT.split(text)  # whitespace, token, whitespace, ..., token, whitespace
+    if "".join(parts[0::2]).strip(_WHITESPACE):
+        return False  # some bytes between the tokens are not whitespace
+    offsets = list(accumulate(map(len, parts)))
+    found = parts[1::2]
+    starts, ends = offsets[0:-1:2], offsets[1::2]
     shared: dict[str, str] = {}
     tokens = list(map(shared.setdefault, found, found))  # equal texts share one string: the tree keeps them
     kinds = list(map(_KindTable(_FIXED_KINDS).__getitem__, tokens))
-    starts = list(map(sub, ends, lengths))
     if "COMMENT" in kinds:
         ascii_source = toks.source.isascii()
-        for i in [i for i, kind in enumerate(kinds) if kind == "COMMENT"]:
+        for i in compress(range(len(kinds)), map(eq, kinds, repeat("COMMENT"))):
             start, end = starts[i], ends[i] - (text[ends[i] - 1] == "\r")  # a CRLF's CR is not part of it
             toks.comments.append(_comment(text[start:end], _ascii_span(toks, start, end) if ascii_source else toks.span(start, end)))
-        code = [kind != "COMMENT" for kind in kinds]
+        code = list(map(ne, kinds, repeat("COMMENT")))
         kinds, tokens = list(compress(kinds, code)), list(compress(tokens, code))
         starts, ends = list(compress(starts, code)), list(compress(ends, code))
     toks.kinds, toks.texts, toks.starts, toks.ends = kinds, tokens, starts, ends
@@ -239,15 +236,16 @@ def _locate_tokens(toks: Tokens) -> None:
     """
     line_starts, starts, ends = toks.line_starts, toks.starts, toks.ends
     numbers = list(range(len(line_starts) + 1))  # one int object per line, shared by its tokens
-    lines = [numbers[bisect_right(line_starts, s)] for s in starts]
-    columns = [s - line_starts[n - 1] + 1 for s, n in zip(starts, lines)]
+    lines = list(map(numbers.__getitem__, map(bisect_right, repeat(line_starts), starts)))
+    before = [0, *map(sub, line_starts, repeat(1))]  # by line number: the offset before its first byte
+    columns = list(map(sub, starts, map(before.__getitem__, lines)))
     end_lines = list(lines)
-    end_columns = [c + e - s - 1 if e > s else c for c, s, e in zip(columns, starts, ends)]
+    end_columns = list(map(sub, map(add, columns, map(sub, ends, starts)), repeat(1)))
+    end_columns[-EOF_PADDING:] = columns[-EOF_PADDING:]  # the only empty tokens
     if not toks.source.isascii():
         _code_point_columns(toks, lines, columns, end_columns)
-    for i, kind in enumerate(toks.kinds):
-        if kind in ("STRING", "SHORT") and "\n" in toks.texts[i]:
-            end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
+    for i in compress(range(len(starts)), map(contains, toks.texts, repeat("\n"))):  # multi-line strings
+        end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
     toks.start_lines, toks.start_columns = lines, columns
     toks.end_lines, toks.end_columns = end_lines, end_columns
 
@@ -314,16 +312,16 @@ def _pair_delimiters(kinds: list[str]) -> list[int]:
     """For each bracket token, the index of its matching bracket (-1 when unmatched)."""
     partner = [-1] * len(kinds)
     stack: list[int] = []
-    for i, kind in enumerate(kinds):
+    for i in compress(range(len(kinds)), map(_BRACKETS.__contains__, kinds)):
+        kind = kinds[i]
         if kind in _OPEN:
             stack.append(i)
-        elif kind in _CLOSE:
-            if stack and _OPEN[kinds[stack[-1]]] == kind:
-                j = stack.pop()
-                partner[i], partner[j] = j, i
-            elif stack and kind in {_OPEN[kinds[k]] for k in stack}:
-                while _OPEN[kinds[stack[-1]]] != kind:
-                    stack.pop()
-                j = stack.pop()
-                partner[i], partner[j] = j, i
+        elif stack and _OPEN[kinds[stack[-1]]] == kind:
+            j = stack.pop()
+            partner[i], partner[j] = j, i
+        elif stack and kind in {_OPEN[kinds[k]] for k in stack}:
+            while _OPEN[kinds[stack[-1]]] != kind:
+                stack.pop()
+            j = stack.pop()
+            partner[i], partner[j] = j, i
     return partner
