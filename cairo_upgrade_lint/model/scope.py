@@ -83,6 +83,7 @@ class ScopeIndex:
         self.scopes: list[Scope] = []
         self._children: dict[Scope, dict[str, Scope]] = {}  # by parent: the child modules by name
         self._simple: dict[str, dict[str, list[Resolved]]] = {}
+        self._resolved: dict[tuple[Scope, tuple[str, ...]], Resolved | None] = {}
         for crate in crates:
             self.roots.setdefault(crate.name, self._build_crate(crate))
         self.known_root = self._build_crate(known) if known is not None else None
@@ -172,9 +173,13 @@ class ScopeIndex:
         """What ``segments`` names from inside ``scope``, or None."""
         if not segments:
             return None
-        found = self._resolve(scope, tuple(segments), 0)
+        key = (scope, tuple(segments))
+        if key in self._resolved:  # the same names are looked up in a module many times
+            return self._resolved[key]
+        found = self._resolve(scope, key[1], 0)
         if found is None and segments[0] not in scope.imports:
-            found = self._fallback(scope, tuple(segments))
+            found = self._fallback(scope, key[1])
+        self._resolved[key] = found
         return found
 
     def _fallback(self, scope: Scope, segments: tuple[str, ...]) -> Resolved | None:
