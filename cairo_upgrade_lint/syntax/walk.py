@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
-from functools import cache
+import re
 from typing import Iterator
 
 from ..records import field_names
 from .ast import Span, Token
 
-
-@cache
-def _child_fields(cls: type) -> tuple[str, ...]:
-    return tuple(name for name in field_names(cls) if name != "span")
+_LEAF_NAMES = frozenset({"str", "int", "bool", "None", "Span", "Token", "tuple"})
 
 
-@cache
-def _is_node(cls: type) -> bool:
-    return bool(field_names(cls)) and not issubclass(cls, (Span, Token))
+class _ChildFields(dict[type, tuple[str, ...]]):
+    """Node class -> the fields that can hold child nodes: all but those whose annotation names
+    only leaf types (``name: str``, ``span: Span``, ``tokens: tuple[Token, ...]``)."""
+
+    def __missing__(self, cls: type) -> tuple[str, ...]:
+        hints: dict[str, object] = {}
+        for base in reversed(cls.__mro__):
+            hints.update(getattr(base, "__annotations__", {}))
+        fields = self[cls] = tuple(name for name in field_names(cls) if not _is_leaf(hints.get(name)))
+        return fields
+
+
+def _is_leaf(annotation: object) -> bool:
+    return isinstance(annotation, str) and set(re.findall(r"\w+", annotation)) <= _LEAF_NAMES
+
+
+class _IsNode(dict[type, bool]):
+    """Class -> whether its instances are syntax nodes (records other than spans and tokens)."""
+
+    def __missing__(self, cls: type) -> bool:
+        is_node = self[cls] = bool(field_names(cls)) and not issubclass(cls, (Span, Token))
+        return is_node
+
+
+_CHILD_FIELDS = _ChildFields()
+_IS_NODE = _IsNode()
 
 
 def children(node: object, prune: tuple[type, ...] = ()) -> Iterator[object]:
     """The direct child nodes of ``node``, in source order, leaving out instances of ``prune``."""
-    for name in _child_fields(type(node)):
+    is_node = _IS_NODE
+    for name in _CHILD_FIELDS[type(node)]:
         value = getattr(node, name)
         if type(value) is tuple:
             for element in value:
-                if _is_node(type(element)) and not isinstance(element, prune):
+                if is_node[type(element)] and not isinstance(element, prune):
                     yield element
-        elif _is_node(type(value)) and not isinstance(value, prune):
+        elif is_node[type(value)] and not isinstance(value, prune):
             yield value
 
 
