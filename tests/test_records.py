@@ -4,6 +4,7 @@ where the tool relies on it: fields and their options, equality and hashing, ``r
 
 from __future__ import annotations
 
+import dis
 import pickle
 from typing import ClassVar
 
@@ -103,7 +104,12 @@ def test_init_takes_positional_and_keyword_arguments_by_field_name() -> None:
         a: int
         b: int = 2
 
-    for kind in (Late, Loose):
+    @record(guard=False)
+    class Unguarded:
+        a: int
+        b: int = 2
+
+    for kind in (Late, Loose, Unguarded):
         assert kind(1) == kind(a=1, b=2) and kind(3, 4).b == 4 and kind(b=5, a=6).a == 6
         with pytest.raises(TypeError, match=r"__init__\(\) missing 1 required positional argument: 'a'"):
             kind()  # type: ignore[call-arg]
@@ -113,6 +119,22 @@ def test_init_takes_positional_and_keyword_arguments_by_field_name() -> None:
             kind(1, 2, 3)  # type: ignore[call-arg]
     assert Late.__init__.__qualname__.endswith("Late.__init__")
     assert not hasattr(Late(1), "__dict__") and vars(Loose(1)) == {"a": 1, "b": 2}
+
+
+@record(guard=False)
+class Node:
+    name: str
+    size: int = 0
+    tags: tuple[str, ...] = ()
+
+
+def test_an_unguarded_record_is_a_hashable_value_built_by_plain_assignment() -> None:
+    node = Node("x", 3)
+    assert (node.name, node.size, node.tags) == ("x", 3, ())
+    assert node == Node("x", 3) and hash(node) == hash(Node("x", 3)) and node != Node("x", 4)
+    assert not hasattr(node, "__dict__") and pickle.loads(pickle.dumps(node)) == node
+    assert "STORE_ATTR" in {i.opname for i in dis.get_instructions(Node.__init__)}  # no setter calls
+    assert Node.__init__.__code__.co_names[:2] == ("name", "size")
 
 
 def test_a_field_without_default_after_one_with_a_default_is_refused() -> None:
