@@ -778,8 +778,8 @@ class _Parser:
 
     def join(self, first: A.Span) -> A.Span:
         """Span from an earlier node's start to the last consumed token."""
-        end = self.toks.ends[self.pos - 1]
-        return self.toks.span(first.start, end)
+        last, toks = self.pos - 1, self.toks
+        return A.Span(first.start, toks.ends[last], first.line, first.column, toks.end_lines[last], toks.end_columns[last])
 
     def atom(self, no_struct: bool) -> A.Expr:
         first = self.pos
