@@ -300,14 +300,15 @@ class FunctionAnalyzer:
                 self.bindings.append((child.span.start, child.pattern.name, child.value))
 
     def _visit(self, node: object) -> None:
-        if isinstance(node, (A.MethodCall, A.FieldAccess)):
+        kind = type(node)  # node classes are not subclassed: identity tests are isinstance tests
+        if kind is A.MethodCall or kind is A.FieldAccess:
             self._chain(node)
             return
-        if isinstance(node, A.Call):
+        if kind is A.Call:
             self._call(node)
-        elif isinstance(node, A.MacroCall):
+        elif kind is A.MacroCall:
             self._macro(node)
-        elif isinstance(node, A.If):
+        elif kind is A.If:
             self._if(node)
         for child in _children(node):
             self._visit(child)
@@ -700,7 +701,7 @@ def unwind(node: A.Expr) -> tuple[A.Expr, list[A.MethodCall | A.FieldAccess]]:
 
 def strip_wrappers(expr: A.Expr) -> A.Expr:
     """Drop parentheses, snapshots/desnaps and value conversions around an expression."""
-    while True:
+    while type(expr) in _WRAPPERS:  # most expressions are none: one set lookup
         if isinstance(expr, A.Paren):
             expr = expr.inner
         elif isinstance(expr, A.Unary) and expr.op in ("@", "*", "&"):
@@ -715,6 +716,10 @@ def strip_wrappers(expr: A.Expr) -> A.Expr:
             expr = expr.receiver
         else:
             return expr
+    return expr
+
+
+_WRAPPERS = frozenset({A.Paren, A.Unary, A.Try, A.MethodCall})
 
 
 def is_self(expr: A.Expr) -> bool:

@@ -46,9 +46,9 @@ def children(node: object, prune: tuple[type, ...] = ()) -> Iterator[object]:
         value = getattr(node, name)
         if type(value) is tuple:
             for element in value:
-                if is_node[type(element)] and not isinstance(element, prune):
+                if is_node[type(element)] and not (prune and isinstance(element, prune)):
                     yield element
-        elif is_node[type(value)] and not isinstance(value, prune):
+        elif is_node[type(value)] and not (prune and isinstance(value, prune)):
             yield value
 
 
