@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
+from collections.abc import Iterable, MutableSequence
 from bisect import bisect_right
 from itertools import accumulate, compress, repeat
 from operator import add, contains, eq, ne, sub
@@ -71,6 +73,13 @@ EOF_PADDING = 4
 MAX_DIAGNOSTICS = 100  # per file, for the lexer and the parser each; the rest are only counted
 
 
+def _compact(values: Iterable[int] = ()) -> array[int]:
+    """Byte offsets or token indices of a large file, one per token, as machine integers: a 10 MB
+    file has two million tokens, and an int object for each would take 64 MB more. (Lists are kept
+    for the other files: their items are read faster.)"""
+    return array("q", values)
+
+
 @record(frozen=False)
 class Tokens:
     """The token stream of one file as parallel arrays, padded with EOF tokens at the end."""
@@ -78,9 +87,9 @@ class Tokens:
     source: bytes
     kinds: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    partner: list[int] = field(default_factory=list)
+    starts: MutableSequence[int] = field(default_factory=list)
+    ends: MutableSequence[int] = field(default_factory=list)
+    partner: MutableSequence[int] = field(default_factory=list)
     start_lines: list[int] = field(default_factory=list)
     start_columns: list[int] = field(default_factory=list)
     end_lines: list[int] = field(default_factory=list)
@@ -135,9 +144,9 @@ def lex(source: bytes, path: str) -> Tokens:
         toks.texts = texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(kinds, texts)]
     kinds += ["EOF"] * EOF_PADDING
     texts += [""] * EOF_PADDING
-    toks.starts += [len(text)] * EOF_PADDING
-    toks.ends += [len(text)] * EOF_PADDING
-    toks.partner = _pair_delimiters(kinds)
+    toks.starts.extend([len(text)] * EOF_PADDING)
+    toks.ends.extend([len(text)] * EOF_PADDING)
+    toks.partner = _pair_delimiters(kinds, _compact((-1,)) if len(text) > BULK_LIMIT else [-1])
     _locate_tokens(toks)
     return toks
 
@@ -185,6 +194,8 @@ def _ascii_span(toks: Tokens, start: int, end: int) -> Span:
 def _lex_stream(toks: Tokens, text: str, path: str) -> None:
     """Lex ``text`` match by match, reporting the bytes between tokens; equal token texts share
     one string (a 10 MB file must not hold millions of match objects or copies)."""
+    if len(text) > BULK_LIMIT:
+        toks.starts, toks.ends = _compact(), _compact()
     kinds, texts, starts, ends = toks.kinds, toks.texts, toks.starts, toks.ends
     shared: dict[str, str] = {}
     pos = 0  # everything before ``pos`` is lexed or reported
@@ -308,9 +319,10 @@ def _lex_error(toks: Tokens, path: str, pos: int, limit: int) -> int:
     return max(end, pos + 1)
 
 
-def _pair_delimiters(kinds: list[str]) -> list[int]:
-    """For each bracket token, the index of its matching bracket (-1 when unmatched)."""
-    partner = [-1] * len(kinds)
+def _pair_delimiters(kinds: list[str], unmatched: MutableSequence[int]) -> MutableSequence[int]:
+    """For each bracket token, the index of its matching bracket (-1 when unmatched); the result is
+    ``unmatched`` (a one-item ``[-1]`` list or array) repeated for every token."""
+    partner = unmatched * len(kinds)
     stack: list[int] = []
     for i in compress(range(len(kinds)), map(_BRACKETS.__contains__, kinds)):
         kind = kinds[i]
