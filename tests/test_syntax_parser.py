@@ -204,3 +204,22 @@ def test_trees_pickle_to_equal_trees_with_every_node_kind(tree: A.SourceFile) ->
         assert copy == original and hash(copy) == hash(original)
     kinds = {type(n) for n in walk(odd)}
     assert {A.WildcardType, A.WildcardPattern, A.Continue} <= kinds  # the nodes with one field
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        CONSTRUCTS.read_bytes(),
+        '// é\r\nfn g() {\r\n    let s = "a\nb"; // note\r\n    let t = [(1, 2)];\r\n}\r\n'.encode(),
+    ],
+    ids=["constructs", "crlf-multiline-non-ascii"],
+)
+def test_files_over_the_bulk_limit_give_the_same_tree(source: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file over ``BULK_LIMIT`` is lexed as a stream into machine-integer arrays; its tree is
+    the one the bulk path gives."""
+    from cairo_upgrade_lint.syntax import lexer
+
+    bulk = parse(source, "x.cairo")
+    monkeypatch.setattr(lexer, "BULK_LIMIT", 0)
+    assert type(lexer.lex(source, "x.cairo").starts) is not list
+    assert parse(source, "x.cairo") == bulk and repr(parse(source, "x.cairo")) == repr(bulk)
