@@ -18,8 +18,8 @@ from .loading import CrateSource
 from .syntax_utils import attribute_args, is_test_only
 
 MAX_DEPTH = 24
-_NO_CHILDREN: dict[str, Scope] = {}
 KNOWN_PREFIX = "openzeppelin"
+_NO_CHILDREN: dict[str, Scope] = {}
 
 
 @record(eq=False, frozen=False, slots=False)  # slots=False: `qualified` is a cached_property

@@ -6,9 +6,8 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
-from typing import Union
-
 from functools import partial
+from typing import Union
 
 from ..records import record
 

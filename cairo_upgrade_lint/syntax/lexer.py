@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from collections.abc import Iterable, MutableSequence
 from bisect import bisect_right
+from collections.abc import Iterable, MutableSequence
 from itertools import accumulate, compress, repeat
 from operator import add, contains, eq, ne, sub
 
