@@ -128,9 +128,9 @@ def lex(source: bytes, path: str) -> Tokens:
     """Tokenize ``source``; errors become diagnostics and lexing goes on.
 
     The bytes are decoded as Latin-1 so that string indices are byte offsets; the text of
-    comments and string literals is re-decoded as UTF-8. Files up to BULK_LIMIT are matched in
-    one ``findall`` (most of the lexer's work then runs in C); a file with a lexing error, or a
-    larger one, goes through the streaming loop, which consumes matches as they come.
+    comments and string literals is re-decoded as UTF-8. Files up to BULK_LIMIT are cut at their
+    tokens by one ``split`` (most of the lexer's work then runs in C); a file with a lexing error,
+    or a larger one, goes through the streaming loop, which consumes matches as they come.
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
