@@ -223,3 +223,14 @@ def test_files_over_the_bulk_limit_give_the_same_tree(source: bytes, monkeypatch
     monkeypatch.setattr(lexer, "BULK_LIMIT", 0)
     assert type(lexer.lex(source, "x.cairo").starts) is not list
     assert parse(source, "x.cairo") == bulk and repr(parse(source, "x.cairo")) == repr(bulk)
+
+
+def test_positions_in_an_ascii_file_with_a_multi_line_string() -> None:
+    """An ASCII file's spans are worked out from its line starts when made (no per-token arrays)."""
+    tree = parse(b'fn f() {\n    let s = "a\nbc";\n}\n')
+    fn = tree.items[0]
+    let = fn.body.statements[0]
+    string = let.value.span
+    assert (string.line, string.column, string.end_line, string.end_column) == (2, 13, 3, 3)
+    assert (let.span.line, let.span.column, let.span.end_line, let.span.end_column) == (2, 5, 3, 4)
+    assert (fn.span.line, fn.span.column, fn.span.end_line, fn.span.end_column) == (1, 1, 4, 1)

@@ -82,7 +82,11 @@ def _compact(values: Iterable[int] = ()) -> array[int]:
 
 @record(frozen=False)
 class Tokens:
-    """The token stream of one file as parallel arrays, padded with EOF tokens at the end."""
+    """The token stream of one file as parallel arrays, padded with EOF tokens at the end.
+
+    ``start_lines`` .. ``end_columns`` are filled only for a file with non-ASCII bytes, whose
+    columns count code points; in an ASCII file (nearly all), ``token_span`` works a position out
+    of ``line_starts`` when the parser asks for it, which is cheaper than one for every token."""
 
     source: bytes
     kinds: list[str] = field(default_factory=list)
@@ -95,9 +99,11 @@ class Tokens:
     end_lines: list[int] = field(default_factory=list)
     end_columns: list[int] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
+    line_numbers: list[int] = field(default_factory=list)  # one int object per line, for spans to share
     comments: list[Comment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     dropped: int = 0
+    ascii: bool = True
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a byte offset; columns count Unicode code points."""
@@ -115,6 +121,27 @@ class Tokens:
         line, column = self.position(start)
         end_line, end_column = self.position(self.last_char(start, end))
         return Span(start, end, line, column, end_line, end_column)
+
+    def token_span(self, first: int, last: int) -> Span:
+        """Span from the first byte of token ``first`` to the last byte of token ``last``."""
+        start, end = self.starts[first], self.ends[last]
+        if not self.ascii:
+            lines, columns = self.start_lines, self.start_columns
+            return Span(start, end, lines[first], columns[first], self.end_lines[last], self.end_columns[last])
+        line_starts, numbers = self.line_starts, self.line_numbers
+        line = numbers[bisect_right(line_starts, start)]
+        final = end - 1 if end > self.starts[last] else end  # the EOF tokens are empty
+        end_line = numbers[bisect_right(line_starts, final)]
+        return Span(start, end, line, start - line_starts[line - 1] + 1, end_line, final - line_starts[end_line - 1] + 1)
+
+    def span_to(self, first: Span, last: int) -> Span:
+        """Span from the start of ``first`` to the last byte of token ``last``."""
+        end = self.ends[last]
+        if not self.ascii:
+            return Span(first.start, end, first.line, first.column, self.end_lines[last], self.end_columns[last])
+        final = end - 1 if end > self.starts[last] else end
+        end_line = self.line_numbers[bisect_right(self.line_starts, final)]
+        return Span(first.start, end, first.line, first.column, end_line, final - self.line_starts[end_line - 1] + 1)
 
     def last_char(self, start: int, end: int) -> int:
         """Offset of the first byte of the last UTF-8 character in [start, end)."""
@@ -137,6 +164,7 @@ def lex(source: bytes, path: str) -> Tokens:
     toks = Tokens(source)
     text = source.decode("latin-1")
     toks.line_starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
+    toks.line_numbers = list(range(len(toks.line_starts) + 1))
     if len(text) > BULK_LIMIT or not _lex_bulk(toks, text):
         _lex_stream(toks, text, path)
     kinds, texts = toks.kinds, toks.texts
@@ -147,7 +175,9 @@ def lex(source: bytes, path: str) -> Tokens:
     toks.starts.extend([len(text)] * EOF_PADDING)
     toks.ends.extend([len(text)] * EOF_PADDING)
     toks.partner = _pair_delimiters(kinds, _compact((-1,)) if len(text) > BULK_LIMIT else [-1])
-    _locate_tokens(toks)
+    toks.ascii = source.isascii()
+    if not toks.ascii:
+        _locate_tokens(toks)
     return toks
 
 
@@ -241,20 +271,17 @@ def _utf8(latin1: str) -> str:
 
 
 def _locate_tokens(toks: Tokens) -> None:
-    """Fill the per-token line/column arrays (the end position is that of the token's last byte).
-
-    Columns are byte-based on ASCII lines and recomputed as code points on the few other lines.
-    """
+    """Fill the per-token line/column arrays of a non-ASCII file (the end position is that of the
+    token's last byte). Columns are byte-based on ASCII lines and recomputed as code points on the
+    few other lines."""
     line_starts, starts, ends = toks.line_starts, toks.starts, toks.ends
-    numbers = list(range(len(line_starts) + 1))  # one int object per line, shared by its tokens
-    lines = list(map(numbers.__getitem__, map(bisect_right, repeat(line_starts), starts)))
+    lines = list(map(toks.line_numbers.__getitem__, map(bisect_right, repeat(line_starts), starts)))
     before = [0, *map(sub, line_starts, repeat(1))]  # by line number: the offset before its first byte
     columns = list(map(sub, starts, map(before.__getitem__, lines)))
     end_lines = list(lines)
     end_columns = list(map(sub, map(add, columns, map(sub, ends, starts)), repeat(1)))
     end_columns[-EOF_PADDING:] = columns[-EOF_PADDING:]  # the only empty tokens
-    if not toks.source.isascii():
-        _code_point_columns(toks, lines, columns, end_columns)
+    _code_point_columns(toks, lines, columns, end_columns)
     for i in compress(range(len(starts)), map(contains, toks.texts, repeat("\n"))):  # multi-line strings
         end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
     toks.start_lines, toks.start_columns = lines, columns

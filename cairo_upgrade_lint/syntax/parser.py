@@ -155,21 +155,10 @@ class _Parser:
     # ------------------------------------------------------------ cursor helpers
 
     def span(self, first: int, last: int | None = None) -> A.Span:
-        """Span from token ``first`` to token ``last`` (default: the last consumed token).
-        Built here rather than by a helper: the parser makes one per node."""
+        """Span from token ``first`` to token ``last`` (default: the last consumed token)."""
         if last is None:
             last = self.pos - 1
-        if last < first:
-            last = first
-        toks = self.toks
-        return A.Span(
-            toks.starts[first],
-            toks.ends[last],
-            toks.start_lines[first],
-            toks.start_columns[first],
-            toks.end_lines[last],
-            toks.end_columns[last],
-        )
+        return self.toks.token_span(first, max(last, first))
 
     def peek(self, n: int = 0) -> str:
         return self.k[min(self.pos + n, self.last)]
@@ -778,8 +767,7 @@ class _Parser:
 
     def join(self, first: A.Span) -> A.Span:
         """Span from an earlier node's start to the last consumed token."""
-        last, toks = self.pos - 1, self.toks
-        return A.Span(first.start, toks.ends[last], first.line, first.column, toks.end_lines[last], toks.end_columns[last])
+        return self.toks.span_to(first, self.pos - 1)
 
     def atom(self, no_struct: bool) -> A.Expr:
         first = self.pos
