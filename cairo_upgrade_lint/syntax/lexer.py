@@ -124,24 +124,20 @@ class Tokens:
 
     def token_span(self, first: int, last: int) -> Span:
         """Span from the first byte of token ``first`` to the last byte of token ``last``."""
-        start, end = self.starts[first], self.ends[last]
+        start = self.starts[first]
         if not self.ascii:
-            lines, columns = self.start_lines, self.start_columns
-            return Span(start, end, lines[first], columns[first], self.end_lines[last], self.end_columns[last])
-        line_starts, numbers = self.line_starts, self.line_numbers
-        line = numbers[bisect_right(line_starts, start)]
-        final = end - 1 if end > self.starts[last] else end  # the EOF tokens are empty
-        end_line = numbers[bisect_right(line_starts, final)]
-        return Span(start, end, line, start - line_starts[line - 1] + 1, end_line, final - line_starts[end_line - 1] + 1)
+            return self.span_from(start, self.start_lines[first], self.start_columns[first], last)
+        line = self.line_numbers[bisect_right(self.line_starts, start)]
+        return self.span_from(start, line, start - self.line_starts[line - 1] + 1, last)
 
-    def span_to(self, first: Span, last: int) -> Span:
-        """Span from the start of ``first`` to the last byte of token ``last``."""
+    def span_from(self, start: int, line: int, column: int, last: int) -> Span:
+        """Span from byte ``start`` (at ``line``, ``column``) to the last byte of token ``last``."""
         end = self.ends[last]
         if not self.ascii:
-            return Span(first.start, end, first.line, first.column, self.end_lines[last], self.end_columns[last])
-        final = end - 1 if end > self.starts[last] else end
+            return Span(start, end, line, column, self.end_lines[last], self.end_columns[last])
+        final = end - 1 if end > self.starts[last] else end  # the EOF tokens are empty
         end_line = self.line_numbers[bisect_right(self.line_starts, final)]
-        return Span(first.start, end, first.line, first.column, end_line, final - self.line_starts[end_line - 1] + 1)
+        return Span(start, end, line, column, end_line, final - self.line_starts[end_line - 1] + 1)
 
     def last_char(self, start: int, end: int) -> int:
         """Offset of the first byte of the last UTF-8 character in [start, end)."""
