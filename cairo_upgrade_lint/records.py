@@ -83,7 +83,7 @@ def record(
 
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
             """Make the real ``__init__`` on the first call (see ``make_init``), then step aside."""
-            made.__init__ = make_init(made, specs, slots, guarded=frozen and guard)
+            made.__init__ = make_init(made, specs, slots)
             made.__init__(self, *args, **kwargs)
 
         namespace = {**kept, **_value_methods(specs, eq=eq, frozen=frozen, guard=guard), "_record_specs": specs, "__init__": __init__}
@@ -143,19 +143,19 @@ def _is_class_var(annotation: object) -> bool:
     return text.startswith(("ClassVar", "typing.ClassVar"))
 
 
-def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool, guarded: bool = True) -> Callable[..., None]:
+def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[..., None]:
     """An ``__init__`` for ``cls``'s fields: a parameter per ``init`` field (defaults trailing, as
-    in a dataclass) stored by attribute assignment (``slots`` and not ``guarded``: fastest), through
-    the slot descriptors (``slots``) or into the instance dictionary (both past a frozen
-    ``__setattr__``); then factories run for the fields that were not given and ``init=False``
-    fields take their default or factory value.
+    in a dataclass) stored by attribute assignment (``slots`` and no ``__setattr__`` of its own or
+    inherited: fastest), through the slot descriptors (``slots``) or into the instance dictionary
+    (both past a frozen ``__setattr__``); then factories run for the fields that were not given
+    and ``init=False`` fields take their default or factory value.
 
     The parameters are stored by a copy of a per-arity template with the parameters renamed, made
     in about a microsecond: compiling an ``__init__`` per class took a tenth of a millisecond each,
     most of a small run's analysis."""
     params = [s for s in specs if s.init]
     names = tuple(s.name for s in params)
-    mode = "assign" if slots and not guarded else "slots" if slots else "dict"
+    mode = "assign" if slots and cls.__setattr__ is object.__setattr__ else "slots" if slots else "dict"
     stores = [getattr(cls, name).__set__ for name in names] if mode == "slots" else names if mode == "dict" else ()
     init: Any = _template(len(names), mode)(*stores)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
