@@ -137,6 +137,17 @@ def test_an_unguarded_record_is_a_hashable_value_built_by_plain_assignment() -> 
     assert Node.__init__.__code__.co_names[:2] == ("name", "size")
 
 
+def test_a_guard_less_subclass_of_a_guarded_record_still_initialises() -> None:
+    @record(guard=False)
+    class Child(Slotted):
+        c: int = 0
+
+    child = Child(1, (2,), 3)
+    assert (child.a, child.b, child.c) == (1, (2,), 3)
+    with pytest.raises(FrozenInstanceError):  # the guard it inherits still holds
+        child.c = 4  # type: ignore[misc]
+
+
 def test_a_field_without_default_after_one_with_a_default_is_refused() -> None:
     with pytest.raises(TypeError, match="without a default follows"):
 
