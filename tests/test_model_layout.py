@@ -63,6 +63,19 @@ def test_alias_resolves_to_its_target(layouts: Contract) -> None:
     assert layouts.member("big").type_text == "u256"
 
 
+def test_a_cycle_of_type_aliases_is_an_unresolved_type(tmp_path: Path) -> None:
+    """``type A = B; type B = A;`` ran the resolver into a RecursionError."""
+    source = tmp_path / "aliases.cairo"
+    source.write_text(
+        "#[starknet::contract]\nmod C {\n    type A = B;\n    type B = A;\n    type Amount = u128;\n"
+        "    #[storage]\n    struct Storage { x: A, y: Amount }\n"
+        "    #[external(v0)]\n    fn f(self: @ContractState, a: A) -> A { a }\n}\n"
+    )
+    contract = analyze(str(source)).contract("C")
+    assert contract.member("x").layout.kind == "unresolved" and contract.member("y").type_text == "u128"
+    assert any("x" in note for note in contract.unresolved)
+
+
 def test_store_struct_members_are_positional(layouts: Contract) -> None:
     config = layouts.member("config").layout
     assert [(f.name, f.offset, f.layout.type.text) for f in config.fields] == [

@@ -127,6 +127,7 @@ class TypeResolver:
     def __init__(self, index: ScopeIndex) -> None:
         self.index = index
         self.definitions: dict[str, Definition] = {}
+        self._expanding: set[str] = set()  # the type aliases being expanded
 
     def resolve(
         self, scope: Scope, expr: A.TypeExpr | None, generics: Mapping[str, CairoType] | None = None
@@ -193,8 +194,15 @@ class TypeResolver:
     def _item(self, found: Resolved, args: tuple[CairoType, ...]) -> CairoType:
         item = found.item
         if isinstance(item, A.TypeAlias) and item.target is not None:
-            bound = {p.name: a for p, a in zip(_type_params(item.generics), args)}
-            return self.resolve(found.scope, item.target, bound)
+            qualified = found.qualified
+            if qualified in self._expanding:
+                return unresolved(qualified)  # `type A = B; type B = A;`: a cycle, not a type
+            self._expanding.add(qualified)
+            try:
+                bound = {p.name: a for p, a in zip(_type_params(item.generics), args)}
+                return self.resolve(found.scope, item.target, bound)
+            finally:
+                self._expanding.discard(qualified)
         if isinstance(item, (A.Struct, A.Enum)):
             qualified = found.qualified
             self.definitions.setdefault(qualified, Definition(found.scope, item))
