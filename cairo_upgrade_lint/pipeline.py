@@ -16,8 +16,9 @@ from . import runcache
 from .config import Config
 from .diff import ProjectDiff, diff_projects
 from .errors import InputError
-from .findings import Finding, Location, Severity
+from .findings import Finding, Severity
 from .model import Project, UpgradePath, build, describe_project, load, render_text
+from .model.syntax_utils import location
 from .records import record, replace
 from .rules import suppressions
 from .rules.base import Context
@@ -126,9 +127,8 @@ def parse_errors(project: Project) -> list[Finding]:
 
 
 def _parse_finding(diagnostic: A.Diagnostic) -> Finding:
-    span = diagnostic.span
-    location = Location(diagnostic.path, span.line, span.column, span.end_line, span.end_column)
-    return Finding("CUL000", Severity.ERROR, diagnostic.message, location, confidence="high")
+    where = location(diagnostic.path, diagnostic.span)
+    return Finding("CUL000", Severity.ERROR, diagnostic.message, where, confidence="high")
 
 
 def _finish(findings: list[Finding], project: Project, config: Config) -> list[Finding]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..findings import Finding, Location, Severity
+from ..findings import Finding, Severity
+from ..model.syntax_utils import location as span_location
 from ..records import record
 from ..syntax import ast as A
 from ..syntax import walk
@@ -51,7 +52,7 @@ def collect(tree: A.SourceFile, source: bytes) -> tuple[list[Suppression], list[
         ids = [part.strip().upper() for part in match.group(1).split(",") if part.strip()]
         reason = match.group(2).strip()
         span = comment.span
-        location = Location(tree.path, span.line, span.column, span.end_line, span.end_column)
+        location = span_location(tree.path, span)
         bad_ids = [i for i in ids if not _ID.fullmatch(i)]
         if not ids or bad_ids or not reason:
             problem = (
