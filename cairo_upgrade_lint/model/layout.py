@@ -418,7 +418,6 @@ class LayoutBuilder:
             return CustomLayout(t, packed, f"custom StorePacking impl {impl.name}", code, methods)
         return CustomLayout(t, None, f"hand-written Store impl {impl.name}", code, methods)
 
-
     def _uses(self, scope: Scope, impl: A.Impl) -> tuple[str, str]:
         """Digests, whatever their order or file, of the crate's functions and constants that
         ``impl`` names and those they name in turn (a packing's meaning lives in its masks and
