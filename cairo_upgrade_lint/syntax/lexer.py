@@ -157,21 +157,23 @@ def lex(source: bytes, path: str) -> Tokens:
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
-    toks = Tokens(source)
+    toks = Tokens(source, ascii=source.isascii())
     text = source.decode("latin-1")
     toks.line_starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
     toks.line_numbers = list(range(len(toks.line_starts) + 1))
-    if len(text) > BULK_LIMIT or not _lex_bulk(toks, text):
+    large = len(text) > BULK_LIMIT
+    if large:
+        toks.starts, toks.ends = _compact(), _compact()
+    if large or not _lex_bulk(toks, text):
         _lex_stream(toks, text, path)
     kinds, texts = toks.kinds, toks.texts
-    if not text.isascii():
+    if not toks.ascii:
         toks.texts = texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(kinds, texts)]
     kinds += ["EOF"] * EOF_PADDING
     texts += [""] * EOF_PADDING
     toks.starts.extend([len(text)] * EOF_PADDING)
     toks.ends.extend([len(text)] * EOF_PADDING)
-    toks.partner = _pair_delimiters(kinds, _compact((-1,)) if len(text) > BULK_LIMIT else [-1])
-    toks.ascii = source.isascii()
+    toks.partner = _pair_delimiters(kinds, _compact((-1,)) if large else [-1])
     if not toks.ascii:
         _locate_tokens(toks)
     return toks
@@ -190,7 +192,7 @@ def _lex_bulk(toks: Tokens, text: str) -> bool:
     tokens = list(map(shared.setdefault, found, found))  # equal texts share one string: the tree keeps them
     kinds = list(map(_KindTable(_FIXED_KINDS).__getitem__, tokens))
     if "COMMENT" in kinds:
-        ascii_source = toks.source.isascii()
+        ascii_source = toks.ascii
         for i in compress(range(len(kinds)), map(eq, kinds, repeat("COMMENT"))):
             start, end = starts[i], ends[i] - (text[ends[i] - 1] == "\r")  # a CRLF's CR is not part of it
             toks.comments.append(_comment(text[start:end], _ascii_span(toks, start, end) if ascii_source else toks.span(start, end)))
@@ -220,8 +222,6 @@ def _ascii_span(toks: Tokens, start: int, end: int) -> Span:
 def _lex_stream(toks: Tokens, text: str, path: str) -> None:
     """Lex ``text`` match by match, reporting the bytes between tokens; equal token texts share
     one string (a 10 MB file must not hold millions of match objects or copies)."""
-    if len(text) > BULK_LIMIT:
-        toks.starts, toks.ends = _compact(), _compact()
     kinds, texts, starts, ends = toks.kinds, toks.texts, toks.starts, toks.ends
     shared: dict[str, str] = {}
     pos = 0  # everything before ``pos`` is lexed or reported
