@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -201,10 +202,7 @@ mod App {
     assert migration.name == "initialize" and migration.writes == {"Counter_value"}
 
 
-def test_external_initializer_contract_counts_for_the_contract_it_mirrors(tmp_path: Path) -> None:
-    code = (
-        V1
-        + """
+EIC = """
 #[starknet::contract]
 mod VaultEIC {
     use starknet::storage::StoragePointerWriteAccess;
@@ -214,8 +212,10 @@ mod VaultEIC {
     fn eic_initialize(ref self: ContractState, data: Span<felt252>) { self.total.write(7); }
 }
 """
-    )
-    ctx, project = context(tmp_path, code)
+
+
+def test_external_initializer_contract_counts_for_the_contract_it_mirrors(tmp_path: Path) -> None:
+    ctx, project = context(tmp_path, V1 + EIC)
     (eic,) = migrations(ctx, project.contract("Vault"))
     assert eic.external_initializer and eic.guarded and eic.name == "VaultEIC::eic_initialize"
     assert backing(ctx, project.contract("Vault"), frozenset({"total"})) is eic
@@ -399,3 +399,14 @@ def test_new_member_initialised_by_a_guarded_migration_is_a_note_naming_it(tmp_p
     assert not rule(analyse_sources(tmp_path, old=V1, new=unread), "CUL402")
     unguarded = new.replace(OWNER_CHECK, "", 1)
     assert not [f for f in rule(analyse_sources(tmp_path, old=V1, new=unguarded), "CUL402") if "migration" in f.message]
+
+
+def test_the_migrations_found_live_as_long_as_the_rule_context(tmp_path: Path) -> None:
+    """Nothing module-level keeps a project (and its syntax trees) alive after its run: a cache
+    that did kept the last run's model until the interpreter tore it down, a second of a large
+    diff's wall time."""
+    ctx, project = context(tmp_path, V1 + EIC)
+    assert migrations(ctx, project.contract("Vault"))
+    del ctx, project
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, Project)]

@@ -115,17 +115,7 @@ class Migration:
 
 def migrations(ctx: Context, contract: Contract) -> tuple[Migration, ...]:
     """The migrations of ``contract`` in the version under check (``ctx.project``), EICs included."""
-    key = (id(ctx.project), contract.qualified_name)
-    cached = _CACHE.get(key)
-    if cached is None or cached[0] is not ctx.project:
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        cached = (ctx.project, _find(ctx, contract))
-        _CACHE[key] = cached
-    return cached[1]
-
-
-_CACHE: dict[tuple[int, str], tuple[Project, tuple[Migration, ...]]] = {}
+    return ctx.once(f"migrations {contract.qualified_name}", lambda: _find(ctx, contract))
 
 
 def backing(ctx: Context, contract: Contract, keys: frozenset[str]) -> Migration | None:
@@ -140,7 +130,7 @@ def _find(ctx: Context, contract: Contract) -> tuple[Migration, ...]:
         reason = _reason(graph, entry) if entry.kind == "external" else None
         if reason is not None:
             found.append(_migration(ctx, contract, entry, reason, False))
-    for eic in _initializer_contracts(ctx.project, contract):
+    for eic in _initializer_contracts(ctx, contract):
         entry = eic.entry_point(EIC_ENTRY)
         assert entry is not None
         found.append(_migration(ctx, eic, entry, f"external initializer contract {eic.name}", True))
@@ -166,18 +156,20 @@ def _eic_call(name: str, args: tuple[Operand, ...]) -> bool:
     return name == "library_call_syscall" and len(args) > 1 and bool(_EIC_SELECTOR.search(args[1].text))
 
 
-def _initializer_contracts(project: Project, contract: Contract) -> list[Contract]:
+def _initializer_contracts(ctx: Context, contract: Contract) -> list[Contract]:
     """EICs of the project whose storage keys are all declared by ``contract`` (not itself an EIC)."""
     if contract.entry_point(EIC_ENTRY) is not None:
         return []
     keys = {m.key for m in contract.storage}
+    return [c for c, declared in ctx.once("eic_contracts", lambda: _eics(ctx.project)) if declared <= keys]
+
+
+def _eics(project: Project) -> list[tuple[Contract, frozenset[str]]]:
+    """The project's external initializer contracts, each with the storage keys it declares."""
     return [
-        c
+        (c, frozenset(m.key for m in c.storage))
         for c in project.contracts
-        if c.kind == "contract"
-        and c.entry_point(EIC_ENTRY) is not None
-        and c.storage
-        and {m.key for m in c.storage} <= keys
+        if c.kind == "contract" and c.entry_point(EIC_ENTRY) is not None and c.storage
     ]
 
 
