@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from . import runcache
@@ -17,7 +19,8 @@ from .config import Config
 from .diff import ProjectDiff, diff_projects
 from .errors import InputError
 from .findings import Finding, Severity
-from .model import Project, UpgradePath, build, describe_project, load, render_text
+from .forked import forked
+from .model import Project, Sources, UpgradePath, build, describe_project, load, render_text
 from .model.syntax_utils import location
 from .records import record, replace
 from .rules import suppressions
@@ -48,14 +51,39 @@ def layout(path: str, fmt: str) -> str:
     return render_text(description)
 
 
-def analyse(unit: Unit, config: Config) -> runcache.Outcome:
-    """The outcome of ``unit``: its findings, the input errors met, and the files analysed."""
+def analyse(unit: Unit, config: Config, parallel: bool = False) -> runcache.Outcome:
+    """The outcome of ``unit``: its findings, the input errors met, and the files analysed.
+
+    ``parallel``: the old version of a diff, when it is a folder or package, is built in a forked
+    child while this process builds the new one (its model comes back without the syntax trees,
+    which the diff does not read). A single file is built here: forking and importing ``pickle``
+    cost a pre-commit style run about what building a file's model in parallel saves.
+    """
+    if unit.old is None or not parallel or not _is_package(unit.old):
+        return _analyse(unit, config, partial(_old_version, unit.old) if unit.old else None, early=True)
+    with forked(partial(_old_version, unit.old, slim=True), (InputError,)) as old_version:
+        return _analyse(unit, config, old_version, early=False)
+
+
+def _is_package(path: str) -> bool:
+    return os.path.isdir(path) or os.path.basename(path) in ("Scarb.toml", "cairo_project.toml")
+
+
+def _analyse(unit: Unit, config: Config, old_version: Callable[[], _Old] | None, early: bool) -> runcache.Outcome:
+    """``early``: the old version is made before the new model (an unusable old input stops the
+    run sooner); otherwise after it, while a child process makes it."""
     try:
         new_sources = load(unit.new)
-        old = _old_version(unit.old) if unit.old else None
+        old = old_version() if old_version and early else None
+        new = build(new_sources)
+        if old_version and not early:
+            old = old_version()
     except InputError as error:
         return runcache.Outcome([], [error], 0)
-    new = build(new_sources)
+    return _outcome(unit, config, new_sources, new, old)
+
+
+def _outcome(unit: Unit, config: Config, new_sources: Sources, new: Project, old: _Old | None) -> runcache.Outcome:
     errors = list(new_sources.errors)
     if old is None:
         findings = _check(new, config)
@@ -71,23 +99,30 @@ def analyse(unit: Unit, config: Config) -> runcache.Outcome:
 
 @record
 class _Old:
-    """The old version: parsed from source, or read from a lock file (with its upgrade paths)."""
+    """The old version: parsed from source, or read from a lock file (with its upgrade paths), and
+    its syntax errors as CUL000 findings."""
 
     project: Project
     errors: tuple[InputError, ...]
     files: int
     upgrade_paths: dict[str, tuple[UpgradePath, ...]] | None = None
     read: tuple[str, ...] = ()
+    parse_errors: tuple[Finding, ...] = ()
 
 
-def _old_version(path: str) -> _Old:
+def _old_version(path: str, slim: bool = False) -> _Old:
+    """The old version at ``path``; ``slim``: without the syntax trees and file texts."""
     if path.endswith(".json"):
         from .model import lockfile
 
         project, paths = lockfile.read(path)
         return _Old(project, (), 0, paths)
     sources = load(path)
-    return _Old(build(sources), sources.errors, len(sources.files), read=sources.read)
+    project = build(sources)
+    found = tuple(parse_errors(project))
+    if slim:
+        project = replace(project, files=(), texts={})
+    return _Old(project, sources.errors, len(sources.files), read=sources.read, parse_errors=found)
 
 
 def _check(project: Project, config: Config) -> list[Finding]:
@@ -111,7 +146,7 @@ def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str])
         diff = replace(diff, contracts=chosen)
         contracts = tuple(d.new for d in diff.contracts)
     ctx = Context(new, config, load_catalogue(), old=old)
-    return parse_errors(old) + parse_errors(new) + check_diff(diff, ctx) + check_contracts(contracts, ctx)
+    return [*version.parse_errors, *parse_errors(new)] + check_diff(diff, ctx) + check_contracts(contracts, ctx)
 
 
 def _check_pairs(pairs: dict[str, str], diff: ProjectDiff, old: str) -> None:

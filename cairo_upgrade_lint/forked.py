@@ -1,0 +1,76 @@
+"""Compute a value in a forked child process while this one goes on: ``lint-upgrade`` builds the
+old version's model on the second core while this process builds the new one.
+
+The child inherits the loaded code and the parent's data, so only its result crosses back, pickled
+through a pipe; it leaves with ``os._exit`` (no interpreter teardown, no flushing of buffers it
+shares with the parent). Where ``fork`` is missing, or the child cannot deliver (any exception but
+an expected one, a result that does not pickle, a killed child), the value is computed here
+instead, so the outcome never depends on whether it ran in parallel.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_VALUE, _RAISED = 0, 1
+
+
+@contextmanager
+def forked(compute: Callable[[], T], expected: tuple[type[Exception], ...] = ()) -> Iterator[Callable[[], T]]:
+    """Start ``compute()`` in a child; yield a function that returns its value (or raises the
+    ``expected`` exception it raised), waiting for the child. The child is stopped and reaped on
+    leaving the block, whether or not its value was asked for."""
+    if not hasattr(os, "fork"):
+        yield compute
+        return
+    import pickle  # here: a run that forks nothing does not need it
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read)
+        _deliver(write, compute, expected)
+    os.close(write)
+    waited = False
+
+    def result() -> T:
+        nonlocal waited
+        with os.fdopen(read, "rb", closefd=False) as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+        waited = True
+        try:
+            kind, value = pickle.loads(payload)
+        except Exception:  # the child died or could not pickle its result
+            return compute()
+        if kind == _RAISED:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    try:
+        yield result
+    finally:
+        os.close(read)
+        if not waited:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _deliver(write: int, compute: Callable[[], object], expected: tuple[type[Exception], ...]) -> None:
+    """In the child: send (kind, value) for ``compute()``, or nothing if it failed unexpectedly."""
+    import pickle
+
+    try:
+        try:
+            payload = pickle.dumps((_VALUE, compute()), protocol=pickle.HIGHEST_PROTOCOL)
+        except expected as error:
+            payload = pickle.dumps((_RAISED, error), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(0)
