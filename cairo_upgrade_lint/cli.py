@@ -54,7 +54,8 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      "with [tool.cairo-upgrade-lint])."),
         click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too)."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                     help="Inputs analysed in parallel (default: the number of cores)."),
+                     help="Processes: inputs analysed in parallel; a diff of folders builds its old version in a "
+                     "second one (default: the number of cores)."),
         click.option("--no-cache", is_flag=True, help="Do not reuse results of unchanged inputs."),
     ]  # fmt: skip
     for option in reversed(options):
