@@ -1,7 +1,8 @@
 """End-to-end wall times, each in a fresh interpreter as a user runs it:
 
-1. ``check`` and ``lint-upgrade`` on a large tree (generated ~2 MB old/new trees of the test
-   fixtures, or ``--tree NEW [--old OLD]``) with ``--jobs 1`` and ``--jobs 2``;
+1. ``check`` and ``lint-upgrade`` on a large tree with ``--jobs 1`` and ``--jobs 2``: a real
+   project given as ``--tree NEW [--old OLD]``, else generated ~2 MB old/new trees of the test
+   fixture pairs, a stress case (a contract per KB; real projects have one per 15-430 KB);
 2. a single-contract pre-commit style run (``lint-upgrade old new``, interpreter start-up included,
    best of N), uncached and cached;
 3. the same contract compiled by the real Cairo 2.1.0 ``starknet-compile`` (best of N), and the ratio.
@@ -60,8 +61,9 @@ class Tool:
         return timed([self.python, "-c", script, *map(str, args)], self.env, self.cwd, repeat)
 
 
-def tree_runs(tool: Tool, old: Path, new: Path, size: int, extra: list[str]) -> None:
-    print(f"tree: {size / 1e6:.2f} MB of Cairo in {sum(1 for _ in new.rglob('*.cairo'))} files, {os.cpu_count()} cores")
+def tree_runs(tool: Tool, old: Path, new: Path, size: int, extra: list[str], kind: str) -> None:
+    files = sum(1 for _ in new.rglob("*.cairo"))
+    print(f"{kind}: {size / 1e6:.2f} MB of Cairo in {files} files, {os.cpu_count()} cores")
     for jobs in ("1", "2"):
         check, code = tool.timed(GROUP, "check", new, "--no-cache", "--jobs", jobs, *extra)
         print(f"  check --jobs {jobs}: {check:.2f} s (exit {code})")
@@ -117,9 +119,10 @@ def main() -> None:
             pass
         elif args.tree:
             size = sum(p.stat().st_size for p in args.tree.rglob("*.cairo"))
-            tree_runs(tool, args.old or args.tree, args.tree, size, args.extra)
+            tree_runs(tool, args.old or args.tree, args.tree, size, args.extra, "tree")
         else:
-            tree_runs(tool, *trees(work / "tree", int(args.mb * 1e6)), args.extra)
+            kind = "generated stress tree (the test fixture pairs: a contract per KB, real projects have 15-430 KB)"
+            tree_runs(tool, *trees(work / "tree", int(args.mb * 1e6)), args.extra, kind)
         lint = single_contract(tool, args.repeat)
         compiled = compile_time(work, max(1, args.repeat // 2))
         print(f"ratio: compiling takes {compiled / lint:.1f}x as long as linting (target >= 20x)")

@@ -30,11 +30,12 @@ def forked(compute: Callable[[], T], expected: tuple[type[Exception], ...] = ())
         yield compute
         return
     import pickle  # here: a run that forks nothing does not need it
+
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         os.close(read)
-        _deliver(write, compute, expected)
+        _deliver(write, compute, expected, pickle.dumps)
     os.close(write)
     waited = False
 
@@ -46,7 +47,7 @@ def forked(compute: Callable[[], T], expected: tuple[type[Exception], ...] = ())
         waited = True
         try:
             kind, value = pickle.loads(payload)
-        except Exception:  # the child died or could not pickle its result
+        except (EOFError, pickle.UnpicklingError):  # the child failed, or died while writing
             return compute()
         if kind == _RAISED:
             raise value
@@ -61,15 +62,16 @@ def forked(compute: Callable[[], T], expected: tuple[type[Exception], ...] = ())
             os.waitpid(pid, 0)
 
 
-def _deliver(write: int, compute: Callable[[], object], expected: tuple[type[Exception], ...]) -> None:
-    """In the child: send (kind, value) for ``compute()``, or nothing if it failed unexpectedly."""
-    import pickle
-
+def _deliver(
+    write: int, compute: Callable[[], object], expected: tuple[type[Exception], ...], dumps: Callable[..., bytes]
+) -> None:
+    """In the child: send (kind, value) for ``compute()``, or nothing if it failed unexpectedly.
+    ``dumps`` is ``pickle.dumps``, imported by the parent before the fork."""
     try:
         try:
-            payload = pickle.dumps((_VALUE, compute()), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = dumps((_VALUE, compute()), protocol=-1)
         except expected as error:
-            payload = pickle.dumps((_RAISED, error), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = dumps((_RAISED, error), protocol=-1)
         with os.fdopen(write, "wb") as pipe:
             pipe.write(payload)
     finally:

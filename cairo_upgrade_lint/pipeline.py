@@ -20,7 +20,15 @@ from .diff import ProjectDiff, diff_projects
 from .errors import InputError
 from .findings import Finding, Severity
 from .forked import forked
-from .model import Project, Sources, UpgradePath, build, describe_project, load, render_text
+from .model import (
+    Project,
+    Sources,
+    UpgradePath,
+    build,
+    describe_project,
+    load,
+    render_text,
+)
 from .model.syntax_utils import location
 from .records import record, replace
 from .rules import suppressions

@@ -63,7 +63,8 @@ def test_the_child_is_reaped_when_its_value_is_not_asked_for() -> None:
 
 
 def _trees(root: Path) -> tuple[Path, Path]:
-    """Old and new folders of every fixture pair, and a syntax error in each version."""
+    """Old and new folders of every fixture pair, a syntax error in each version, and a binary
+    file in the old one."""
     old, new = root / "old", root / "new"
     for pair in sorted(p.parent for p in FIXTURES.rglob("old.cairo") if (p.parent / "new.cairo").exists()):
         name = "_".join(pair.relative_to(FIXTURES).parts) + ".cairo"
@@ -72,6 +73,7 @@ def _trees(root: Path) -> tuple[Path, Path]:
             shutil.copyfile(pair / f"{side}.cairo", folder / name)
     for folder in (old, new):
         shutil.copyfile(BROKEN, folder / "broken.cairo")
+    (old / "blob.cairo").write_bytes(b"\x7fELF\x00\x01")
     return old, new
 
 
@@ -80,7 +82,9 @@ def test_a_parallel_diff_equals_the_serial_one(tmp_path: Path) -> None:
     unit = Unit(str(new), str(old))
     serial = pipeline.analyse(unit, Config())
     parallel = pipeline.analyse(unit, Config(), parallel=True)
-    assert parallel == serial
+    assert (parallel.findings, parallel.files, parallel.read) == (serial.findings, serial.files, serial.read)
+    assert [str(e) for e in parallel.input_errors] == [str(e) for e in serial.input_errors]
+    assert [str(e) for e in serial.input_errors] == [f"{old / 'blob.cairo'}: binary file, not Cairo source"]
     rules = {f.rule_id for f in serial.findings}
     assert {"CUL000", "CUL101", "CUL202"} <= rules, rules
     broken = [f.location.path for f in serial.findings if f.rule_id == "CUL000"]
