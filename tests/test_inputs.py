@@ -326,6 +326,7 @@ def test_writes_only_the_output_file_and_the_cache(tmp_path: Path) -> None:
         ("main", ["check", inputs, "--format", "sarif", "-o", output]),
         ("main", ["check", inputs, "--jobs", "2"]),
         ("lint_upgrade", [inputs / "v1.cairo", inputs / "v2.cairo", "-o", output]),
+        ("lint_upgrade", [inputs, inputs, "--jobs", "2"]),  # the old version built in a forked child
         ("main", ["layout", inputs / "v2.cairo", "--format", "json", "-o", output]),
     ]
     for script, args in commands:
