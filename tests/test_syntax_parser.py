@@ -227,7 +227,7 @@ def test_files_over_the_bulk_limit_give_the_same_tree(source: bytes, monkeypatch
 
 
 def test_positions_in_an_ascii_file_with_a_multi_line_string() -> None:
-    """An ASCII file's spans are worked out from its line starts when made (no per-token arrays)."""
+    """Positions are worked out from the line starts when asked for (no per-token arrays)."""
     tree = parse(b'fn f() {\n    let s = "a\nbc";\n}\n')
     fn = tree.items[0]
     let = fn.body.statements[0]

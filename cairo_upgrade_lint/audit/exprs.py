@@ -7,12 +7,13 @@ from collections.abc import Iterator
 
 from ..model.facts import is_self, strip_wrappers, unwind
 from ..syntax import ast as A
+from ..syntax.positions import Lines
 from ..syntax.walk import walk
 
 ASSIGNMENTS = frozenset({"=", "+=", "-=", "*=", "/=", "%="})
 COMPARISONS = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}  # op -> mirrored op
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
-SYNTHETIC = A.Span(0, 0, 0, 0, 0, 0)  # expressions the audit makes up: `x.is_zero()` reads `x == 0`
+SYNTHETIC = A.Span(0, 0, 0, Lines(b""))  # expressions the audit makes up: `x.is_zero()` reads `x == 0`
 
 __all__ = ["is_self", "strip_wrappers", "unwind"]
 

@@ -185,14 +185,13 @@ class ContractBuilder:
             f"storage member {m.display}: {m.layout.reason}" for m in storage if m.layout.kind == "unresolved"
         ]
         prefix = scope.qualified + "::"
+        path = scope.file.path
         return Contract(
             name=scope.name,
             qualified_name=scope.qualified,
             kind="component" if has_attribute(scope, COMPONENT) else "contract",
             crate=scope.crate.name,
-            location=location(scope.file.path, scope.span)
-            if scope.span
-            else location(scope.file.path, _file_span()),
+            location=location(path, scope.span) if scope.span else Location(path, 1, 1, 1, 1),
             storage=tuple(storage),
             collisions=collisions(storage),
             entry_points=tuple(self._entry_points(scope, notes)),
@@ -511,6 +510,3 @@ def _named(scope: Scope, name: str, kind: type) -> Location | None:
     item = scope.declared.get(name)
     return location(scope.file.path, item.name_span) if isinstance(item, kind) else None
 
-
-def _file_span() -> A.Span:
-    return A.Span(0, 0, 1, 1, 1, 1)

@@ -11,7 +11,7 @@ from ..syntax import ast as A
 
 
 def location(path: str, span: A.Span) -> Location:
-    return Location(path, span.line, span.column, span.end_line, span.end_column)
+    return Location(path, *span.positions())
 
 
 def has_attribute(node: object, *names: str) -> bool:

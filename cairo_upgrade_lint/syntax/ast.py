@@ -10,6 +10,7 @@ from functools import partial
 from typing import Union
 
 from ..records import record
+from .positions import Lines
 
 node = partial(record, guard=False)
 """A syntax node: a frozen record with slots, its fields the annotated names in order
@@ -18,16 +19,59 @@ not refused at run time (``guard=False``: construction is three times faster); n
 to a node after the parser made it."""
 
 
-@node
 class Span:
-    """Byte offsets [start, end) plus 1-based line/column of the first and last byte."""
+    """Byte offsets [start, end) and, worked out from the file's ``Lines`` when asked for, the
+    1-based line and column of the first and the last character. The last character starts
+    ``tail`` bytes before ``end`` (0: the span is empty or ends at end of file, and ends there; a
+    small int, shared, where an offset would take an int object per span). Equal spans have equal
+    offsets."""
 
-    start: int
-    end: int
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    __slots__ = ("end", "lines", "start", "tail")
+
+    def __init__(self, start: int, end: int, tail: int, lines: Lines) -> None:
+        self.start = start
+        self.end = end
+        self.tail = tail
+        self.lines = lines
+
+    @property
+    def line(self) -> int:
+        return self.lines.position(self.start)[0]
+
+    @property
+    def column(self) -> int:
+        return self.lines.position(self.start)[1]
+
+    @property
+    def end_line(self) -> int:
+        return self.lines.position(self.end - self.tail)[0]
+
+    @property
+    def end_column(self) -> int:
+        return self.lines.position(self.end - self.tail)[1]
+
+    def positions(self) -> tuple[int, int, int, int]:
+        """(line, column, end_line, end_column)."""
+        return (*self.lines.position(self.start), *self.lines.position(self.end - self.tail))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is Span:
+            theirs: Span = other  # type: ignore[assignment]
+            return (self.start, self.end, self.tail) == (theirs.start, theirs.end, theirs.tail)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.tail))
+
+    def __repr__(self) -> str:
+        line, column, end_line, end_column = self.positions()
+        return (
+            f"Span(start={self.start!r}, end={self.end!r}, line={line!r}, column={column!r}, "
+            f"end_line={end_line!r}, end_column={end_column!r})"
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[int, int, int, Lines]]:
+        return Span, (self.start, self.end, self.tail, self.lines)
 
 
 @node

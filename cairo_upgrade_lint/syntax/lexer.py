@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterable, MutableSequence
 from itertools import accumulate, compress, repeat
-from operator import add, contains, eq, ne, sub
+from operator import eq, ne
 
 from ..records import field, record
 from .ast import Comment, Diagnostic, Span
+from .positions import Lines
 
 KEYWORDS = frozenset(
     """as break const continue else enum extern false fn for if impl implicits let loop match mod mut
@@ -82,69 +82,35 @@ def _compact(values: Iterable[int] = ()) -> array[int]:
 
 @record(frozen=False)
 class Tokens:
-    """The token stream of one file as parallel arrays, padded with EOF tokens at the end.
-
-    ``start_lines`` .. ``end_columns`` are filled only for a file with non-ASCII bytes, whose
-    columns count code points; in an ASCII file (nearly all), ``token_span`` works a position out
-    of ``line_starts`` when the parser asks for it, which is cheaper than one for every token."""
+    """The token stream of one file as parallel arrays, padded with EOF tokens at the end, and the
+    file's ``Lines``, from which a span's positions are worked out when they are asked for."""
 
     source: bytes
+    lines: Lines
     kinds: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     starts: MutableSequence[int] = field(default_factory=list)
     ends: MutableSequence[int] = field(default_factory=list)
     partner: MutableSequence[int] = field(default_factory=list)
-    start_lines: list[int] = field(default_factory=list)
-    start_columns: list[int] = field(default_factory=list)
-    end_lines: list[int] = field(default_factory=list)
-    end_columns: list[int] = field(default_factory=list)
-    line_starts: list[int] = field(default_factory=list)
-    line_numbers: list[int] = field(default_factory=list)  # one int object per line, for spans to share
     comments: list[Comment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     dropped: int = 0
-    ascii: bool = True
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a byte offset; columns count Unicode code points."""
-        line = bisect_right(self.line_starts, offset)
-        return line, self.column(line, offset)
-
-    def column(self, line: int, offset: int) -> int:
-        """1-based code-point column of byte ``offset`` on ``line``."""
-        start = self.line_starts[line - 1]
-        prefix = self.source[start:offset]
-        return (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
 
     def span(self, start: int, end: int) -> Span:
         """Span of the bytes [start, end)."""
-        line, column = self.position(start)
-        end_line, end_column = self.position(self.last_char(start, end))
-        return Span(start, end, line, column, end_line, end_column)
+        return Span(start, end, end - self.lines.last_char(start, end), self.lines)
 
     def token_span(self, first: int, last: int) -> Span:
         """Span from the first byte of token ``first`` to the last byte of token ``last``."""
-        start = self.starts[first]
-        if not self.ascii:
-            return self.span_from(start, self.start_lines[first], self.start_columns[first], last)
-        line = self.line_numbers[bisect_right(self.line_starts, start)]
-        return self.span_from(start, line, start - self.line_starts[line - 1] + 1, last)
+        return self.span_from(self.starts[first], last)
 
-    def span_from(self, start: int, line: int, column: int, last: int) -> Span:
-        """Span from byte ``start`` (at ``line``, ``column``) to the last byte of token ``last``."""
-        end = self.ends[last]
-        if not self.ascii:
-            return Span(start, end, line, column, self.end_lines[last], self.end_columns[last])
-        final = end - 1 if end > self.starts[last] else end  # the EOF tokens are empty
-        end_line = self.line_numbers[bisect_right(self.line_starts, final)]
-        return Span(start, end, line, column, end_line, final - self.line_starts[end_line - 1] + 1)
-
-    def last_char(self, start: int, end: int) -> int:
-        """Offset of the first byte of the last UTF-8 character in [start, end)."""
-        last = max(start, end - 1)
-        while last > start and 0x80 <= self.source[last] < 0xC0:
-            last -= 1
-        return last
+    def span_from(self, start: int, last: int) -> Span:
+        """Span from byte ``start`` to the last byte of token ``last`` (to its offset, for an empty
+        EOF token)."""
+        end, last_start, lines = self.ends[last], self.starts[last], self.lines
+        if end == last_start:
+            return Span(start, end, 0, lines)
+        return Span(start, end, 1 if lines.ascii else end - lines.last_char(last_start, end), lines)
 
 
 def lex(source: bytes, path: str) -> Tokens:
@@ -157,25 +123,21 @@ def lex(source: bytes, path: str) -> Tokens:
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
-    toks = Tokens(source, ascii=source.isascii())
+    toks = Tokens(source, Lines(source))
     text = source.decode("latin-1")
-    toks.line_starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
-    toks.line_numbers = list(range(len(toks.line_starts) + 1))
     large = len(text) > BULK_LIMIT
     if large:
         toks.starts, toks.ends = _compact(), _compact()
     if large or not _lex_bulk(toks, text):
         _lex_stream(toks, text, path)
     kinds, texts = toks.kinds, toks.texts
-    if not toks.ascii:
+    if not toks.lines.ascii:
         toks.texts = texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(kinds, texts)]
     kinds += ["EOF"] * EOF_PADDING
     texts += [""] * EOF_PADDING
     toks.starts.extend([len(text)] * EOF_PADDING)
     toks.ends.extend([len(text)] * EOF_PADDING)
     toks.partner = _pair_delimiters(kinds, _compact((-1,)) if large else [-1])
-    if not toks.ascii:
-        _locate_tokens(toks)
     return toks
 
 
@@ -192,10 +154,9 @@ def _lex_bulk(toks: Tokens, text: str) -> bool:
     tokens = list(map(shared.setdefault, found, found))  # equal texts share one string: the tree keeps them
     kinds = list(map(_KindTable(_FIXED_KINDS).__getitem__, tokens))
     if "COMMENT" in kinds:
-        ascii_source = toks.ascii
         for i in compress(range(len(kinds)), map(eq, kinds, repeat("COMMENT"))):
             start, end = starts[i], ends[i] - (text[ends[i] - 1] == "\r")  # a CRLF's CR is not part of it
-            toks.comments.append(_comment(text[start:end], _ascii_span(toks, start, end) if ascii_source else toks.span(start, end)))
+            toks.comments.append(_comment(text[start:end], toks.span(start, end)))
         code = list(map(ne, kinds, repeat("COMMENT")))
         kinds, tokens = list(compress(kinds, code)), list(compress(tokens, code))
         starts, ends = list(compress(starts, code)), list(compress(ends, code))
@@ -210,13 +171,6 @@ class _KindTable(dict[str, str]):
     def __missing__(self, token: str) -> str:
         kind = self[token] = _KIND_BY_FIRST[token[0]]
         return kind
-
-
-def _ascii_span(toks: Tokens, start: int, end: int) -> Span:
-    """``toks.span`` for a one-line range of an ASCII file: columns are byte offsets."""
-    line = bisect_right(toks.line_starts, start)
-    column = start - toks.line_starts[line - 1] + 1
-    return Span(start, end, line, column, line, column + max(end - start - 1, 0))
 
 
 def _lex_stream(toks: Tokens, text: str, path: str) -> None:
@@ -264,58 +218,6 @@ def _comment(text: str, span: Span) -> Comment:
 
 def _utf8(latin1: str) -> str:
     return latin1.encode("latin-1").decode("utf-8", "replace") if not latin1.isascii() else latin1
-
-
-def _locate_tokens(toks: Tokens) -> None:
-    """Fill the per-token line/column arrays of a non-ASCII file (the end position is that of the
-    token's last byte). Columns are byte-based on ASCII lines and recomputed as code points on the
-    few other lines."""
-    line_starts, starts, ends = toks.line_starts, toks.starts, toks.ends
-    lines = list(map(toks.line_numbers.__getitem__, map(bisect_right, repeat(line_starts), starts)))
-    before = [0, *map(sub, line_starts, repeat(1))]  # by line number: the offset before its first byte
-    columns = list(map(sub, starts, map(before.__getitem__, lines)))
-    end_lines = list(lines)
-    end_columns = list(map(sub, map(add, columns, map(sub, ends, starts)), repeat(1)))
-    end_columns[-EOF_PADDING:] = columns[-EOF_PADDING:]  # the only empty tokens
-    _code_point_columns(toks, lines, columns, end_columns)
-    for i in compress(range(len(starts)), map(contains, toks.texts, repeat("\n"))):  # multi-line strings
-        end_lines[i], end_columns[i] = toks.position(toks.last_char(starts[i], ends[i]))
-    toks.start_lines, toks.start_columns = lines, columns
-    toks.end_lines, toks.end_columns = end_lines, end_columns
-
-
-def _code_point_columns(toks: Tokens, lines: list[int], columns: list[int], end_columns: list[int]) -> None:
-    """Recount the columns of the tokens on lines with non-ASCII bytes in code points, in one
-    pass per line (a long line must not be re-decoded for each of its tokens)."""
-    source, starts = toks.source, toks.starts
-    wide = _wide_lines(source, toks.line_starts)
-    line, offset, width = 0, 0, 0  # ``width``: code points from the line's start to ``offset``
-    for i, start in enumerate(starts):
-        if lines[i] not in wide:
-            continue
-        if lines[i] != line:
-            line, offset, width = lines[i], toks.line_starts[lines[i] - 1], 0
-        width += _width(source, offset, start)
-        offset = start
-        columns[i] = width + 1
-        end_columns[i] = columns[i] + _width(source, start, toks.last_char(start, toks.ends[i]))
-
-
-def _wide_lines(source: bytes, line_starts: list[int]) -> set[int]:
-    """The 1-based numbers of the lines holding a non-ASCII byte."""
-    wide: set[int] = set()
-    found = _NON_ASCII.search(source)
-    while found is not None:
-        line = bisect_right(line_starts, found.start())
-        wide.add(line)
-        found = _NON_ASCII.search(source, line_starts[line]) if line < len(line_starts) else None
-    return wide
-
-
-def _width(source: bytes, start: int, end: int) -> int:
-    """Code points in ``source[start:end]``."""
-    chunk = source[start:end]
-    return len(chunk) if chunk.isascii() else len(chunk.decode("utf-8", "replace"))
 
 
 def _lex_error(toks: Tokens, path: str, pos: int, limit: int) -> int:

@@ -767,7 +767,7 @@ class _Parser:
 
     def join(self, first: A.Span) -> A.Span:
         """Span from an earlier node's start to the last consumed token."""
-        return self.toks.span_from(first.start, first.line, first.column, self.pos - 1)
+        return self.toks.span_from(first.start, self.pos - 1)
 
     def atom(self, no_struct: bool) -> A.Expr:
         first = self.pos
