@@ -100,10 +100,6 @@ class Tokens:
         """Span of the bytes [start, end)."""
         return Span(start, end, end - self.lines.last_char(start, end), self.lines)
 
-    def token_span(self, first: int, last: int) -> Span:
-        """Span from the first byte of token ``first`` to the last byte of token ``last``."""
-        return self.span_from(self.starts[first], last)
-
     def span_from(self, start: int, last: int) -> Span:
         """Span from byte ``start`` to the last byte of token ``last`` (to its offset, for an empty
         EOF token)."""

@@ -158,7 +158,8 @@ class _Parser:
         """Span from token ``first`` to token ``last`` (default: the last consumed token)."""
         if last is None:
             last = self.pos - 1
-        return self.toks.token_span(first, max(last, first))
+        toks = self.toks
+        return toks.span_from(toks.starts[first], last if last > first else first)
 
     def peek(self, n: int = 0) -> str:
         return self.k[min(self.pos + n, self.last)]
