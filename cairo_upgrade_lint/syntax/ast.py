@@ -52,7 +52,7 @@ class Span:
 
     def positions(self) -> tuple[int, int, int, int]:
         """(line, column, end_line, end_column)."""
-        return (*self.lines.position(self.start), *self.lines.position(self.end - self.tail))
+        return self.lines.positions(self.start, self.end - self.tail)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is Span:

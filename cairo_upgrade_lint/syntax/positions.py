@@ -28,6 +28,14 @@ class Lines:
         prefix = self.source[start:offset]
         return line, (len(prefix) if prefix.isascii() else len(prefix.decode("utf-8", "replace"))) + 1
 
+    def positions(self, start: int, final: int) -> tuple[int, int, int, int]:
+        """``position`` of ``start`` and of ``final``, as one tuple."""
+        if not self.ascii:
+            return (*self.position(start), *self.position(final))
+        starts = self.starts
+        line, end_line = bisect_right(starts, start), bisect_right(starts, final)
+        return line, start - starts[line - 1] + 1, end_line, final - starts[end_line - 1] + 1
+
     def last_char(self, start: int, end: int) -> int:
         """Offset of the first byte of the last UTF-8 character in [start, end); ``start`` if empty."""
         last = max(start, end - 1)
