@@ -343,8 +343,8 @@ class ContractBuilder:
         component: str | None,
         embedded_at: Location | None = None,
     ) -> EntryPoint:
-        params, returns = self.signature(scope, function, impl.generics if impl else ())
         types, result = self._types(scope, function, impl.generics if impl else ())
+        params, returns = _signature(function, types, result)
         serde = tuple(self.resolver.serde(t) for t in types), self.resolver.serde(result) if result else None
         return EntryPoint(
             name=function.name,
@@ -362,10 +362,7 @@ class ContractBuilder:
     def signature(
         self, scope: Scope, function: A.Function, outer: tuple[A.GenericParam, ...] = ()
     ) -> tuple[tuple[Parameter, ...], str | None]:
-        types, result = self._types(scope, function, outer)
-        names = [p.name for p in function.params if p.name != "self"]
-        params = tuple(Parameter(name, t.text) for name, t in zip(names, types, strict=True))
-        return params, result.text if result is not None else None
+        return _signature(function, *self._types(scope, function, outer))
 
     def _types(
         self, scope: Scope, function: A.Function, outer: tuple[A.GenericParam, ...]
@@ -493,6 +490,16 @@ def _embeddable(module: Scope, name: str) -> A.Impl | None:
             if item.name == name and has_attribute(item, "starknet::embeddable"):
                 return item
     return None
+
+
+def _signature(
+    function: A.Function, types: tuple[CairoType, ...], result: CairoType | None
+) -> tuple[tuple[Parameter, ...], str | None]:
+    """The parameters (``self`` excluded) and return type of ``function`` as written, given their
+    resolved ``types`` and ``result``."""
+    names = [p.name for p in function.params if p.name != "self"]
+    params = tuple(Parameter(name, t.text) for name, t in zip(names, types, strict=True))
+    return params, result.text if result is not None else None
 
 
 def _declaration(scope: Scope) -> Location | None:
