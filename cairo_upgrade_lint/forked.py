@@ -3,9 +3,9 @@ old version's model on the second core while this process builds the new one.
 
 The child inherits the loaded code and the parent's data, so only its result crosses back, pickled
 through a pipe; it leaves with ``os._exit`` (no interpreter teardown, no flushing of buffers it
-shares with the parent). Where ``fork`` is missing, or the child cannot deliver (any exception but
-an expected one, a result that does not pickle, a killed child), the value is computed here
-instead, so the outcome never depends on whether it ran in parallel.
+shares with the parent). Where ``fork`` is missing or fails, or the child cannot deliver (any
+exception but an expected one, a result that does not pickle, a killed child), the value is
+computed here instead, so the outcome never depends on whether it ran in parallel.
 """
 
 from __future__ import annotations
@@ -26,17 +26,13 @@ def forked(compute: Callable[[], T], expected: tuple[type[Exception], ...] = ())
     """Start ``compute()`` in a child; yield a function that returns its value (or raises the
     ``expected`` exception it raised), waiting for the child. The child is stopped and reaped on
     leaving the block, whether or not its value was asked for."""
-    if not hasattr(os, "fork"):
-        yield compute
-        return
     import pickle  # here: a run that forks nothing does not need it
 
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read)
-        _deliver(write, compute, expected, pickle.dumps)
-    os.close(write)
+    started = _start(compute, expected, pickle.dumps) if hasattr(os, "fork") else None
+    if started is None:
+        yield compute
+        return
+    read, pid = started
     waited = False
 
     def result() -> T:
@@ -60,6 +56,28 @@ def forked(compute: Callable[[], T], expected: tuple[type[Exception], ...] = ())
         if not waited:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _start(
+    compute: Callable[[], object], expected: tuple[type[Exception], ...], dumps: Callable[..., bytes]
+) -> tuple[int, int] | None:
+    """Fork a child that sends ``compute()`` through a pipe: (the pipe's end to read, the child's
+    pid), or None when no pipe or process can be had (a descriptor or process limit, a sandbox)."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child
+        os.close(read)
+        _deliver(write, compute, expected, dumps)
+    os.close(write)
+    return read, pid
 
 
 def _deliver(

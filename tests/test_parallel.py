@@ -56,6 +56,15 @@ def test_a_child_that_cannot_deliver_is_replaced_by_computing_here() -> None:
         assert result() == 4
 
 
+def test_without_a_process_to_spare_the_value_is_computed_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    with forked(os.getpid) as result:
+        assert result() == os.getpid()
+
+
 def test_the_child_is_reaped_when_its_value_is_not_asked_for() -> None:
     with forked(lambda: sum(range(10**8))):
         pass
