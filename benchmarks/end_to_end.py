@@ -1,8 +1,8 @@
 """End-to-end wall times, each in a fresh interpreter as a user runs it:
 
-1. ``check`` and ``lint-upgrade`` on a large tree with ``--jobs 1`` and ``--jobs 2``: a real
-   project given as ``--tree NEW [--old OLD]``, else generated ~2 MB old/new trees of the test
-   fixture pairs, a stress case (a contract per KB; real projects have one per 15-430 KB);
+1. ``check`` and ``lint-upgrade`` on a large tree with ``--jobs 1`` and ``--jobs 2`` (best of
+   N): a real project given as ``--tree NEW [--old OLD]``, else generated ~2 MB old/new trees of
+   the test fixture pairs, a stress case (a contract per KB; real projects have one per 15-430 KB);
 2. a single-contract pre-commit style run (``lint-upgrade old new``, interpreter start-up included,
    best of N), uncached and cached;
 3. the same contract compiled by the real Cairo 2.1.0 ``starknet-compile`` (best of N), and the ratio.
@@ -11,8 +11,8 @@ Bytecode is compiled once into a temporary PYTHONPYCACHEPREFIX first, as an inst
 ``--python`` runs the tool with another interpreter, e.g. that of a venv with a regular (not
 editable) install, as users and pre-commit have it: an editable install adds its import hook to
 every start.
-Usage: python benchmarks/end_to_end.py [--mb 2] [--tree NEW [--old OLD]] [--repeat 5] [--python PY]
-                                       [--single-only] [-- EXTRA CLI OPTIONS]
+Usage: python benchmarks/end_to_end.py [--mb 2] [--tree NEW [--old OLD]] [--repeat 5] [--tree-repeat 3]
+                                       [--python PY] [--single-only] [-- EXTRA CLI OPTIONS]
 (the extra options, e.g. ``--ignore CUL301``, apply to the tree runs).
 """
 
@@ -61,13 +61,13 @@ class Tool:
         return timed([self.python, "-c", script, *map(str, args)], self.env, self.cwd, repeat)
 
 
-def tree_runs(tool: Tool, old: Path, new: Path, size: int, extra: list[str], kind: str) -> None:
+def tree_runs(tool: Tool, old: Path, new: Path, size: int, extra: list[str], kind: str, repeat: int) -> None:
     files = sum(1 for _ in new.rglob("*.cairo"))
-    print(f"{kind}: {size / 1e6:.2f} MB of Cairo in {files} files, {os.cpu_count()} cores")
+    print(f"{kind}: {size / 1e6:.2f} MB of Cairo in {files} files, {os.cpu_count()} cores, best of {repeat}")
     for jobs in ("1", "2"):
-        check, code = tool.timed(GROUP, "check", new, "--no-cache", "--jobs", jobs, *extra)
+        check, code = tool.timed(GROUP, "check", new, "--no-cache", "--jobs", jobs, *extra, repeat=repeat)
         print(f"  check --jobs {jobs}: {check:.2f} s (exit {code})")
-        diff, code = tool.timed(LINT_UPGRADE, old, new, "--no-cache", "--jobs", jobs, *extra)
+        diff, code = tool.timed(LINT_UPGRADE, old, new, "--no-cache", "--jobs", jobs, *extra, repeat=repeat)
         print(f"  lint-upgrade --jobs {jobs}: {diff:.2f} s (exit {code})")
 
 
@@ -104,6 +104,7 @@ def main() -> None:
     cli.add_argument("--tree", type=Path, help="use this folder as the new version instead")
     cli.add_argument("--old", type=Path, help="the old version of --tree (default: --tree itself)")
     cli.add_argument("--repeat", type=int, default=5, help="runs per single-contract figure")
+    cli.add_argument("--tree-repeat", type=int, default=3, help="runs per tree figure")
     cli.add_argument("--python", help="interpreter that runs the tool (default: this one)")
     cli.add_argument("--single-only", action="store_true", help="skip the tree runs")
     cli.add_argument("extra", nargs="*", help="extra CLI options for the tree runs (after --)")
@@ -119,10 +120,10 @@ def main() -> None:
             pass
         elif args.tree:
             size = sum(p.stat().st_size for p in args.tree.rglob("*.cairo"))
-            tree_runs(tool, args.old or args.tree, args.tree, size, args.extra, "tree")
+            tree_runs(tool, args.old or args.tree, args.tree, size, args.extra, "tree", args.tree_repeat)
         else:
             kind = "generated stress tree (the test fixture pairs: a contract per KB, real projects have 15-430 KB)"
-            tree_runs(tool, *trees(work / "tree", int(args.mb * 1e6)), args.extra, kind)
+            tree_runs(tool, *trees(work / "tree", int(args.mb * 1e6)), args.extra, kind, args.tree_repeat)
         lint = single_contract(tool, args.repeat)
         compiled = compile_time(work, max(1, args.repeat // 2))
         print(f"ratio: compiling takes {compiled / lint:.1f}x as long as linting (target >= 20x)")
