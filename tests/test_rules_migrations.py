@@ -407,6 +407,7 @@ def test_the_migrations_found_live_as_long_as_the_rule_context(tmp_path: Path) -
     diff's wall time."""
     ctx, project = context(tmp_path, V1 + EIC)
     assert migrations(ctx, project.contract("Vault"))
+    ident = id(project)
     del ctx, project
     gc.collect()
-    assert not [o for o in gc.get_objects() if isinstance(o, Project)]
+    assert not [o for o in gc.get_objects() if isinstance(o, Project) and id(o) == ident]
