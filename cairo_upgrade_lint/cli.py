@@ -124,6 +124,7 @@ def emit_report(
         catalogue=load_catalogue(),
         color=color,
         files_analysed=run.files,
+        input_errors=len(run.input_errors),
         elapsed=run.elapsed,
         old_root=old_root,
         command=command,

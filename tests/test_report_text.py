@@ -118,6 +118,15 @@ def test_no_findings_gives_a_clean_summary(tmp_path: Path) -> None:
     assert render([], "text", s.context) == "No problems found. 1 file analysed in 1.50s.\n"
 
 
+def test_inputs_that_could_not_be_read_are_not_called_clean(tmp_path: Path) -> None:
+    """The input errors themselves go to stderr; the summary must not read as a clean result."""
+    nothing = sample(tmp_path, files_analysed=0, input_errors=1, elapsed=0.5).context
+    assert render([], "text", nothing) == "Nothing analysed: 1 input error. 0 files analysed in 0.50s.\n"
+    partly = sample(tmp_path, files_analysed=3, input_errors=2, elapsed=0.5).context
+    expected = "No problems found in what could be read (2 input errors). 3 files analysed in 0.50s.\n"
+    assert render([], "text", partly) == expected
+
+
 def test_colour_only_when_asked(tmp_path: Path) -> None:
     plain = sample(tmp_path)
     assert "\x1b[" not in render(plain.findings, "text", plain.context)

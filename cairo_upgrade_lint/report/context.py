@@ -74,6 +74,7 @@ class ReportContext:
     catalogue: Mapping[str, RuleDoc]
     color: bool = False
     files_analysed: int = 0
+    input_errors: int = 0  # inputs (or files in them) that could not be read, reported on stderr
     elapsed: float = 0.0
     version: str = __version__
     read_source: SourceReader = read_file_source

@@ -108,7 +108,15 @@ class _TextReport:
         c = self.context
         ran = f"{_plural(c.files_analysed, 'file')} analysed in {c.elapsed:.2f}s."
         if not findings:
-            return f"{self.paint('No problems found.', 'bold')} {ran}"
+            unread = _plural(c.input_errors, "input error")
+            clean = (
+                "No problems found."
+                if not c.input_errors
+                else f"Nothing analysed: {unread}."
+                if not c.files_analysed
+                else f"No problems found in what could be read ({unread})."
+            )
+            return f"{self.paint(clean, 'bold')} {ran}"
         counts = ", ".join(
             self.paint(_plural(n, s.value), s) if n else _plural(n, s.value)
             for s, n in severity_counts(findings).items()
