@@ -109,13 +109,12 @@ class _TextReport:
         ran = f"{_plural(c.files_analysed, 'file')} analysed in {c.elapsed:.2f}s."
         if not findings:
             unread = _plural(c.input_errors, "input error")
-            clean = (
-                "No problems found."
-                if not c.input_errors
-                else f"Nothing analysed: {unread}."
-                if not c.files_analysed
-                else f"No problems found in what could be read ({unread})."
-            )
+            if not c.input_errors:
+                clean = "No problems found."
+            elif c.files_analysed:
+                clean = f"No problems found in what could be read ({unread})."
+            else:
+                clean = f"Nothing analysed: {unread}."
             return f"{self.paint(clean, 'bold')} {ran}"
         counts = ", ".join(
             self.paint(_plural(n, s.value), s) if n else _plural(n, s.value)
