@@ -85,8 +85,7 @@ class Tokens:
     """The token stream of one file as parallel arrays, padded with EOF tokens at the end, and the
     file's ``Lines``, from which a span's positions are worked out when they are asked for."""
 
-    source: bytes
-    lines: Lines
+    lines: Lines  # with the file's bytes (``lines.source``)
     kinds: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     starts: MutableSequence[int] = field(default_factory=list)
@@ -119,7 +118,7 @@ def lex(source: bytes, path: str) -> Tokens:
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
-    toks = Tokens(source, Lines(source))
+    toks = Tokens(Lines(source))
     text = source.decode("latin-1")
     large = len(text) > BULK_LIMIT
     if large:
@@ -219,7 +218,7 @@ def _utf8(latin1: str) -> str:
 def _lex_error(toks: Tokens, path: str, pos: int, limit: int) -> int:
     """Record a diagnostic for the bad byte(s) at ``pos`` (a run of unexpected characters up to
     whitespace, a quote or ``limit``, the next token, is one diagnostic); return where lexing resumes."""
-    source = toks.source
+    source = toks.lines.source
     char = source[pos : pos + 1]
     if char in (b'"', b"'"):
         end = source.find(b"\n", pos)

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..records import field_names
-from .ast import Span, Token
+from .ast import Token
 
 _LEAF_NAMES = frozenset({"str", "int", "bool", "None", "Span", "Token", "tuple"})
 
@@ -28,10 +28,11 @@ def _is_leaf(annotation: object) -> bool:
 
 
 class _IsNode(dict[type, bool]):
-    """Class -> whether its instances are syntax nodes (records other than spans and tokens)."""
+    """Class -> whether its instances are syntax nodes (records other than tokens; a span is not a
+    record)."""
 
     def __missing__(self, cls: type) -> bool:
-        is_node = self[cls] = bool(field_names(cls)) and not issubclass(cls, (Span, Token))
+        is_node = self[cls] = bool(field_names(cls)) and not issubclass(cls, Token)
         return is_node
 
 
