@@ -90,11 +90,12 @@ def test_long_chains_nest_the_tree_and_count_as_nesting(head: str, link: str, ta
     "nested",
     [
         "mod m { " * 10_000 + "}" * 10_000,
-        "fn f() { if a { 1 } " + "else if a { 1 } " * 10_000 + "else { 2 } }",
+        "fn f() { " + "if a { " * 10_000 + "1" + " }" * 10_000 + " }",
+        "fn f() { if a { 1 } else if b { " + "if c { " * 300 + "1" + " }" * 300 + " } else { 2 } }",
         "use " + "a::{" * 10_000 + "b" + "}" * 10_000 + ";",
     ],
 )
-def test_deep_items_else_if_chains_and_use_trees_are_a_diagnostic(nested: str) -> None:
+def test_deep_items_ifs_and_use_trees_are_a_diagnostic(nested: str) -> None:
     tree = parse(f"{nested}\nfn after() {{}}\n")
     assert any(f"nesting deeper than {MAX_NESTING}" in d.message for d in tree.diagnostics)
     assert tree.items[-1].name == "after"

@@ -446,10 +446,18 @@ class LetCondition:
 
 @node
 class If:
+    """``if c {..} else ..``; an ``else if`` is an ``If`` in ``otherwise`` whose ``chained`` is set.
+
+    A chain can have thousands of branches (generated lookup tables), so it is not walked as
+    nesting: ``walk.children`` lists the branches of a whole chain under its first ``If`` and none
+    under a chained one, keeping the walked tree shallow.
+    """
+
     conditions: tuple[Expr | LetCondition, ...]
     then: Block
     otherwise: Block | If | None
     span: Span
+    chained: bool = False
 
 
 @node

@@ -58,6 +58,7 @@ _WHITESPACE = " \t\r\n\f\v"
 _NON_WHITESPACE = re.compile(r"[^ \t\r\n\f\v]")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _BAD_RUN = re.compile(rb"[^ \t\r\n\f\v'\"]+")
+_INDENT = re.compile(r"[ \t]*")
 
 _KINDS = {"int": "INT", "short": "SHORT", "string": "STRING"}
 _FIXED_KINDS = {k: k for k in KEYWORDS} | {
@@ -132,7 +133,7 @@ def lex(source: bytes, path: str) -> Tokens:
     texts += [""] * EOF_PADDING
     toks.starts.extend([len(text)] * EOF_PADDING)
     toks.ends.extend([len(text)] * EOF_PADDING)
-    toks.partner = _pair_delimiters(kinds, _compact((-1,)) if large else [-1])
+    toks.partner = _pair_delimiters(kinds, _compact((-1,)) if large else [-1], _LineIndents(text, toks.starts, toks.ends))
     return toks
 
 
@@ -239,21 +240,91 @@ def _lex_error(toks: Tokens, path: str, pos: int, limit: int) -> int:
     return max(end, pos + 1)
 
 
-def _pair_delimiters(kinds: list[str], unmatched: MutableSequence[int]) -> MutableSequence[int]:
+def _pair_delimiters(kinds: list[str], unmatched: MutableSequence[int], lines: _LineIndents) -> MutableSequence[int]:
     """For each bracket token, the index of its matching bracket (-1 when unmatched); the result is
-    ``unmatched`` (a one-item ``[-1]`` list or array) repeated for every token."""
+    ``unmatched`` (a one-item ``[-1]`` list or array) repeated for every token. Unbalanced brackets
+    are paired again, helped by the indentation (see ``_pair_by_nesting``)."""
+    partner, balanced = _pair_by_nesting(kinds, unmatched, None)
+    if not balanced:
+        partner, _ = _pair_by_nesting(kinds, unmatched, lines)
+    return partner
+
+
+def _pair_by_nesting(
+    kinds: list[str], unmatched: MutableSequence[int], lines: _LineIndents | None
+) -> tuple[MutableSequence[int], bool]:
+    """Pair the brackets by nesting; also say whether they were balanced (each closer matched the
+    innermost open bracket and none was left open).
+
+    With ``lines``, a closing brace that starts its line closes the innermost open brace whose line
+    is indented as much (when there is one), leaving the brackets opened after it unclosed: in
+    formatted code a missing ``}`` then spoils one function, not the module around it."""
     partner = unmatched * len(kinds)
     stack: list[int] = []
+    balanced = True
     for i in compress(range(len(kinds)), map(_BRACKETS.__contains__, kinds)):
         kind = kinds[i]
         if kind in _OPEN:
             stack.append(i)
-        elif stack and _OPEN[kinds[stack[-1]]] == kind:
-            j = stack.pop()
-            partner[i], partner[j] = j, i
+            continue
+        top = len(stack) - 1
+        if lines is not None and kind == "}":
+            found = _brace_by_indent(stack, kinds, lines, i)
+            if found is None:
+                continue
+            top = found
+        if top >= 0 and _OPEN[kinds[stack[top]]] == kind:
+            balanced = balanced and top == len(stack) - 1
         elif stack and kind in {_OPEN[kinds[k]] for k in stack}:
-            while _OPEN[kinds[stack[-1]]] != kind:
-                stack.pop()
-            j = stack.pop()
-            partner[i], partner[j] = j, i
-    return partner
+            balanced = False
+            while _OPEN[kinds[stack[top]]] != kind:
+                top -= 1
+        else:
+            balanced = False
+            continue
+        j = stack[top]
+        del stack[top:]
+        partner[i], partner[j] = j, i
+    return partner, balanced and not stack
+
+
+def _brace_by_indent(stack: list[int], kinds: list[str], lines: _LineIndents, close: int) -> int | None:
+    """The position in ``stack`` of the open brace that the ``}`` at token ``close`` closes, by
+    indentation: a ``}`` that starts its line closes the innermost ``{`` whose line is indented as
+    much; one inside a line cannot close a ``{`` that ends its line (None: a stray ``}``). Otherwise
+    the top of the stack."""
+    indent = lines.leading(close)
+    if indent is None:
+        top = stack[-1] if stack else -1
+        return None if top >= 0 and kinds[top] == "{" and lines.ends_line(top) else len(stack) - 1
+    for position in range(len(stack) - 1, -1, -1):
+        opener = stack[position]
+        if kinds[opener] == "{" and lines.indent(opener) == indent:
+            return position
+    return len(stack) - 1
+
+
+class _LineIndents:
+    """Where a file's tokens stand in their lines (only unbalanced files ask)."""
+
+    def __init__(self, text: str, starts: MutableSequence[int], ends: MutableSequence[int]) -> None:
+        self.text = text
+        self.starts = starts
+        self.ends = ends
+
+    def ends_line(self, token: int) -> bool:
+        """Whether only whitespace or a comment follows ``token`` on its line."""
+        rest = _INDENT.match(self.text, self.ends[token]).end()  # type: ignore[union-attr]
+        return self.text.startswith(("\n", "\r", "//"), rest) or rest == len(self.text)
+
+    def indent(self, token: int) -> int:
+        """The width of the whitespace that begins the line of ``token``."""
+        text, start = self.text, self.starts[token]
+        line = text.rfind("\n", 0, start) + 1
+        return _INDENT.match(text, line).end() - line  # type: ignore[union-attr]
+
+    def leading(self, token: int) -> int | None:
+        """The indentation of ``token`` when it is the first token of its line, else None."""
+        text, start = self.text, self.starts[token]
+        line = text.rfind("\n", 0, start) + 1
+        return start - line if _INDENT.match(text, line).end() == start else None  # type: ignore[union-attr]

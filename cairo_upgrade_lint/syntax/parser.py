@@ -2,7 +2,10 @@
 
 Expressions use precedence climbing with the Cairo compiler's operator table (a lower number binds
 tighter). A syntax error raises ``_Error`` internally; the item loop records it as a diagnostic and
-resumes at the next item, so one bad function does not hide the rest of the file.
+resumes at the next item, so one bad function does not hide the rest of the file. When braces do
+not balance, the lexer pairs them by indentation and a block must end at its partner, so a missing
+``}`` costs the function that lacks it, not the module around it. A Cairo 0 file gets one
+diagnostic saying so (``cairo0``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from . import ast as A
+from .cairo0 import cairo0_file
 from .lexer import MAX_DIAGNOSTICS, Tokens, lex
 
 MAX_NESTING = 200
@@ -55,6 +59,10 @@ def parse(source: bytes | str, path: str = "<input>") -> A.SourceFile:
     with _recursion_headroom():
         items = parser.items_until("EOF")
     diagnostics = sorted(toks.diagnostics + parser.diagnostics, key=lambda d: d.span.start)
+    if diagnostics:
+        cairo0 = cairo0_file(toks, path, len(data))
+        if cairo0 is not None:  # one clear message, not dozens of Cairo 1 syntax errors
+            return cairo0
     dropped = toks.dropped + parser.dropped
     return A.SourceFile(path, tuple(items), tuple(toks.comments), _capped(diagnostics, dropped), len(data))
 
@@ -440,9 +448,9 @@ class _Parser:
         generics = self.generic_params()
         items = None
         if not self.eat(";"):
-            self.expect("{")
+            open_at = self.expect("{")
             items = tuple(self.items_until("}"))
-            self.expect("}")
+            self.close_items(open_at)
         return A.Trait(attrs, vis, name, generics, items, self.span(name_at, name_at), self.span(first))
 
     def impl(self, first: int, attrs: tuple, vis: str) -> A.Item:
@@ -462,9 +470,9 @@ class _Parser:
         trait = self.path()
         items = None
         if not self.eat(";"):
-            self.expect("{")
+            open_at = self.expect("{")
             items = tuple(self.items_until("}"))
-            self.expect("}")
+            self.close_items(open_at)
         return A.Impl(attrs, vis, name, generics, trait, items, self.span(name_at, name_at), self.span(first))
 
     def module(self, first: int, attrs: tuple, vis: str) -> A.Module:
@@ -473,9 +481,9 @@ class _Parser:
         name = self.ident("module name")
         items = None
         if not self.eat(";"):
-            self.expect("{", "'{' or ';'")
+            open_at = self.expect("{", "'{' or ';'")
             items = tuple(self.items_until("}"))
-            self.expect("}")
+            self.close_items(open_at)
         return A.Module(attrs, vis, name, items, self.span(name_at, name_at), self.span(first))
 
     def use(self, first: int, attrs: tuple, vis: str) -> A.Use:
@@ -650,8 +658,27 @@ class _Parser:
             if self.eat(";"):
                 continue
             statements.append(self.statement())
+        self.check_closes(first)
         self.pos += 1
         return A.Block(tuple(statements), self.span(first))
+
+    def close_items(self, first: int) -> None:
+        """Consume the ``}`` that ends the items of the trait, impl or module opened at ``first``."""
+        if not self.at("}"):
+            raise self.error("'}'")
+        self.check_closes(first)
+        self.pos += 1
+
+    def check_closes(self, first: int) -> None:
+        """The ``}`` at the cursor must be the partner of the ``{`` at ``first``. When brackets do
+        not balance, the lexer pairs braces by indentation; a block must not then run on into the
+        next function (the function with the missing ``}`` is the one reported and skipped)."""
+        partner = self.toks.partner
+        if partner[self.pos] == first:
+            return
+        if partner[first] < 0:
+            raise _Error(first, "this '{' is never closed", "'}'", "no matching '}'")
+        raise _Error(self.pos, "unmatched '}'", "a statement or '}'", "'}'")
 
     def statement(self) -> A.Statement:
         first = self.pos
@@ -932,19 +959,26 @@ class _Parser:
         return A.Arg(self.expr(), name, tuple(mods), self.span(first))
 
     def if_expr(self) -> A.If:
-        first = self.expect("if")
-        conditions = self.conditions()
-        then = self.block()
+        """``if c {..} else if d {..} else {..}``. An ``else if`` chain is a sequence, not nesting:
+        its branches are read in a loop (a 250-branch lookup table must not count as 250 levels),
+        then linked as before, each ``else if`` the ``otherwise`` of the previous ``If``, and each
+        ``If`` spanning from its ``if`` to the end of the chain."""
+        heads: list[tuple[int, tuple[A.Expr | A.LetCondition, ...], A.Block]] = []
         otherwise: A.Block | A.If | None = None
-        if self.eat("else"):
-            otherwise = self.else_if() if self.at("if") else self.block()
-        return A.If(conditions, then, otherwise, self.span(first))
-
-    def else_if(self) -> A.If:
-        self.enter()
-        node = self.if_expr()
-        self.depth -= 1
-        return node
+        while True:
+            first = self.expect("if")
+            conditions = self.conditions()
+            heads.append((first, conditions, self.block()))
+            if not self.eat("else"):
+                break
+            if not self.at("if"):
+                otherwise = self.block()
+                break
+        end = self.pos - 1
+        for index in range(len(heads) - 1, -1, -1):
+            first, conditions, then = heads[index]
+            otherwise = A.If(conditions, then, otherwise, self.span(first, end), index > 0)
+        return otherwise  # type: ignore[return-value]
 
     def conditions(self) -> tuple[A.Expr | A.LetCondition, ...]:
         out: list[A.Expr | A.LetCondition] = []
@@ -1047,22 +1081,28 @@ class _Parser:
         return A.EnumPattern(path, None, self.span(first))
 
     def struct_pattern(self, path: A.Path, first: int) -> A.StructPattern:
+        """``Foo { a, b: p, .. }``: as in the Cairo grammar, the rest ``..`` is one element of the
+        comma-separated list (``scarb fmt`` writes ``..,`` on its own line in multi-line patterns)."""
         self.expect("{")
         fields: list[A.StructPatternField] = []
         rest = False
         while not self.at("}"):
             if self.eat(".."):
                 rest = True
-                break
-            field_first = self.pos
-            mods = []
-            while self.at("ref") or self.at("mut"):
-                mods.append(self.t[self.pos])
-                self.pos += 1
-            name = self.ident("a field name")
-            inner = self.pattern() if self.eat(":") else None
-            fields.append(A.StructPatternField(name, inner, tuple(mods), self.span(field_first)))
+            else:
+                fields.append(self.struct_pattern_field())
             if not self.eat(","):
                 break
         self.expect("}")
         return A.StructPattern(path, tuple(fields), rest, self.span(first))
+
+    def struct_pattern_field(self) -> A.StructPatternField:
+        """``name``, ``ref name``, ``mut name`` or ``name: pattern``."""
+        first = self.pos
+        mods = []
+        while self.at("ref") or self.at("mut"):
+            mods.append(self.t[self.pos])
+            self.pos += 1
+        name = self.ident("a field name")
+        inner = self.pattern() if self.eat(":") else None
+        return A.StructPatternField(name, inner, tuple(mods), self.span(first))
