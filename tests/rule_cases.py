@@ -24,6 +24,7 @@ class Case:
     file: str | None
     line: int | None
     contains: str | None
+    errors: int | None = None  # error-level findings of every rule, when the case says
 
     @property
     def id(self) -> str:
@@ -36,7 +37,7 @@ def cases() -> list[Case]:
         data = tomllib.loads(expect.read_text())
         out.append(
             Case(expect.parent, data["rule"], data["findings"], data.get("file"), data.get("line"),
-                 data.get("contains"))
+                 data.get("contains"), data.get("errors"))
         )  # fmt: skip
     return out
 

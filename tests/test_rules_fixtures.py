@@ -28,3 +28,6 @@ def test_fixture(case: Case) -> None:
         ), [(f.location.path, f.location.line) for f in mine]
         if case.contains:
             assert all(case.contains in f.message for f in mine), [f.message for f in mine]
+    if case.errors is not None:
+        errors = [f"{f.rule_id}: {f.message}" for f in findings if f.severity.value == "error"]
+        assert len(errors) == case.errors, errors

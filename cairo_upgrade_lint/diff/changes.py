@@ -36,8 +36,9 @@ class LayoutChange:
 
     kind: 'encoding_changed', 'integer_widened', 'integer_narrowed', 'scalar_widened',
     'scalar_retyped', 'struct_member_appended', 'struct_member_inserted', 'struct_member_removed',
-    'struct_member_reordered', 'struct_member_resized', 'enum_indicator_changed',
-    'enum_variant_added', 'enum_variant_removed', 'enum_payload_changed', 'map_key_changed',
+    'struct_member_reordered', 'struct_member_resized', 'struct_member_renamed' (same position and
+    encoding), 'enum_indicator_changed', 'enum_variant_added', 'enum_variant_removed',
+    'enum_variant_renamed' (same indicator and payload), 'enum_payload_changed', 'map_key_changed',
     'map_key_retyped', 'node_member_added', 'node_member_removed', 'custom_packing', 'unresolved'.
     ``path`` locates it inside the member (``config.fee``, ``balances[]``, ``status::Active``).
     """
@@ -75,8 +76,9 @@ class StorageChange:
 
 @record
 class EntryPointChange:
-    """kind: 'added', 'removed', 'signature_changed' (parameter types, count or return type),
-    'parameters_renamed' (same types) or 'kind_changed' (view <-> external ...)."""
+    """kind: 'added', 'removed', 'unknown' (not found in the new version, which embeds an impl
+    that is not in the analysed source), 'signature_changed' (parameter types, count or return
+    type), 'parameters_renamed' (same types) or 'kind_changed' (view <-> external ...)."""
 
     kind: str
     name: str
@@ -87,8 +89,9 @@ class EntryPointChange:
 
 @record
 class EventChange:
-    """kind: 'added', 'removed', 'renamed' (same fields, other name), 'changed' (keys or data)
-    or 'unverifiable' (a payload type is unknown)."""
+    """kind: 'added', 'removed', 'renamed' (same fields, other name), 'changed' (keys or data),
+    'unverifiable' (a payload type is unknown) or 'unknown' (not found in the new version, where
+    an unresolved payload may emit it)."""
 
     kind: str
     name: str
@@ -122,6 +125,9 @@ class ContractDiff:
 
 @record
 class ProjectDiff:
+    """``pairings``: the pairs made without a shared name, (old, new, the evidence as a sentence)."""
+
     contracts: tuple[ContractDiff, ...]
     unpaired_old: tuple[Contract, ...]
     unpaired_new: tuple[Contract, ...]
+    pairings: tuple[tuple[Contract, Contract, str], ...] = ()

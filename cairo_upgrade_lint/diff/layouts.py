@@ -11,9 +11,10 @@ from ..model.layout import (
     ScalarLayout,
     StructLayout,
     UnresolvedLayout,
+    VariantLayout,
     VecLayout,
 )
-from ..model.types import BUILTIN_TYPES, INTEGER_WIDTHS
+from ..model.types import BUILTIN_TYPES, INTEGER_WIDTHS, CairoType
 from .changes import Compatibility, LayoutChange
 
 C = Compatibility
@@ -33,13 +34,23 @@ _DOMAINS = {
 
 
 def compare(old: Layout, new: Layout, path: str) -> list[LayoutChange]:
-    """Differences between the old and new encoding of the value at ``path``."""
+    """Differences between the old and new encoding of the value at ``path``.
+
+    Decided on the stored felts, not on names (DOMAIN.md section 2b): a one-member struct is
+    stored as its member, Store-struct members are positional and enum variants are their
+    indicators, so renames that keep the encoding are compatible differences.
+    """
     if isinstance(old, UnresolvedLayout) or isinstance(new, UnresolvedLayout):
+        if _same_unknown(old, new):
+            return []
         reason = old.reason if isinstance(old, UnresolvedLayout) else new.reason  # type: ignore[union-attr]
         return [LayoutChange("unresolved", path, old.type.text, new.type.text, C.UNVERIFIABLE, reason)]
     if isinstance(old, CustomLayout) or isinstance(new, CustomLayout):
         return _custom(old, new, path)
     if old.kind != new.kind:
+        inner_old, inner_new = unwrap(old), unwrap(new)
+        if inner_old is not old or inner_new is not new:
+            return compare(inner_old, inner_new, path)
         return [_encoding(old, new, path, f"{old.kind} -> {new.kind}")]
     if isinstance(old, ScalarLayout) and isinstance(new, ScalarLayout):
         return _scalar(old, new, path)
@@ -159,9 +170,89 @@ def _widens(old: str, new: str) -> bool:
     return old == new or (a is not None and b is not None and a <= b)
 
 
+def unwrap(layout: Layout) -> Layout:
+    """The layout a one-member struct or tuple is stored as: its member's, innermost first."""
+    while isinstance(layout, StructLayout) and len(layout.fields) == 1:
+        layout = layout.fields[0].layout
+    return layout
+
+
+def _same_unknown(old: Layout, new: Layout) -> bool:
+    """Two unresolved types written the same way and found under the same path: the same type."""
+    return (
+        isinstance(old, UnresolvedLayout)
+        and isinstance(new, UnresolvedLayout)
+        and (old.type.text, portable(old.type)) == (new.type.text, portable(new.type))
+    )
+
+
+def portable(t: CairoType) -> str:
+    """A type's identity without the crate of each user type: two versions analysed from two
+    folders name one crate differently (``old::Price``, ``new::Price``)."""
+    if t.category in ("struct", "enum", "dispatcher"):
+        base = t.qualified.partition("::")[2] or t.qualified
+    elif t.category in ("tuple", "snapshot", "fixed_array"):
+        return f"{t.category}({', '.join(portable(a) for a in t.args)};{t.length})"
+    else:
+        base = t.name
+    return f"{base}<{', '.join(portable(a) for a in t.args)}>" if t.args else base
+
+
 def _struct(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChange]:
     if _positional_only(old) or _positional_only(new):
         return _by_position(old, new, path)
+    same_felts = None if _moved_names(old, new) else _same_positions(old, new, path)
+    if same_felts is not None:
+        return same_felts
+    return _by_name(old, new, path)
+
+
+def _moved_names(old: StructLayout, new: StructLayout) -> bool:
+    """A member name of the old struct found at another position in the new one: its values now
+    sit under another name (a reorder or a swap), whatever the felts say."""
+    old_index = {f.name: i for i, f in enumerate(old.fields)}
+    return any(old_index.get(f.name, i) != i for i, f in enumerate(new.fields))
+
+
+def _same_positions(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChange] | None:
+    """The differences when every old member's felts are read back by the new member at the same
+    position (renamed in place, wrapped, widened) and the new ones are appended; None otherwise."""
+    if len(new.fields) < len(old.fields):
+        return None
+    out: list[LayoutChange] = []
+    last = len(old.fields) - 1
+    for index, (before, after) in enumerate(zip(old.fields, new.fields, strict=False)):
+        where = f"{path}.{after.name}"
+        inner = compare(before.layout, after.layout, where)
+        if any(d.compatibility is not C.COMPATIBLE for d in inner):
+            return None
+        if index < last and before.layout.size != after.layout.size:
+            return None
+        if before.name != after.name:
+            out.append(
+                LayoutChange(
+                    "struct_member_renamed",
+                    where,
+                    before.name,
+                    after.name,
+                    C.COMPATIBLE,
+                    "same position and encoding: stored values read back under the new name",
+                )
+            )
+        out += inner
+    for field in new.fields[len(old.fields) :]:
+        out.append(_appended(f"{path}.{field.name}", field.layout.type.text))
+    return out
+
+
+def _appended(where: str, type_text: str) -> LayoutChange:
+    return LayoutChange(
+        "struct_member_appended", where, None, type_text, C.COMPATIBLE, "appended after every old member"
+    )
+
+
+def _by_name(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChange]:
+    """Differences of two structs whose positions do not line up, explained by member name."""
     old_names = [f.name for f in old.fields]
     new_names = [f.name for f in new.fields]
     new_by_name = {f.name: f for f in new.fields}
@@ -194,16 +285,7 @@ def _struct(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChang
     for index, name in enumerate(new_names):
         if name not in old_names:
             if index > prefix_end:
-                out.append(
-                    LayoutChange(
-                        "struct_member_appended",
-                        f"{path}.{name}",
-                        None,
-                        new_by_name[name].layout.type.text,
-                        C.COMPATIBLE,
-                        "appended after every old member",
-                    )
-                )
+                out.append(_appended(f"{path}.{name}", new_by_name[name].layout.type.text))
             else:
                 out.append(
                     LayoutChange(
@@ -262,47 +344,36 @@ def _by_position(old: StructLayout, new: StructLayout, path: str) -> list[Layout
             )
         )
     for field in new.fields[len(old.fields) :]:
-        out.append(
-            LayoutChange(
-                "struct_member_appended",
-                f"{path}.{field.name}",
-                None,
-                field.layout.type.text,
-                C.COMPATIBLE,
-                "appended after every old member",
-            )
-        )
+        out.append(_appended(f"{path}.{field.name}", field.layout.type.text))
     return out
 
 
 def _enum(old: EnumLayout, new: EnumLayout, path: str) -> list[LayoutChange]:
+    """Variants matched by the indicator they are stored as (names are not stored). A stored
+    indicator that now decodes as another variant of the old enum, or whose variant name now has
+    another indicator, changed meaning; one that decodes as a variant of a new name is a rename."""
     out: list[LayoutChange] = []
-    new_by_name = {v.name: v for v in new.variants}
-    old_indicators = {v.indicator for v in old.variants}
+    new_by_indicator = {v.indicator: v for v in new.variants}
+    old_names = {v.name: v for v in old.variants}
+    new_names = {v.name: v for v in new.variants}
     for variant in old.variants:
-        match = new_by_name.get(variant.name)
         where = f"{path}::{variant.name}"
-        if match is None:
-            out.append(
-                LayoutChange(
-                    "enum_variant_removed",
-                    where,
-                    str(variant.indicator),
-                    None,
-                    C.INCOMPATIBLE,
-                    "stored values of this variant no longer decode",
-                )
-            )
+        match = new_by_indicator.get(variant.indicator)
+        moved = match is not None and match.name != variant.name and (
+            match.name in old_names or variant.name in new_names
+        )
+        if match is None or moved:
+            out.append(_lost_variant(variant, new_names.get(variant.name), where))
             continue
-        if match.indicator != variant.indicator:
+        if match.name != variant.name:
             out.append(
                 LayoutChange(
-                    "enum_indicator_changed",
+                    "enum_variant_renamed",
                     where,
-                    str(variant.indicator),
-                    str(match.indicator),
-                    C.INCOMPATIBLE,
-                    "stored indicator now decodes as another variant",
+                    variant.name,
+                    match.name,
+                    C.COMPATIBLE,
+                    "same indicator and payload: stored values decode as the new name",
                 )
             )
         if (variant.payload is None) != (match.payload is None):
@@ -318,21 +389,60 @@ def _enum(old: EnumLayout, new: EnumLayout, path: str) -> list[LayoutChange]:
             )
         elif variant.payload is not None and match.payload is not None:
             out += compare(variant.payload, match.payload, where)
-    old_names = {v.name for v in old.variants}
+    old_indicators = {v.indicator for v in old.variants}
     for variant in new.variants:
-        if variant.name not in old_names:
-            clash = variant.indicator in old_indicators
+        if variant.indicator not in old_indicators:
             out.append(
                 LayoutChange(
                     "enum_variant_added",
                     f"{path}::{variant.name}",
                     None,
                     str(variant.indicator),
-                    C.INCOMPATIBLE if clash else C.COMPATIBLE,
-                    "reuses an old variant's indicator" if clash else "new indicator",
+                    C.COMPATIBLE,
+                    "new indicator",
+                )
+            )
+        elif variant.name in old_names and old_names[variant.name].indicator != variant.indicator:
+            continue  # reported with the old variant as an indicator change
+        elif new_by_indicator[variant.indicator] is variant and _taken(old, variant, new_names):
+            out.append(
+                LayoutChange(
+                    "enum_variant_added",
+                    f"{path}::{variant.name}",
+                    None,
+                    str(variant.indicator),
+                    C.INCOMPATIBLE,
+                    "reuses an old variant's indicator",
                 )
             )
     return out
+
+
+def _lost_variant(variant: VariantLayout, renamed_to: VariantLayout | None, where: str) -> LayoutChange:
+    """An old variant whose indicator no longer decodes as it: moved to another indicator or gone."""
+    if renamed_to is not None:
+        return LayoutChange(
+            "enum_indicator_changed",
+            where,
+            str(variant.indicator),
+            str(renamed_to.indicator),
+            C.INCOMPATIBLE,
+            "stored indicator now decodes as another variant",
+        )
+    return LayoutChange(
+        "enum_variant_removed",
+        where,
+        str(variant.indicator),
+        None,
+        C.INCOMPATIBLE,
+        "stored values of this variant no longer decode",
+    )
+
+
+def _taken(old: EnumLayout, variant: VariantLayout, new_names: dict[str, VariantLayout]) -> bool:
+    """A new variant name standing on an old indicator whose old variant still exists elsewhere."""
+    holder = next(v for v in old.variants if v.indicator == variant.indicator)
+    return holder.name != variant.name and holder.name in new_names
 
 
 def _map(old: MapLayout, new: MapLayout, path: str) -> list[LayoutChange]:
@@ -340,7 +450,7 @@ def _map(old: MapLayout, new: MapLayout, path: str) -> list[LayoutChange]:
     old_keys = ", ".join(k.text for k in old.keys)
     new_keys = ", ".join(k.text for k in new.keys)
     if old.key_felts is None or new.key_felts is None:
-        if [k.identity for k in old.keys] != [k.identity for k in new.keys]:
+        if [portable(k) for k in old.keys] != [portable(k) for k in new.keys]:
             out.append(
                 LayoutChange(
                     "map_key_changed",
@@ -432,5 +542,6 @@ def _custom(old: Layout, new: Layout, path: str) -> list[LayoutChange]:
     return [LayoutChange("custom_packing", path, old.type.text, new.type.text, C.UNVERIFIABLE, custom.reason)]
 
 
-def _text(layout: Layout | None) -> str | None:
-    return layout.type.text if layout is not None else None
+def _text(layout: Layout | None) -> str:
+    """A payload's type as written; a variant without payload carries the unit type."""
+    return layout.type.text if layout is not None else "()"

@@ -79,7 +79,8 @@ class EnumLayout:
 
 @record
 class MapLayout:
-    """``Map``/``LegacyMap`` (nested maps merged): ``keys`` in folding order, ``key_felts`` the
+    """``Map``/``LegacyMap`` (nested maps merged, tuple keys split into their elements, which hash
+    the same way): ``keys`` in folding order, ``key_felts`` the
     serialized key felt by felt (None when a key type's serialization is unknown)."""
 
     type: CairoType
@@ -169,7 +170,9 @@ class StorageMember:
     ``key`` is the name its address derives from (its ``#[rename]`` or its name); ``path`` is the
     Pedersen path state and ``address`` the slot (both None under a ``Map``/``Vec``, where they
     depend on the entry). ``via`` lists the ``#[substorage]``/``#[flat]`` members it was flattened
-    through; ``owner`` is the qualified name of the struct that declares it.
+    through; ``owner`` is the qualified name of the struct that declares it. ``flattened``: a
+    ``#[substorage]``/``#[flat]`` member whose type was not found, so the members it flattens into
+    the parent namespace are unknown (not absent).
     """
 
     name: str
@@ -181,6 +184,7 @@ class StorageMember:
     owner: str
     via: tuple[str, ...] = ()
     collision_allowed: bool = False
+    flattened: bool = False
 
     @property
     def renamed(self) -> bool:
@@ -262,6 +266,7 @@ class LayoutBuilder:
                     owner=owner,
                     via=via,
                     collision_allowed=allowed or _allows_collision(member),
+                    flattened=flattened,
                 )
             )
         return out
@@ -370,7 +375,7 @@ class LayoutBuilder:
         keys: list[CairoType] = []
         value = t
         while value.category == "builtin" and value.builtin_kind == "map" and len(value.args) == 2:
-            keys.append(value.args[0])
+            keys += _key_parts(value.args[0])
             value = value.args[1]
         felts: list[str] | None = []
         for key in keys:
@@ -494,6 +499,13 @@ def with_nested(members: list[StorageMember] | tuple[StorageMember, ...]) -> lis
         if isinstance(member.layout, NodeLayout):
             out += with_nested(member.layout.members)
     return out
+
+
+def _key_parts(key: CairoType) -> list[CairoType]:
+    """A tuple key hashes its elements in order, like nested maps with those keys: its parts."""
+    if key.category == "tuple":
+        return [part for arg in key.args for part in _key_parts(arg)]
+    return [key]
 
 
 def _renamed(member: A.Member) -> str | None:

@@ -428,11 +428,15 @@ def _shifts(before: Layout | None, after: Layout | None) -> str:
         return ""
     new_offsets = {f.name: f.offset for f in after.fields}
     moved = [
-        f"`{f.name}` from offset {f.offset} to {new_offsets[f.name]}"
+        f"`{f.name}` from offset {f.offset} to {_offset_text(new_offsets[f.name])}"
         for f in before.fields
         if f.name in new_offsets and new_offsets[f.name] != f.offset and f.offset is not None
     ]
     return ", ".join(moved)
+
+
+def _offset_text(offset: int | None) -> str:
+    return "an offset unknown here (a member before it has an unknown size)" if offset is None else str(offset)
 
 
 def _describe_enum(old: StorageMember, new: StorageMember, details: list[LayoutChange]) -> str:
