@@ -7,7 +7,7 @@ from pathlib import Path
 from rule_cases import analyse_sources
 
 from cairo_upgrade_lint.findings import Finding
-from cairo_upgrade_lint.model.encoding import decodes_as, mismatch
+from cairo_upgrade_lint.model.encoding import Mismatch, decodes_as, mismatch
 from cairo_upgrade_lint.model.hashing import felt_hex, selector
 
 
@@ -268,7 +268,33 @@ def test_struct_renamed_with_same_members_is_compatible(tmp_path: Path) -> None:
 def test_struct_member_changed_under_the_same_name_is_reported(tmp_path: Path) -> None:
     new = contract(PLACE, STRUCT.replace("price: u64,", "price: u64,\n    expiry: u64,"))
     [finding] = compared(tmp_path, contract(PLACE, STRUCT), new, "CUL202")
-    assert "`Order` keeps its name but not its encoding (2 values -> 3 values inside it)" in finding.message
+    assert "`Order` keeps its name but not its encoding (2 values -> 3 values in `new::Order`)" in finding.message
+
+
+def test_parameters_are_aligned_by_name_and_encoding(tmp_path: Path) -> None:
+    old = "\n    #[external(v0)]\n    fn fill(ref self: ContractState, a: u8, b: u256, c: felt252, d: u64) {}\n"
+    removed = old.replace("b: u256, ", "")
+    [finding] = compared(tmp_path, contract(old), contract(removed), "CUL202")
+    assert "(parameter `b: u256` at position 2 removed)" in finding.message
+    retyped = old.replace("c: felt252", "c: u256")
+    [finding] = compared(tmp_path, contract(old), contract(retyped), "CUL202")
+    assert "(type of parameter 3 `c` changed felt252 -> u256)" in finding.message
+
+
+def test_account_protocol_return_change_is_a_note(tmp_path: Path) -> None:
+    old = "\n    #[external(v0)]\n    fn __validate__(self: @ContractState, calls: Array<felt252>) -> felt252 {\n        0\n    }\n"
+    new = old.replace("-> felt252 {\n        0", "-> u256 {\n        0")
+    [finding] = compared(tmp_path, contract(old), contract(new), "CUL202")
+    assert finding.severity.value == "note" and "protocol calls `__validate__`" in finding.message
+    changed_params = new.replace("calls: Array<felt252>", "calls: Array<u256>")
+    [finding] = compared(tmp_path, contract(old), contract(changed_params), "CUL202")
+    assert finding.severity.value == "error"
+
+
+def test_unit_return_reads_as_unit(tmp_path: Path) -> None:
+    new = contract(WITHDRAW.replace(" -> u128 {\n        0\n", " {\n"))
+    [finding] = compared(tmp_path, contract(WITHDRAW), new, "CUL202")
+    assert "return u128 -> ()" in finding.message and "None" not in finding.message
 
 
 def test_entry_point_moved_to_l1_handler_is_removed(tmp_path: Path) -> None:
@@ -427,8 +453,15 @@ def test_encoding_compatibility() -> None:
     assert decodes_as("enum<() | ()>", "enum<() | () | ()>")
     assert not decodes_as("enum<() | () | ()>", "enum<() | ()>")
     assert not decodes_as("felt252", "u64")
-    assert mismatch("{u128, u128}", "u128") == ("2 values", "1 value")
-    assert mismatch("[u8; 3]", "[u8; 4]") == ("[3]", "[4]")
+    assert mismatch("{u128, u128}", "u128") == Mismatch("2 values", "1 value")
+    assert mismatch("[u8; 3]", "[u8; 4]") == Mismatch("[3]", "[4]")
+    assert mismatch("{%a::S u8, u8}", "{%b::S u8}") == Mismatch("2 values", "1 value", "a::S")
+    assert mismatch("enum%a::E<() | () | ()>", "enum%a::E<() | ()>") == Mismatch("3 variants", "2 variants", "a::E")
+    assert decodes_as("{?dep_Amount, u8}", "{?dep_Amount, u8}")
+    unknown = mismatch("{?dep_Amount, u8}", "{u128, u8}")
+    assert unknown is not None and unknown.unknown
+    assert decodes_as("{%a::L enum<Array<u8> | Array<{%a::F felt252, ^2}>>}", "{%b::L enum<Array<u8> | Array<{%b::F felt252, ^2}>>}")
+    assert not decodes_as("enum<Array<{felt252, ^2}>>", "enum<Array<{felt252, ^1}>>")
 
 
 def component_and_embedders(value_type: str) -> str:

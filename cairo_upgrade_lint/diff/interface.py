@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..model.contracts import EntryPoint, Event
+from ..model.contracts import Contract, EmbeddedImpl, EntryPoint, Event
 from .changes import EntryPointChange, EventChange
 
 
-def diff_entry_points(old: tuple[EntryPoint, ...], new: tuple[EntryPoint, ...]) -> list[EntryPointChange]:
+def diff_entry_points(
+    old: tuple[EntryPoint, ...],
+    new: tuple[EntryPoint, ...],
+    unknown: tuple[EmbeddedImpl, ...] = (),
+    old_aliases: tuple[EmbeddedImpl, ...] = (),
+) -> list[EntryPointChange]:
+    """``unknown``: the new version's embedded impls that are not in the analysed source
+    (``unknown_impls``); ``old_aliases``: the old version's embedded impls. An old entry point
+    the new version lacks may come from one of them (``hiding``): 'unknown', not 'removed'."""
     old_by_name = {e.name: e for e in old}
     new_by_name = {e.name: e for e in new}
     changes: list[EntryPointChange] = []
     for name, before in old_by_name.items():
         after = new_by_name.get(name)
+        roots = hiding(before, unknown, old_aliases) if after is None else []
+        if roots:
+            shown = ", ".join(f"impl {u.name} = {u.target}" for u in roots)
+            changes.append(EntryPointChange("unknown", name, before, None, f"may come from {shown}"))
+            continue
         if after is None:
             changes.append(EntryPointChange("removed", name, before, None, before.signature))
             continue
@@ -43,6 +56,35 @@ def diff_entry_points(old: tuple[EntryPoint, ...], new: tuple[EntryPoint, ...]) 
     return changes
 
 
+def hiding(
+    entry: EntryPoint, unknown: tuple[EmbeddedImpl, ...], old_aliases: tuple[EmbeddedImpl, ...]
+) -> list[EmbeddedImpl]:
+    """The unresolved embedded impls of the new version that may serve the old ``entry``: the
+    one declared under the name of the old impl that embedded it, else those under a name the
+    old version did not embed (code that moved into a dependency comes back through a new
+    alias). An impl the old version also embedded under that name serves what it served then."""
+    source = next((a for a in old_aliases if entry.name in a.entry_points), None)
+    same = [u for u in unknown if source is not None and u.name == source.name]
+    if same:
+        return same
+    declared = {a.name for a in old_aliases}
+    return [u for u in unknown if u.name not in declared]
+
+
+def unknown_impls(old: Contract, new: Contract) -> tuple[EmbeddedImpl, ...]:
+    """The new version's embedded impls that are not in the analysed source and whose declaration
+    changed (another target, or one the old version resolved or lacked): the old version's entry
+    points it may now provide are unknown. One declared alike and unresolved in both versions
+    explains no difference between them."""
+    before = {e.name: e for e in old.embedded}
+    return tuple(
+        e
+        for e in new.embedded
+        if not e.resolved
+        and ((b := before.get(e.name)) is None or b.resolved or b.target != e.target)
+    )
+
+
 def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventChange]:
     old_by_key = {e.selectors: e for e in old}
     new_by_key = {e.selectors: e for e in new}
@@ -59,6 +101,13 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
                 EventChange("changed", name, before, after, f"{_describe(before)} -> {_describe(after)}")
             )
     removed = [e for k, e in old_by_key.items() if k not in new_by_key]
+    opaque = [e for e in new if not e.resolved]
+    unknown = [e for e in removed if any(_may_emit(u, e) for u in opaque)]
+    changes += [
+        EventChange("unknown", "::".join(e.selectors), e, None, "may be emitted through an unresolved payload")
+        for e in unknown
+    ]
+    removed = [e for e in removed if e not in unknown]
     added = [e for k, e in new_by_key.items() if k not in old_by_key]
     renamed = _renames(removed, added)
     for before, after in renamed:
@@ -83,6 +132,13 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
         if id(e) not in paired
     ]
     return changes
+
+
+def _may_emit(opaque: Event, event: Event) -> bool:
+    """Whether the unresolved variant ``opaque`` may emit ``event``: one nested under it, or,
+    for a ``#[flat]`` one, any event under the enum it is in."""
+    prefix = opaque.selectors[:-1] if opaque.flat else opaque.selectors
+    return event.selectors[: len(prefix)] == prefix
 
 
 def _shape(event: Event) -> tuple[tuple[str, str, bool], ...]:

@@ -82,7 +82,8 @@ class Event:
     keys (one, or several through non-``#[flat]`` nested enums); ``resolved`` is False when the
     payload type is unknown (then ``fields`` is empty). ``embedded_at`` is the variant of the
     contract's own ``Event`` enum (or the injecting attribute) it is nested under, None for a
-    direct variant."""
+    direct variant; ``flat`` marks an unresolved ``#[flat]`` variant (it may emit any event
+    under the enum it is in)."""
 
     name: str
     selectors: tuple[str, ...]
@@ -91,6 +92,7 @@ class Event:
     resolved: bool
     location: Location
     embedded_at: Location | None = None
+    flat: bool = False
 
     @property
     def keys(self) -> tuple[EventField, ...]:
@@ -99,6 +101,19 @@ class Event:
     @property
     def data(self) -> tuple[EventField, ...]:
         return tuple(f for f in self.fields if not f.key)
+
+
+@record
+class EmbeddedImpl:
+    """An ``#[abi(embed_v0)] impl name = target;`` of a contract. ``resolved`` is False when the
+    impl behind ``target`` is not in the analysed source: its entry points are then unknown (not
+    absent). ``entry_points`` are the names it gives when resolved."""
+
+    name: str
+    target: str
+    resolved: bool
+    location: Location
+    entry_points: tuple[str, ...] = ()
 
 
 @record
@@ -121,7 +136,8 @@ class Contract:
     """A ``#[starknet::contract]`` (kind 'contract') or ``#[starknet::component]`` module.
     ``location`` spans the module with its attributes; ``declaration`` is its ``mod`` name and
     ``event_enum`` the name of its ``enum Event`` (None without one); ``storage_location`` the name
-    of its ``#[storage] struct Storage`` (None without one)."""
+    of its ``#[storage] struct Storage`` (None without one); ``embedded`` its
+    ``#[abi(embed_v0)] impl X = path;`` aliases, resolved or not."""
 
     name: str
     qualified_name: str
@@ -139,6 +155,7 @@ class Contract:
     declaration: Location | None = None
     event_enum: Location | None = None
     storage_location: Location | None = None
+    embedded: tuple[EmbeddedImpl, ...] = ()
 
     def member(self, name: str) -> StorageMember | None:
         return next((m for m in self.storage if m.name == name), None)
@@ -186,6 +203,8 @@ class ContractBuilder:
         ]
         prefix = scope.qualified + "::"
         path = scope.file.path
+        aliases: list[EmbeddedImpl] = []
+        entry_points = self._entry_points(scope, notes, aliases)
         return Contract(
             name=scope.name,
             qualified_name=scope.qualified,
@@ -194,7 +213,7 @@ class ContractBuilder:
             location=location(path, scope.span) if scope.span else Location(path, 1, 1, 1, 1),
             storage=tuple(storage),
             collisions=collisions(storage),
-            entry_points=tuple(self._entry_points(scope, notes)),
+            entry_points=tuple(entry_points),
             events=tuple(self._events(scope, components, notes)),
             components=tuple(components),
             functions=tuple(function_ids[bisect_left(function_ids, prefix) : bisect_left(function_ids, prefix[:-1] + ";")]),
@@ -203,6 +222,7 @@ class ContractBuilder:
             declaration=_declaration(scope),
             event_enum=_named(scope, "Event", A.Enum),
             storage_location=_named(scope, "Storage", A.Struct),
+            embedded=tuple(aliases),
         )
 
     # ------------------------------------------------------------ components
@@ -287,7 +307,9 @@ class ContractBuilder:
 
     # ------------------------------------------------------------ entry points
 
-    def _entry_points(self, scope: Scope, notes: list[str]) -> list[EntryPoint]:
+    def _entry_points(self, scope: Scope, notes: list[str], aliases: list[EmbeddedImpl]) -> list[EntryPoint]:
+        """The entry points ``scope`` declares or embeds; its ``#[abi(embed_v0)]`` impl aliases are
+        added to ``aliases``."""
         out: list[EntryPoint] = []
         for item in scope.items:
             if isinstance(item, A.Function):
@@ -308,11 +330,22 @@ class ContractBuilder:
                     if kind is not None:
                         out.append(self._entry_point(scope, item, function, kind, item.name, None))
             elif isinstance(item, A.ImplAlias) and attribute_args(item, "abi") == ("embed_v0",):
-                out += self._embedded(scope, item, notes)
+                found = self._embedded(scope, item, notes)
+                aliases.append(
+                    EmbeddedImpl(
+                        item.name,
+                        _target_text(item.target),
+                        found is not None,
+                        location(scope.file.path, item.name_span),
+                        tuple(e.name for e in found or ()),
+                    )
+                )
+                out += found or ()
         return out
 
-    def _embedded(self, scope: Scope, alias: A.ImplAlias, notes: list[str]) -> list[EntryPoint]:
-        """Entry points of ``#[abi(embed_v0)] impl X = path::Name<ContractState>;``."""
+    def _embedded(self, scope: Scope, alias: A.ImplAlias, notes: list[str]) -> list[EntryPoint] | None:
+        """Entry points of ``#[abi(embed_v0)] impl X = path::Name<ContractState>;`` (None when the
+        impl is not in the analysed source: unknown, not empty)."""
         segments = [s.name for s in alias.target.segments]
         found = self.index.resolve(scope, segments[:-1]) if len(segments) > 1 else None
         module = found.scope if found is not None and found.item is None else None
@@ -323,7 +356,7 @@ class ContractBuilder:
                 module, impl = direct.scope, direct.item
         if impl is None or module is None:
             notes.append(f"embedded impl {alias.target.text} not found: its entry points are unknown")
-            return []
+            return None
         component = module.qualified if has_attribute(module, COMPONENT) else None
         origin = f"{module.name}::{segments[-1]}"
         site = location(scope.file.path, alias.name_span)
@@ -432,7 +465,8 @@ class ContractBuilder:
                 continue
             else:
                 notes.append(f"event {variant.name}: payload type {payload.text} not found")
-                out.append(Event(variant.name, prefix + (variant.name,), (), component, False, where, site))
+                flat = has_attribute(variant, "flat")
+                out.append(Event(variant.name, prefix + (variant.name,), (), component, False, where, site, flat))
         return out
 
     def _eventless_component(self, scope: Scope, payload: A.TypeExpr) -> bool:
@@ -500,6 +534,12 @@ def _signature(
     names = [p.name for p in function.params if p.name != "self"]
     params = tuple(Parameter(name, t.text) for name, t in zip(names, types, strict=True))
     return params, result.text if result is not None else None
+
+
+def _target_text(path: A.Path) -> str:
+    """``a::b::C<ContractState>``: the path as written, generic arguments included."""
+    span = path.span
+    return "".join(span.lines.source[span.start : span.end].decode("utf-8", "replace").split())
 
 
 def _declaration(scope: Scope) -> Location | None:

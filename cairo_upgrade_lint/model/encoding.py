@@ -14,52 +14,111 @@ from ..records import record
 
 UNSIGNED_BITS = {"bool": 1, "u8": 8, "u16": 16, "u32": 32, "usize": 32, "u64": 64, "u128": 128}
 ONE_FELT = frozenset({*UNSIGNED_BITS, "ContractAddress", "ClassHash", "EthAddress", "felt252"})
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+# ``?name``: an encoding not known here (an unresolved type, a custom Serde impl: equal names, same
+# encoding); ``^n``: the user type being expanded n levels up (recursion); ``%path``: the struct or
+# enum a group of values belongs to (shown in messages, never compared).
+_TOKEN = re.compile(r"[?^]\w+|%[\w:]+|\w+|[^\w\s]")
 
 
 @record
 class Node:
     """A serialized value: a scalar ``name``, a generic ``name<args>`` (``Array`` ...), an
-    ``enum`` (``args`` are the variants' payloads) or a fixed array ``[arg; size]``."""
+    ``enum`` (``args`` are the variants' payloads; ``label`` its path) or a fixed array
+    ``[arg; size]``. ``owner`` is the struct or enum it belongs to (its path), "" at the top."""
 
     name: str
     args: tuple[tuple[Node, ...], ...] = ()
     size: str = ""
+    owner: str = ""
+    label: str = ""
+
+    @property
+    def unknown(self) -> bool:
+        return self.name.startswith("?")
+
+
+@record
+class Mismatch:
+    """The first part of the sent encoding that does not decode as its counterpart in the read
+    one: ``sent`` -> ``read`` (``u64`` -> ``u32``, ``3 values`` -> ``2 values``), inside the
+    struct or enum ``owner`` ("" when at the top). ``unknown``: one side is not known here, so
+    nothing can be said (not a proven difference)."""
+
+    sent: str
+    read: str
+    owner: str = ""
+    unknown: bool = False
+
+    def reversed(self) -> Mismatch:
+        return Mismatch(self.read, self.sent, self.owner, self.unknown)
+
+    @property
+    def where(self) -> str:
+        """`` in `path::Type` `` or ""."""
+        return f" in `{self.owner}`" if self.owner else ""
 
 
 def decodes_as(sent: str | None, read: str | None) -> bool:
-    """Whether every value serialized as ``sent`` decodes as ``read`` (None: the unit type)."""
-    return mismatch(sent, read) is None
+    """Whether every value serialized as ``sent`` decodes as ``read`` (None: the unit type); an
+    unknown part is not a proven difference."""
+    why = mismatch(sent, read)
+    return why is None or why.unknown
 
 
-def mismatch(sent: str | None, read: str | None) -> tuple[str, str] | None:
-    """The first part of ``sent`` that does not decode as its counterpart in ``read``
-    (``("u64", "u32")``, ``("3 values", "2 values")``...), None when it all decodes."""
+def mismatch(sent: str | None, read: str | None) -> Mismatch | None:
+    """The first part of ``sent`` that does not decode as its counterpart in ``read``, None when
+    it all decodes (None: the unit type)."""
     return _sequence_mismatch(_parse(sent or "()"), _parse(read or "()"))
 
 
-def _sequence_mismatch(sent: tuple[Node, ...], read: tuple[Node, ...]) -> tuple[str, str] | None:
-    if len(sent) != len(read):
-        return _values(len(sent)), _values(len(read))
-    return next((m for a, b in zip(sent, read, strict=True) if (m := _mismatch(a, b))), None)
+def _sequence_mismatch(sent: tuple[Node, ...], read: tuple[Node, ...]) -> Mismatch | None:
+    for a, b in zip(sent, read, strict=False):
+        found = _mismatch(a, b)
+        if found is not None:
+            return found
+    if len(sent) == len(read):
+        return None
+    extra = (sent if len(sent) > len(read) else read)[min(len(sent), len(read))]
+    unknown = any(n.unknown for n in (*sent, *read))
+    return Mismatch(_values(len(sent)), _values(len(read)), extra.owner, unknown)
 
 
-def _mismatch(sent: Node, read: Node) -> tuple[str, str] | None:
+def _mismatch(sent: Node, read: Node) -> Mismatch | None:
+    owner = sent.owner or read.owner
     if sent.name != read.name:
+        if sent.unknown or read.unknown:
+            return Mismatch(_shown(sent), _shown(read), owner, True)
         plain = not sent.args and not read.args
-        return None if plain and widens(sent.name, read.name) else (sent.name, read.name)
+        return None if plain and widens(sent.name, read.name) else Mismatch(_shown(sent), _shown(read), owner)
     if sent.size != read.size:
-        return f"[{sent.size}]", f"[{read.size}]"
-    appended = sent.name == "enum" and len(sent.args) < len(read.args)
+        return Mismatch(f"[{sent.size}]", f"[{read.size}]", owner)
+    enum = sent.name == "enum"
+    appended = enum and len(sent.args) < len(read.args)
     if len(sent.args) != len(read.args) and not appended:
         # Appended enum variants are only ever read; any other change of arity breaks decoding.
-        return f"{sent.name} of {len(sent.args)}", f"{sent.name} of {len(read.args)}"
+        if enum:
+            return Mismatch(_variants(len(sent.args)), _variants(len(read.args)), sent.label or owner)
+        return Mismatch(f"{sent.name} of {len(sent.args)}", f"{read.name} of {len(read.args)}", owner)
     pairs = zip(sent.args, read.args, strict=False)
     return next((m for a, b in pairs if (m := _sequence_mismatch(a, b))), None)
 
 
+def _shown(node: Node) -> str:
+    if node.name.startswith("^"):
+        return f"a recursive reference {node.name[1:]} level(s) up"
+    if node.unknown:
+        return node.name[1:] or "an unknown type"
+    if node.name == "enum":
+        return f"enum `{node.label}`" if node.label else "an enum"
+    return node.name
+
+
 def _values(count: int) -> str:
     return f"{count} value" + ("" if count == 1 else "s")
+
+
+def _variants(count: int) -> str:
+    return f"{count} variant" + ("" if count == 1 else "s")
 
 
 def widens(narrow: str, wide: str) -> bool:
@@ -72,41 +131,53 @@ def widens(narrow: str, wide: str) -> bool:
 
 def _parse(text: str) -> tuple[Node, ...]:
     tokens = _TOKEN.findall(text)
-    nodes, _ = _sequence(tokens, 0, frozenset())
+    nodes, _ = _sequence(tokens, 0, frozenset(), "")
     return nodes
 
 
-def _sequence(tokens: list[str], at: int, stops: frozenset[str]) -> tuple[tuple[Node, ...], int]:
-    """Nodes up to a token in ``stops`` (or the end), braces and parentheses flattened."""
+def _sequence(tokens: list[str], at: int, stops: frozenset[str], owner: str) -> tuple[tuple[Node, ...], int]:
+    """Nodes up to a token in ``stops`` (or the end), braces and parentheses flattened; a
+    ``%path`` label names the owner of the group it opens."""
     nodes: list[Node] = []
     while at < len(tokens) and tokens[at] not in stops:
         token = tokens[at]
         if token in "{(":
-            inner, at = _sequence(tokens, at + 1, frozenset("})"))
+            at += 1
+            inner_owner = owner
+            if at < len(tokens) and tokens[at].startswith("%"):
+                inner_owner = tokens[at][1:]
+                at += 1
+            inner, at = _sequence(tokens, at, frozenset("})"), inner_owner)
             nodes += inner
             at += 1
-        elif token == ",":
+        elif token == "," or token.startswith("%"):
             at += 1
         elif token == "[":
-            element, at = _sequence(tokens, at + 1, frozenset(";"))
-            nodes.append(Node("[]", (element,), tokens[at + 1] if at + 1 < len(tokens) else ""))
+            element, at = _sequence(tokens, at + 1, frozenset(";"), owner)
+            nodes.append(Node("[]", (element,), tokens[at + 1] if at + 1 < len(tokens) else "", owner))
             at += 3
         else:
-            node, at = _item(tokens, at)
+            node, at = _item(tokens, at, owner)
             nodes.append(node)
     return tuple(nodes), at
 
 
-def _item(tokens: list[str], at: int) -> tuple[Node, int]:
-    """``name`` or ``name<a, b>`` (``enum<a | b>``: one argument per variant)."""
+def _item(tokens: list[str], at: int, owner: str) -> tuple[Node, int]:
+    """``name`` or ``name<a, b>`` (``enum%path<a | b>``: one argument per variant, the payloads
+    owned by the enum)."""
     name = tokens[at]
+    label = ""
+    if at + 1 < len(tokens) and tokens[at + 1].startswith("%"):
+        label = tokens[at + 1][1:]
+        at += 1
     if at + 1 >= len(tokens) or tokens[at + 1] != "<":
-        return Node(name), at + 1
+        return Node(name, owner=owner, label=label), at + 1
     separator = "|" if name == "enum" else ","
     args: list[tuple[Node, ...]] = []
     at += 2
+    inner_owner = label or owner
     while at < len(tokens) and tokens[at - 1] != ">":
-        arg, at = _sequence(tokens, at, frozenset({separator, ">"}))
+        arg, at = _sequence(tokens, at, frozenset({separator, ">"}), inner_owner)
         args.append(arg)
         at += 1
-    return Node(name, tuple(args)), at
+    return Node(name, tuple(args), owner=owner, label=label), at

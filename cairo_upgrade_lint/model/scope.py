@@ -15,9 +15,20 @@ from ..records import field, record
 from ..syntax import ast as A
 from .known_components import WITH_COMPONENTS
 from .loading import CrateSource
-from .syntax_utils import attribute_args, is_test_only
+from .syntax_utils import attribute_args, has_attribute, is_test_only
 
 MAX_DEPTH = 24
+INTERFACE = "starknet::interface"
+# What ``#[starknet::interface] trait IFoo`` generates next to it: ``IFoo`` + suffix (longest first).
+GENERATED_SUFFIXES = (
+    "SafeLibraryDispatcher",
+    "LibraryDispatcherTrait",
+    "SafeDispatcherTrait",
+    "LibraryDispatcher",
+    "SafeDispatcher",
+    "DispatcherTrait",
+    "Dispatcher",
+)
 KNOWN_PREFIX = "openzeppelin"
 _NO_CHILDREN: dict[str, Scope] = {}
 
@@ -181,6 +192,44 @@ class ScopeIndex:
             found = self._fallback(scope, key[1])
         self._resolved[key] = found
         return found
+
+    def generated(self, scope: Scope, segments: Sequence[str], depth: int = 0) -> tuple[Resolved, str] | None:
+        """The ``#[starknet::interface]`` trait that generates the item ``segments`` names from
+        inside ``scope`` (``IFooDispatcher``, ``IFooDispatcherTrait``, ``IFooLibraryDispatcher``,
+        ``IFooSafeDispatcher`` ...), with the suffix; followed through ``use`` imports and globs
+        like a written item. None when it names no generated item."""
+        if not segments or depth > MAX_DEPTH:
+            return None
+        *head, last = segments
+        where = scope
+        if head:
+            module = self.resolve(scope, head)
+            if module is None or module.item is not None:
+                return None
+            where = module.scope
+        imported = where.imports.get(last)
+        if imported is not None and tuple(imported) != tuple(segments):
+            found = self.generated(where, imported, depth + 1)
+            if found is not None:
+                return found
+        for suffix in GENERATED_SUFFIXES:
+            if last.endswith(suffix) and len(last) > len(suffix):
+                trait = self.resolve(where, [last[: -len(suffix)]])
+                if (
+                    trait is not None
+                    and isinstance(trait.item, A.Trait)
+                    and trait.member is None
+                    and has_attribute(trait.item, INTERFACE)
+                ):
+                    return trait, suffix
+                break
+        for glob in where.globs:
+            target = self.resolve(where, glob)
+            if target is not None and target.item is None and target.scope is not where:
+                found = self.generated(target.scope, [last], depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def _fallback(self, scope: Scope, segments: tuple[str, ...]) -> Resolved | None:
         """Outside-the-rules lookups for a path that does not resolve: into the shipped knowledge

@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..diff import ContractDiff, EntryPointChange
-from ..diff.interface import describe_event, diff_events
-from ..findings import Finding, Location, Related
+from ..diff.interface import describe_event, diff_events, hiding, unknown_impls
+from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, EntryPoint, Event, EventField, Interface, Project
 from ..model.callgraph import CallGraph
-from ..model.encoding import decodes_as, mismatch
+from ..model.encoding import Mismatch, decodes_as, mismatch
 from ..model.hashing import felt_hex, selector
 from ..model.known_components import KNOWN_PATH
 from ..model.layout import MapLayout
@@ -27,6 +27,8 @@ from .base import Context, ContractRule, DiffRule, contract_rule, diff_rule
 LIBRARY_CALL = "library_call_syscall"
 REPLACE_CLASS = "replace_class_syscall"
 DEPLOY_ONLY = frozenset({"__validate_deploy__"})
+# SRC6: called by the protocol (caller address 0), not by other contracts (DOMAIN.md section 3).
+ACCOUNT_PROTOCOL = frozenset({"__execute__", "__validate__", "__validate_declare__", "__validate_deploy__"})
 
 # ---------------------------------------------------------------- shared
 
@@ -272,6 +274,18 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         details = _signature_details(old, new)
         if not details:
             continue
+        if old.name in ACCOUNT_PROTOCOL and all(d.startswith("return ") for d in details):
+            yield ctx.finding(
+                "CUL202",
+                f"entry point `{new.name}` of {diff.new.name} changed its return value: {old.signature} -> "
+                f"{new.signature} ({'; '.join(details)}). The Starknet protocol calls `{new.name}` (SRC6 "
+                "account protocol), not other contracts, so no external caller decodes it; check that "
+                "off-chain tools simulating it accept the new value.",
+                _site(new, ctx.project),
+                related=_old(_site(old, ctx.old)),
+                severity=Severity.NOTE,
+            )
+            continue
         yield ctx.finding(
             "CUL202",
             f"entry point `{new.name}` (selector {new.selector_hex}) of {diff.new.name} changed "
@@ -287,26 +301,84 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
 def _signature_details(old: EntryPoint, new: EntryPoint) -> list[str]:
     """What breaks old callers (``EntryPoint.serde``): old calldata the new parameters do not
     decode, a new return value the old decoders do not. Renames of parameters or of types that
-    keep the encoding, and widened parameters (u32 -> u128), are compatible."""
+    keep the encoding, and widened parameters (u32 -> u128), are compatible; an encoding not
+    known on one side (an unresolved type) is not a proven change. Parameters are aligned by
+    name and encoding, so one inserted or removed parameter is reported as that, not as a chain
+    of retyped ones."""
     (old_params, old_returns), (new_params, new_returns) = old.serde, new.serde
-    details = [
-        f"parameter {i + 1} `{b.name}`: {_changed(a.type, b.type, why)}"
-        for i, (a, b, x, y) in enumerate(zip(old.params, new.params, old_params, new_params, strict=False))
-        if (why := mismatch(x, y))
-    ]
-    details += [f"parameter `{p.name}: {p.type}` added" for p in new.params[len(old.params) :]]
-    details += [f"parameter `{p.name}: {p.type}` removed" for p in old.params[len(new.params) :]]
+    details: list[str] = []
+    for i, j in _align(old, new):
+        if i is None and j is not None:
+            p = new.params[j]
+            details.append(f"parameter `{p.name}: {p.type}` inserted at position {j + 1}")
+        elif j is None and i is not None:
+            p = old.params[i]
+            details.append(f"parameter `{p.name}: {p.type}` at position {i + 1} removed")
+        elif i is not None and j is not None:
+            why = mismatch(old_params[i], new_params[j])
+            if why is not None and not why.unknown:
+                a, b = old.params[i], new.params[j]
+                name = f"`{b.name}`" if a.name == b.name else f"`{a.name}` (now `{b.name}`)"
+                details.append(f"type of parameter {j + 1} {name} changed {_changed(a.type, b.type, why)}")
     why = mismatch(new_returns, old_returns)
-    if why:
-        details.append(f"return {_changed(old.returns or '()', new.returns or '()', why[::-1])}")
+    if why is not None and not why.unknown:
+        details.append(f"return {_changed(old.returns or '()', new.returns or '()', why.reversed())}")
     return details
 
 
-def _changed(old_type: str, new_type: str, why: tuple[str, str]) -> str:
-    """``old -> new``; for a type that keeps its name, the part inside it that changed."""
+def _align(old: EntryPoint, new: EntryPoint) -> list[tuple[int | None, int | None]]:
+    """Old and new parameter indexes paired by a longest-common-subsequence alignment that
+    prefers one name and one encoding, then one name, then one encoding; between two aligned
+    pairs, as many unpaired old as new parameters are paired in order (changed in place), the
+    rest are removed (old only) or inserted (new only)."""
+    (a_serde, _), (b_serde, _) = old.serde, new.serde
+    a, b = old.params, new.params
+
+    def score(i: int, j: int) -> int:
+        same_name = a[i].name == b[j].name
+        why = mismatch(a_serde[i], b_serde[j]) if i < len(a_serde) and j < len(b_serde) else None
+        same_encoding = why is None or why.unknown
+        return (2 if same_name else 0) + (1 if same_encoding else 0)
+
+    n, m = len(a), len(b)
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            paired = best[i + 1][j + 1] + score(i, j) if score(i, j) else -1
+            best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
+    anchors: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        s = score(i, j)
+        if s and best[i][j] == best[i + 1][j + 1] + s:
+            anchors.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    out: list[tuple[int | None, int | None]] = []
+    previous = (-1, -1)
+    for anchor in [*anchors, (n, m)]:
+        gap_old = list(range(previous[0] + 1, anchor[0]))
+        gap_new = list(range(previous[1] + 1, anchor[1]))
+        if len(gap_old) == len(gap_new):
+            out += list(zip(gap_old, gap_new, strict=True))
+        else:
+            out += [(x, None) for x in gap_old] + [(None, y) for y in gap_new]
+        if anchor != (n, m):
+            out.append(anchor)
+        previous = anchor
+    return out
+
+
+def _changed(old_type: str, new_type: str, why: Mismatch) -> str:
+    """``old -> new``; for a type that keeps its name, the part inside it that changed (and the
+    struct or enum it is in)."""
     if old_type != new_type:
         return f"{old_type} -> {new_type}"
-    return f"`{new_type}` keeps its name but not its encoding ({why[0]} -> {why[1]} inside it)"
+    where = why.where or " inside it"
+    return f"`{new_type}` keeps its name but not its encoding ({why.sent} -> {why.read}{where})"
 
 
 # ---------------------------------------------------------------- CUL203
@@ -333,6 +405,62 @@ def entry_point_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
             related=_old(_site(old, ctx.old)),
             fix=f"keep `{old.name}` as an entry point (a deprecated alias that forwards to {target}) for as "
             "long as callers may use it",
+        )
+    yield from _unknown_entry_points(diff, ctx)
+    yield from _dropped_unknown_impls(diff, ctx)
+
+
+def _dropped_unknown_impls(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+    """An embedded impl of the old version that is not in the analysed source and that the new
+    version no longer declares (under its name or its target): whatever it served is gone.
+    Unknown instead when the new version embeds another unresolved impl that may serve it."""
+    if unknown_impls(diff.old, diff.new):
+        return
+    names = {e.name for e in diff.new.embedded}
+    targets = {e.target for e in diff.new.embedded}
+    for gone in diff.old.embedded:
+        if gone.resolved or gone.name in names or gone.target in targets:
+            continue
+        yield ctx.finding(
+            "CUL203",
+            f"embedded impl `impl {gone.name} = {gone.target}` is gone from {_new_version(diff)}: the entry "
+            "points it served (not in the analysed source, so not named here) get ENTRYPOINT_NOT_FOUND "
+            "after the upgrade.",
+            _declaration(diff.new),
+            related=_old(gone.location),
+            fix=f"keep embedding `{gone.target}` for as long as callers may use its entry points",
+        )
+
+
+def _unknown_entry_points(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+    """One note per embedded impl of the new version that is not in the analysed source (and is
+    declared otherwise than in the old one), naming the old entry points it may provide: unknown,
+    not removed (DOMAIN.md 2c)."""
+    unknown = [c.old for c in diff.entry_points if c.kind == "unknown" and c.old is not None]
+    roots = unknown_impls(diff.old, diff.new)
+    if not unknown or not roots:
+        return
+    owned: dict[str, list[EntryPoint]] = defaultdict(list)
+    for entry in unknown:
+        found = hiding(entry, roots, diff.old.embedded)
+        if found:
+            owned[found[0].name].append(entry)
+    for root in roots:
+        entries = owned.get(root.name)
+        if not entries:
+            continue
+        names = ", ".join(f"`{e.name}`" for e in entries)
+        yield ctx.finding(
+            "CUL203",
+            f"`impl {root.name} = {root.target}` is not in the analysed source of {_new_version(diff)}: "
+            f"its entry points are unknown, so whether {names} of the old version "
+            f"{'is' if len(entries) == 1 else 'are'} still served cannot be checked (not reported as removed).",
+            root.location,
+            related=tuple(Related(_site(e, ctx.old), "old entry point") for e in entries[:8]),
+            fix="add the dependency's source to the analysed input (a Scarb workspace with its cache) so "
+            "the impl resolves",
+            severity=Severity.NOTE,
+            confidence="low",
         )
 
 
@@ -366,6 +494,21 @@ def upgradeability_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
     library = [p for p in _callable_paths(diff.new_upgrade_paths, diff.new) if p.syscall == LIBRARY_CALL]
     if any(_class_hash_from_caller(graph, p) for p in library):
         return
+    opaque = _opaque_parts(diff.new)
+    if opaque:
+        # the new upgrade path may run through code that is not in the analysed source
+        yield ctx.finding(
+            "CUL204",
+            f"whether {diff.new.name} can still be upgraded is unknown: the old version reached "
+            f"{REPLACE_CLASS} from {', '.join(f'`{p.entry_point}`' for p in old_paths)}, and the new "
+            f"version's code behind {', '.join(opaque)} is not in the analysed source.",
+            _declaration(diff.new),
+            related=tuple(_path_related(p, diff.old, ctx.old) for p in old_paths),
+            fix="add the dependency's source to the analysed input so the upgrade path can be followed",
+            severity=Severity.NOTE,
+            confidence="low",
+        )
+        return
     shown = ", ".join(f"`{p.entry_point}`" for p in old_paths)
     remaining = (
         f" Only library calls into a stored class remain ({', '.join(p.entry_point for p in library)}): "
@@ -384,6 +527,17 @@ def upgradeability_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
         "with an `upgrade` guarded by the owner or governance",
         confidence="low" if library else None,
     )
+
+
+def _opaque_parts(contract: Contract) -> list[str]:
+    """Embedded impls and components of ``contract`` that are not in the analysed source."""
+    components = [u.path for u in contract.components if u.component is None]
+    impls = [
+        f"`impl {e.name} = {e.target}`"
+        for e in contract.embedded
+        if not e.resolved and not any(e.target.startswith(c + "::") for c in components)
+    ]
+    return [f"component `{c}`" for c in components] + impls
 
 
 def _callable_paths(paths: Iterable[UpgradePath], contract: Contract) -> list[UpgradePath]:
@@ -510,7 +664,9 @@ def _field_change(a: EventField, b: EventField) -> str:
     if a.key != b.key:
         return f"`{b.name}` moved from {'keys to data' if a.key else 'data to keys'}"
     why = mismatch(_serde(b), _serde(a))
-    return f"field `{b.name}`: {_changed(a.type, b.type, why[::-1])}" if why else ""
+    if why is None or why.unknown:
+        return ""
+    return f"field `{b.name}`: {_changed(a.type, b.type, why.reversed())}"
 
 
 def _reported_by_component(event: Event, new_event: Event | None, diff: ContractDiff, ctx: Context) -> bool:
