@@ -33,6 +33,10 @@ class Run:
     input_errors: list[InputError] = field(default_factory=list)
     files: int = 0
     elapsed: float = 0.0
+    present: list[Finding] = field(default_factory=list)  # single-version findings OLD has too
+    skipped_tests: int = 0
+    old_roots: tuple[str, ...] = ()  # where a --base run wrote the old version (now removed)
+    old_texts: dict[str, str] = field(default_factory=dict)  # the old files the findings point into
 
 
 @record
@@ -87,12 +91,35 @@ def compare_at_ref(ref: str, paths: list[str], options: Options, pairs: dict[str
         root = package_root(path) if os.path.isfile(path) else path
         groups.setdefault(root, []).append(os.path.abspath(path) if os.path.isfile(path) else "")
     with scratch("git") as folder:
-        units = []
+        units, roots = [], []
         for index, (root, files) in enumerate(sorted(groups.items())):
-            old = gitsource.materialize(ref, root, os.path.join(folder, str(index))).path
+            destination = os.path.join(folder, str(index))
+            old = gitsource.materialize(ref, root, destination).path
             only = () if "" in files else tuple(sorted(files))
             units.append(Unit(root, old, tuple(pairs.items()), only))
-        return execute(units, replace(options, use_cache=False))
+            roots.append(destination)  # mirrors the repository: paths under it are repository-relative
+        run = execute(units, replace(options, use_cache=False))
+        run.old_roots = tuple(roots)
+        run.old_texts = _texts_under(run, folder)  # read now: the folder is removed on return
+        return run
+
+
+def _texts_under(run: Run, folder: str) -> dict[str, str]:
+    """The text of each file under ``folder`` that a finding points into (for code frames)."""
+    from .paths import within
+
+    texts = {}
+    top = os.path.realpath(folder)
+    for finding in [*run.findings, *run.present]:
+        for location in (finding.location, *(r.location for r in finding.related)):
+            path = location.path
+            if path not in texts and within(os.path.realpath(os.path.abspath(path)), top):
+                try:
+                    with open(path, "rb") as handle:
+                        texts[path] = handle.read().decode("utf-8", errors="replace")
+                except OSError:
+                    continue
+    return texts
 
 
 def package_root(file: str) -> str:
@@ -125,6 +152,8 @@ def execute(units: list[Unit], options: Options) -> Run:
         run.findings += result.findings
         run.input_errors += result.input_errors
         run.files += result.files
+        run.present += result.present
+        run.skipped_tests += result.skipped_tests
     run.elapsed = time.perf_counter() - started
     return run
 

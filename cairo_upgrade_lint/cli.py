@@ -29,7 +29,7 @@ from . import config as config_module
 from .config import FAIL_LEVELS, Config
 from .errors import InputError
 from .paths import within
-from .report import FORMATS, ReportContext, render, write_output
+from .report import FORMATS, ReportContext, read_file_source, render, write_output
 from .rules.catalogue import load_catalogue
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -57,6 +57,9 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Processes: inputs analysed in parallel; a diff of folders builds its old version in a "
                      "second one (default: the number of cores)."),
         click.option("--no-cache", is_flag=True, help="Do not reuse results of unchanged inputs."),
+        click.option("--include-tests", is_flag=True,
+                     help="Analyse test and mock code too (tests/, test/, mocks/, mock_*.cairo, *_mock.cairo, "
+                     "test_common-like packages; see README)."),
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -101,6 +104,8 @@ def configure(config_path: str | None, anchor: str, **options: Any) -> Config:
     path = config_path or config_module.discover(anchor)
     select = config_module.parse_ids(options.pop("select"))
     ignore = config_module.parse_ids(options.pop("ignore"))
+    if not options.get("include_tests", True):
+        options["include_tests"] = None  # the flag not given: the configuration decides
     return config_module.load(path).with_options(select=select, ignore=ignore, **options)
 
 
@@ -112,13 +117,21 @@ def emit_report(
     no_color: bool,
     command: str,
     old_root: str | None = None,
+    old_label: str | None = None,
+    old_source: dict[str, str] | None = None,
+    show_present: bool = False,
 ) -> int:
-    """Render, write, print input errors; return the exit code."""
+    """Render, write, print input errors; return the exit code (findings already present in the
+    old version never count)."""
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
     fmt = fmt or "text"
     color = fmt == "text" and output is None and not no_color and "NO_COLOR" not in os.environ
     color = color and sys.stdout.isatty()
+    reader = read_file_source
+    if run.old_texts:
+        def reader(path: str) -> str | None:
+            return run.old_texts[path] if path in run.old_texts else read_file_source(path)
     context = ReportContext(
         root=os.getcwd(),
         catalogue=load_catalogue(),
@@ -126,8 +139,15 @@ def emit_report(
         files_analysed=run.files,
         input_errors=len(run.input_errors),
         elapsed=run.elapsed,
+        read_source=reader,
         old_root=old_root,
         command=command,
+        old_roots=run.old_roots,
+        old_label=old_label,
+        old_source=old_source,
+        present=tuple(run.present),
+        show_present=show_present,
+        skipped_tests=run.skipped_tests,
     )
     write_output(render(run.findings, fmt, context), output)
     if run.input_errors:
@@ -135,13 +155,18 @@ def emit_report(
     return EXIT_FINDINGS if any(config.fails(f.severity) for f in run.findings) else EXIT_CLEAN
 
 
-def _old_root(old: str, new: str) -> str | None:
-    """The old version's folder when it lies outside the working directory and does not also
-    hold the new version (its files are then shown as 'old version')."""
+def _old_root(old: str, new: str) -> tuple[str | None, str | None]:
+    """The old version's folder, unless it also holds the new version (its files are then shown
+    relative to the working directory), and the label its files are shown under: the OLD
+    argument as given (``../v1/src/a.cairo``)."""
     folder = os.path.abspath(old)
-    folder = folder if os.path.isdir(folder) else os.path.dirname(folder)
-    outside = not within(folder, os.getcwd()) and not within(os.path.abspath(new), folder)
-    return folder if outside else None
+    is_folder = os.path.isdir(folder)
+    folder = folder if is_folder else os.path.dirname(folder)
+    if within(os.path.abspath(new), folder) or within(os.getcwd(), folder):
+        return None, None
+    label = old if is_folder else os.path.dirname(old)
+    label = label.replace(os.sep, "/").rstrip("/")
+    return folder, (label + "/" if label else "")
 
 
 def run_options(config: Config, jobs: int | None, no_cache: bool) -> analysis.Options:
@@ -151,7 +176,7 @@ def run_options(config: Config, jobs: int | None, no_cache: bool) -> analysis.Op
 def run_diff(paths: tuple[str, ...], base: str | None, pre_commit: bool, against: str | None, fmt: str | None,
           output: str | None, fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           config_path: str | None, no_color: bool, jobs: int | None, no_cache: bool,
-          contract: tuple[str, ...]) -> int:  # fmt: skip
+          contract: tuple[str, ...], all_findings: bool = False, include_tests: bool = False) -> int:  # fmt: skip
     """``OLD NEW``; ``--base REF [PATH...]`` / ``--pre-commit [FILE...]`` against git; or
     ``--against LOCK [PATH...]`` against a layout lock file."""
     if pre_commit:
@@ -163,17 +188,22 @@ def run_diff(paths: tuple[str, ...], base: str | None, pre_commit: bool, against
     if base is None and against is None and len(paths) != 2:
         raise click.UsageError("expected OLD and NEW (or --base REF [PATH]..., or --against LOCK [PATH]...)")
     anchor = paths[-1] if paths else "."
-    config = configure(config_path, anchor, select=select, ignore=ignore, fail_on=fail_on)
+    config = configure(config_path, anchor, select=select, ignore=ignore, fail_on=fail_on, include_tests=include_tests)
     options = run_options(config, jobs, no_cache)
     pairs = _contract_pairs(contract)
+    report = functools.partial(emit_report, config=config, fmt=fmt, output=output, no_color=no_color,
+                               command="diff", show_present=all_findings)  # fmt: skip
     if base is not None:
         run = analysis.compare_at_ref(base, list(paths) or ["."], options, pairs)
-        return emit_report(run, config, fmt, output, no_color, "diff")
+        return report(run, old_label=f"{base}:", old_source={"kind": "git", "ref": base})
     if against is not None:
         run = analysis.compare_to_lock(against, list(paths) or ["."], options, pairs)
-        return emit_report(run, config, fmt, output, no_color, "diff")
+        return report(run, old_source={"kind": "lock", "path": against.replace(os.sep, "/")})
     run = analysis.compare(paths[0], paths[1], options, pairs)
-    return emit_report(run, config, fmt, output, no_color, "diff", _old_root(paths[0], paths[1]))
+    old_root, label = _old_root(paths[0], paths[1])
+    kind = "folder" if os.path.isdir(paths[0]) else "file"
+    source = {"kind": kind, "path": paths[0].replace(os.sep, "/")}
+    return report(run, old_root=old_root, old_label=label, old_source=source)
 
 
 def _contract_pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -201,6 +231,9 @@ _BASE_OPTIONS = [
                  help="pre-commit mode: compare the given files with PRE_COMMIT_FROM_REF, else HEAD."),
     click.option("--against", metavar="LOCK", type=click.Path(dir_okay=False),
                  help="Compare PATH... (default: .) with a layout lock file (see `snapshot`)."),
+    click.option("--all-findings", is_flag=True,
+                 help="Also show single-version findings (guards, timelocks ...) that OLD has too, marked "
+                 "'already present in OLD' (they never set the exit code)."),
 ]  # fmt: skip
 
 

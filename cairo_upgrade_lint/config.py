@@ -3,7 +3,9 @@
 Keys (all optional): ``select`` / ``ignore`` (rule ids or id prefixes such as ``CUL1``), ``fail-on``,
 ``severity`` (a table of rule id -> error|warning|note), ``timelock-min-seconds``,
 ``multisig-threshold-min``, ``multisig-signers-min``, ``guard-functions`` (extra names of functions
-that count as an auth check).
+that count as an auth check), ``include-tests`` (analyse test and mock files too), ``exclude`` /
+``include`` (globs of files to leave out / to analyse even when they look like tests; see
+``selection``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 from .errors import InputError
 from .findings import Severity
 from .records import field, record, replace
+from .selection import Selection
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 CONFIG_FILE = ".cairo-upgrade-lint.toml"
@@ -30,7 +33,15 @@ class Config:
     multisig_threshold_min: int = 3
     multisig_signers_min: int = 5
     guard_functions: tuple[str, ...] = ()
+    include_tests: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     source: str | None = None
+
+    @property
+    def selection(self) -> Selection:
+        """Which files of an input are analysed (production code by default)."""
+        return Selection(self.include_tests, self.include, self.exclude)
 
     def enabled(self, rule_id: str) -> bool:
         """Whether a rule runs: selected (or no selection) and not ignored."""
@@ -98,7 +109,8 @@ def _section(data: dict) -> dict | None:
 def _parse(data: dict, path: str) -> Config:
     known = {
         "select", "ignore", "fail-on", "severity", "timelock-min-seconds",
-        "multisig-threshold-min", "multisig-signers-min", "guard-functions",
+        "multisig-threshold-min", "multisig-signers-min", "guard-functions", "include-tests", "include",
+        "exclude",
     }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
@@ -117,10 +129,26 @@ def _parse(data: dict, path: str) -> Config:
             multisig_threshold_min=int(data.get("multisig-threshold-min", _DEFAULT.multisig_threshold_min)),
             multisig_signers_min=int(data.get("multisig-signers-min", _DEFAULT.multisig_signers_min)),
             guard_functions=tuple(str(n) for n in data.get("guard-functions", ())),
+            include_tests=_flag(data.get("include-tests", False)),
+            include=_globs(data.get("include", ())),
+            exclude=_globs(data.get("exclude", ())),
             source=path,
         )
     except (TypeError, ValueError) as error:
         raise InputError(path, f"invalid config value: {error}") from None
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"include-tests must be true or false, not {value!r}")
+    return value
+
+
+def _globs(value: object) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    if not all(isinstance(item, str) for item in items):
+        raise ValueError("include and exclude must be lists of glob strings")
+    return tuple(item.strip() for item in items if item.strip())
 
 
 def _ids(value: object) -> tuple[str, ...]:

@@ -52,9 +52,10 @@ def diff_command(paths: tuple[str, ...], **options: Any) -> int:
 @guarded
 def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None,
                   select: tuple[str, ...], ignore: tuple[str, ...], config_path: str | None,
-                  no_color: bool, jobs: int | None, no_cache: bool) -> int:  # fmt: skip
+                  no_color: bool, jobs: int | None, no_cache: bool, include_tests: bool) -> int:  # fmt: skip
     """Single-version checks (guards, timelock, parse errors as CUL000) over files and folders."""
-    config = configure(config_path, paths[0], select=select, ignore=ignore, fail_on=fail_on)
+    config = configure(config_path, paths[0], select=select, ignore=ignore, fail_on=fail_on,
+                       include_tests=include_tests)  # fmt: skip
     run = analysis.check(list(paths), run_options(config, jobs, no_cache))
     return emit_report(run, config, fmt, output, no_color, "check")
 

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from . import runcache
+from . import baseline, runcache
 from .config import Config
 from .diff import ProjectDiff, diff_projects
 from .errors import InputError
-from .findings import Finding, Severity
+from .findings import Finding, Related, Severity
 from .forked import forked
 from .model import (
     Project,
@@ -41,16 +41,22 @@ if TYPE_CHECKING:
     from .analysis import Unit
 
 
-def snapshot(path: str, lock: str | None) -> str:
-    """The layout lock file text for ``path`` (locations relative to the lock file's folder)."""
+def snapshot(path: str, lock: str | None, config: Config | None = None) -> str:
+    """The layout lock file text for ``path`` (locations relative to the lock file's folder), with
+    the identities of its single-version findings (so that ``--against`` reports only the ones
+    an upgrade introduces)."""
+    from . import config as config_module
     from .model import lockfile  # with json: only the lock file commands need them
 
+    config = config or config_module.load(config_module.discover(path))
     root = os.path.dirname(os.path.abspath(lock)) if lock else os.getcwd()
-    return lockfile.snapshot(build(load(path)), root)
+    project = build(load(path, config.selection))
+    every_rule = replace(config, select=(), ignore=(), severity={})  # --against applies its own settings
+    return lockfile.snapshot(project, root, _single_version(project, every_rule))
 
 
 def layout(path: str, fmt: str) -> str:
-    """The ``layout`` command's output for one input."""
+    """The ``layout`` command's output for one input (test and mock files included)."""
     description = describe_project(build(load(path)))
     if fmt == "json":
         import json
@@ -68,8 +74,9 @@ def analyse(unit: Unit, config: Config, parallel: bool = False) -> runcache.Outc
     cost a pre-commit style run about what building a file's model in parallel saves.
     """
     if unit.old is None or not parallel or not _is_package(unit.old):
-        return _analyse(unit, config, partial(_old_version, unit.old) if unit.old else None, early=True)
-    with forked(partial(_old_version, unit.old, slim=True), (InputError,)) as old_version:
+        old = partial(_old_version, unit.old, config) if unit.old else None
+        return _analyse(unit, config, old, early=True)
+    with forked(partial(_old_version, unit.old, config, slim=True), (InputError,)) as old_version:
         return _analyse(unit, config, old_version, early=False)
 
 
@@ -81,7 +88,7 @@ def _analyse(unit: Unit, config: Config, old_version: Callable[[], _Old] | None,
     """``early``: the old version is made before the new model (an unusable old input stops the
     run sooner); otherwise after it, while a child process makes it."""
     try:
-        new_sources = load(unit.new)
+        new_sources = load(unit.new, config.selection)
         old = old_version() if old_version and early else None
         new = build(new_sources)
         if old_version and not early:
@@ -93,16 +100,29 @@ def _analyse(unit: Unit, config: Config, old_version: Callable[[], _Old] | None,
 
 def _outcome(unit: Unit, config: Config, new_sources: Sources, new: Project, old: _Old | None) -> runcache.Outcome:
     errors = list(new_sources.errors)
+    present: list[Finding] = []
     if old is None:
-        findings = _check(new, config)
+        findings = _finish(_check(new, config), new, config)
     else:
         errors += old.errors
-        findings = _compare(old, new, config, dict(unit.pairs))
-    findings = _finish(findings, new, config)
+        found, diff = _compare(old, new, config, dict(unit.pairs))
+        findings = _finish(found, new, config)
+        renamed = {d.old.qualified_name: (d.new.qualified_name, d.new.name) for d in diff.contracts}
+        findings, present = baseline.split(findings, old.identities, baseline.Scopes(new.contracts, unit.new), renamed)
     if unit.only:
-        findings = [f for f in findings if os.path.abspath(f.location.path) in unit.only]
+        findings, present = _only(findings, unit), _only(present, unit)
     read = tuple(sorted({*new_sources.read, *(old.read if old else ())}))
-    return runcache.Outcome(findings, errors, len(new_sources.files) + (old.files if old else 0), read)
+    files = len(new_sources.files) + (old.files if old else 0)
+    return runcache.Outcome(findings, errors, files, read, present, len(new_sources.skipped))
+
+
+def _only(findings: list[Finding], unit: Unit) -> list[Finding]:
+    """The findings in ``unit.only`` files, or in their old versions (same path under ``unit.old``)."""
+    wanted = set(unit.only)
+    if unit.old:
+        new_root, old_root = os.path.abspath(unit.new), os.path.abspath(unit.old)
+        wanted |= {os.path.join(old_root, os.path.relpath(f, new_root)) for f in unit.only}
+    return [f for f in findings if os.path.abspath(f.location.path) in wanted]
 
 
 @record
@@ -116,21 +136,37 @@ class _Old:
     upgrade_paths: dict[str, tuple[UpgradePath, ...]] | None = None
     read: tuple[str, ...] = ()
     parse_errors: tuple[Finding, ...] = ()
+    identities: tuple[baseline.OldIdentity, ...] = ()  # of its single-version findings
 
 
-def _old_version(path: str, slim: bool = False) -> _Old:
+def _old_version(path: str, config: Config, slim: bool = False) -> _Old:
     """The old version at ``path``; ``slim``: without the syntax trees and file texts."""
     if path.endswith(".json"):
         from .model import lockfile
 
-        project, paths = lockfile.read(path)
-        return _Old(project, (), 0, paths)
-    sources = load(path)
+        project, paths, identities = lockfile.read(path)
+        return _Old(project, (), 0, paths, identities=identities)
+    sources = load(path, config.selection)
     project = build(sources)
     found = tuple(parse_errors(project))
+    identities = _single_version(project, config)
     if slim:
         project = replace(project, files=(), texts={})
-    return _Old(project, sources.errors, len(sources.files), read=sources.read, parse_errors=found)
+    return _Old(project, sources.errors, len(sources.files), read=sources.read, parse_errors=found,
+                identities=identities)  # fmt: skip
+
+
+def _single_version(project: Project, config: Config) -> tuple[baseline.OldIdentity, ...]:
+    """The identities of the findings of the single-version rules on ``project`` (suppressions
+    and settings applied), as the old version of a diff."""
+    catalogue = load_catalogue()
+    found = parse_errors(project) + check_contracts(project.contracts, Context(project, config, catalogue))
+    chosen = tuple(r for r in baseline.SELF_DIFF_RULES if config.enabled(r))
+    if chosen and project.contracts:
+        # the diff rules that judge the new version alone, on the version compared with itself
+        ctx = Context(project, replace(config, select=chosen, ignore=()), catalogue, old=project)
+        found += check_diff(diff_projects(project, project), ctx)
+    return baseline.old_identities(_finish(found, project, config), baseline.Scopes(project.contracts, project.input))
 
 
 def _check(project: Project, config: Config) -> list[Finding]:
@@ -138,7 +174,7 @@ def _check(project: Project, config: Config) -> list[Finding]:
     return parse_errors(project) + check_contracts(project.contracts, ctx)
 
 
-def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str]) -> list[Finding]:
+def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str]) -> tuple[list[Finding], ProjectDiff]:
     """Parse errors of both versions, old-vs-new rules of each contract pair, and the
     single-version rules of the new version; ``pairs`` (old -> new names) restricts it to them."""
     old = version.project
@@ -148,13 +184,42 @@ def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str])
         chosen = tuple(replace(d, old_upgrade_paths=recorded.get(d.old.qualified_name, ())) for d in diff.contracts)
         diff = replace(diff, contracts=chosen)
     contracts = new.contracts
+    ctx = Context(new, config, load_catalogue(), old=old)
+    pairing = [] if pairs else _pairing_findings(diff, ctx)
     if pairs:
         _check_pairs(pairs, diff, old.input)
         chosen = tuple(d for d in diff.contracts if {d.old.name, d.old.qualified_name} & set(pairs))
         diff = replace(diff, contracts=chosen)
         contracts = tuple(d.new for d in diff.contracts)
-    ctx = Context(new, config, load_catalogue(), old=old)
-    return [*version.parse_errors, *parse_errors(new)] + check_diff(diff, ctx) + check_contracts(contracts, ctx)
+    found = [*version.parse_errors, *parse_errors(new)] + pairing + check_diff(diff, ctx) + check_contracts(contracts, ctx)
+    return found, diff
+
+
+def _pairing_findings(diff: ProjectDiff, ctx: Context) -> list[Finding]:
+    """CUL002: every contract accounted for. A pair made by similarity says its evidence (a note);
+    an old deployable contract without a counterpart is a warning, anything else unpaired a note."""
+    out = []
+    for old, new, evidence in diff.pairings:
+        message = f"{evidence}; if `{new.name}` is not the new version of `{old.name}`, name the right pair with --contract"
+        related = (Related(old.declaration or old.location, f"`{old.name}` in the old version"),)
+        out.append(ctx.finding("CUL002", message, new.declaration or new.location, related=related,
+                               severity=Severity.NOTE))  # fmt: skip
+    for old in diff.unpaired_old:
+        what = "" if old.kind == "contract" else "component "
+        message = (
+            f"{what}`{old.name}` has no counterpart in NEW: removed, or renamed? "
+            f"pair it with --contract {old.name}=NEW_NAME"
+        )
+        severity = Severity.WARNING if old.kind == "contract" else Severity.NOTE
+        out.append(ctx.finding("CUL002", message, old.declaration or old.location, severity=severity))
+    for new in diff.unpaired_new:
+        what = "contract" if new.kind == "contract" else "component"
+        message = (
+            f"{what} `{new.name}` is new: it has no counterpart in OLD, so it was not compared "
+            f"(if it is a renamed one, pair it with --contract OLD_NAME={new.name})"
+        )
+        out.append(ctx.finding("CUL002", message, new.declaration or new.location, severity=Severity.NOTE))
+    return out
 
 
 def _check_pairs(pairs: dict[str, str], diff: ProjectDiff, old: str) -> None:

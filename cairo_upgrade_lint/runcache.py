@@ -18,7 +18,7 @@ from .cache import cache_dir
 from .digest import new_digest
 from .errors import InputError
 from .findings import Finding
-from .records import record
+from .records import field, record
 
 _KEPT = (".cairo", "Scarb.toml", "cairo_project.toml")
 _SKIPPED = frozenset({"target", "node_modules", "__pycache__"})
@@ -32,6 +32,8 @@ class Outcome:
     input_errors: list[InputError]
     files: int
     read: tuple[str, ...] = ()  # the absolute path of every file the analysis read
+    present: list[Finding] = field(default_factory=list)  # single-version findings the old version has too
+    skipped_tests: int = 0  # test and mock files of the (new) input left out
 
 
 @functools.cache

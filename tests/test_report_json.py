@@ -22,6 +22,7 @@ def test_shape_and_values(tmp_path: Path) -> None:
         "by_severity": {"error": 2, "warning": 1, "note": 1},
         "files_analysed": 3,
         "elapsed_seconds": 0.25,
+        "test_files_skipped": 0,
     }
     assert [f["rule_id"] for f in document["findings"]] == ["CUL108", "CUL000", "CUL102", "CUL999"]
     renamed = document["findings"][2]

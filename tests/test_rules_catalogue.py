@@ -12,7 +12,7 @@ from cairo_upgrade_lint.rules.catalogue import load_catalogue
 from cairo_upgrade_lint.rules.registry import rule_ids
 
 CATALOGUE = load_catalogue()
-META = {"CUL000", "CUL001"}  # reported by the parser and by the suppression check
+META = {"CUL000", "CUL001", "CUL002"}  # reported by the parser, the suppression check and the pairing
 RULES = sorted(set(CATALOGUE) - REQUIREMENT_IDS)  # audit requirements: see test_audit_requirements.py
 
 

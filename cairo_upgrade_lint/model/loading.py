@@ -11,12 +11,17 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..records import field, record
 from ..syntax import ast as A
+from ..syntax.cairo0 import is_cairo0
 from ..syntax.parser import parse
 from .syntax_utils import is_test_only
+
+if TYPE_CHECKING:
+    from ..selection import Selection
 
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
 
@@ -68,13 +73,14 @@ class Sources:
     texts: Mapping[str, bytes] = field(hash=False, compare=False)
     errors: tuple[InputError, ...] = ()
     read: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # test and mock files left out (see ``selection``)
 
     @property
     def files(self) -> tuple[A.SourceFile, ...]:
         return tuple(m.file for c in self.crates for m in c.modules)
 
 
-def load(path: str) -> Sources:
+def load(path: str, selection: Selection | None = None) -> Sources:
     """Load the input at ``path``; raise ``InputError`` when the input itself is unusable.
 
     A file found inside a folder or package that cannot be read (permissions, binary, not UTF-8)
@@ -83,7 +89,7 @@ def load(path: str) -> Sources:
     if not os.path.exists(path):
         reason = "broken or looping symbolic link" if os.path.islink(path) else "no such file or directory"
         raise InputError(path, reason)
-    loader = _Loader()
+    loader = _Loader(selection, path)  # selection: test and mock files are skipped (``selection``)
     if os.path.isfile(path):
         name = os.path.basename(path)
         if name == "Scarb.toml":
@@ -95,9 +101,21 @@ def load(path: str) -> Sources:
     else:
         loader.directory(path)
     if not loader.texts and not loader.errors:
-        raise InputError(path, "no .cairo files found")
+        skipped = f" ({len(loader.skipped)} test or mock files skipped: --include-tests)" if loader.skipped else ""
+        raise InputError(path, "no .cairo files found" + skipped)
+    _refuse_only_cairo0(path, loader)
     read = tuple(sorted({os.path.abspath(p) for p in loader.texts} | loader.manifests))
-    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts, tuple(loader.errors), read)
+    skipped = tuple(sorted(set(loader.skipped)))
+    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts, tuple(loader.errors), read, skipped)
+
+
+def _refuse_only_cairo0(path: str, loader: _Loader) -> None:
+    """An input whose every file is Cairo 0 is unusable (``InputError``, one message). Where other
+    files can be analysed, each Cairo 0 file is reported once, as its one syntax diagnostic."""
+    files = [m.file for c in loader.crates for m in c.modules]
+    if files and not loader.errors and all(is_cairo0(f) for f in files):
+        what = "Cairo 0 source" if len(files) == 1 else f"Cairo 0 source ({len(files)} files)"
+        raise InputError(path, f"{what} is not supported")
 
 
 def read_source(path: str) -> bytes:
@@ -146,7 +164,8 @@ def _walk_dirs(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
 class _Loader:
     """Accumulates crates, notes and file bytes while an input is walked."""
 
-    def __init__(self) -> None:
+    def __init__(self, selection: Selection | None = None, root: str = "") -> None:
+        self.selection, self.root, self.skipped = selection, root, []  # type: ignore[var-annotated]
         self.crates: list[CrateSource] = []
         self.notes: list[LoadNote] = []
         self.texts: dict[str, bytes] = {}
@@ -159,7 +178,7 @@ class _Loader:
     def directory(self, path: str) -> None:
         """A folder: its manifest, else the manifests below it, else its files as siblings.
         A manifest that yields no crate (a missing root file) falls back to the plain folder."""
-        before = len(self.crates)
+        before, skipped = len(self.crates), len(self.skipped)
         if os.path.isfile(os.path.join(path, "Scarb.toml")):
             self.scarb(path)
         elif os.path.isfile(os.path.join(path, "cairo_project.toml")):
@@ -167,7 +186,7 @@ class _Loader:
         else:
             for manifest in self._nested_manifests(path):
                 self.directory(os.path.dirname(manifest))
-        if len(self.crates) == before:
+        if len(self.crates) == before and len(self.skipped) == skipped:  # not a skipped test crate
             self.folder(path)
 
     def scarb(self, directory: str) -> None:
@@ -241,6 +260,9 @@ class _Loader:
         if not os.path.isfile(lib):
             self.notes.append(LoadNote(manifest, 1, f"crate '{name}' has no {lib}"))
             return
+        if self.selection is not None and self.selection.skips_crate(name, root_dir, self.root):
+            self.skipped += _cairo_files(root_dir)
+            return
         root = self.parse_member(lib)
         if root is None:
             return
@@ -265,6 +287,9 @@ class _Loader:
     def parse_member(self, path: str) -> A.SourceFile | None:
         """Parse a file found inside the input; one that cannot be read is recorded (once) and skipped."""
         if any(e.path == path for e in self.errors):
+            return None
+        if self.selection is not None and self.selection.skips(path, self.root):
+            self.skipped.append(path)
             return None
         try:
             return self.parse_file(path)

@@ -29,8 +29,10 @@ _CLASSES = {
 }
 
 
-def snapshot(project: Project, root: str) -> str:
-    """The lock file text for ``project``; locations are written relative to ``root``."""
+def snapshot(project: Project, root: str, identities: tuple[tuple[str, ...], ...] = ()) -> str:
+    """The lock file text for ``project``; locations are written relative to ``root``.
+    ``identities``: those of the version's single-version findings (see ``baseline``), kept so that
+    ``--against`` hides the findings the recorded version already had."""
     document = {
         "version": LOCK_VERSION,
         "tool": f"cairo-upgrade-lint {__version__}",
@@ -41,12 +43,16 @@ def snapshot(project: Project, root: str) -> str:
             }
             for contract in sorted(project.contracts, key=lambda c: c.qualified_name)
         ],
+        "findings": [list(identity) for identity in sorted(identities)],
     }
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 
-def read(path: str) -> tuple[Project, dict[str, tuple[upgrades.UpgradePath, ...]]]:
-    """The old version recorded in a lock file, and each contract's recorded upgrade paths."""
+def read(
+    path: str,
+) -> tuple[Project, dict[str, tuple[upgrades.UpgradePath, ...]], tuple[tuple[str, str, str, str], ...]]:
+    """The old version recorded in a lock file, each contract's recorded upgrade paths, and the
+    identities of its single-version findings (none in a lock file written before they were kept)."""
     try:
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -59,6 +65,7 @@ def read(path: str) -> tuple[Project, dict[str, tuple[upgrades.UpgradePath, ...]
     base = os.path.dirname(os.path.abspath(path))
     try:
         entries = [(_decode(e["contract"], base), _decode(e["upgrade_paths"], base)) for e in document["contracts"]]
+        identities = tuple((str(r), str(q), str(n), str(m)) for r, q, n, m in document.get("findings", ()))
     except (KeyError, TypeError, ValueError) as error:
         raise InputError(path, f"invalid lock file: {error}") from None
     project = Project(
@@ -72,7 +79,7 @@ def read(path: str) -> tuple[Project, dict[str, tuple[upgrades.UpgradePath, ...]
         notes=(),
         texts={},
     )
-    return project, {c.qualified_name: tuple(paths) for c, paths in entries}
+    return project, {c.qualified_name: tuple(paths) for c, paths in entries}, identities
 
 
 def _encode(value: Any, root: str) -> Any:

@@ -55,7 +55,7 @@ class RelPath:
 
     @property
     def suffix(self) -> str:
-        """What tells a reader the file belongs to the old version."""
+        """What tells a reader the file belongs to the old version (without a label for it)."""
         return " (old version)" if self.base == "old_root" else ""
 
 
@@ -65,7 +65,15 @@ class ReportContext:
 
     ``Location.path`` values are filesystem paths (absolute, or relative to the current directory);
     reports show them relative to ``root`` (the analysed project) or, for files of the old version
-    of an old-vs-new comparison, relative to ``old_root``. ``read_source`` returns a file's text by
+    of an old-vs-new comparison, relative to ``old_root`` (or one of ``old_roots``: the folders
+    the old version of each package of a ``--base`` run was written to, each mirroring the
+    repository). ``old_label`` is how people see that root: ``v0.4.0:`` (a git reference, as given)
+    or ``../v1/`` (the OLD argument); without one, old files are marked "(old version)".
+    ``old_source`` describes the old version for machine formats (``{"kind": "git", "ref": ...}``,
+    ``{"kind": "folder", "path": ...}``, ``{"kind": "lock", "path": ...}``). ``present``: findings
+    of single-version rules that the old version has too (not counted in the exit code); shown,
+    marked, when ``show_present``, else only counted in the summary. ``skipped_tests``: test and
+    mock files left out. ``read_source`` returns a file's text by
     ``Location.path`` (None when unavailable) and should return the raw file text: the SARIF
     line-hash fingerprints are computed from it.
     """
@@ -81,8 +89,15 @@ class ReportContext:
     old_root: str | os.PathLike[str] | None = None
     command: str = "check"
     information_uri: str | None = None  # None: the package's Homepage URL, if declared (SARIF)
+    old_roots: tuple[str, ...] = ()
+    old_label: str | None = None
+    old_source: dict[str, str] | None = None
+    present: tuple[Finding, ...] = ()
+    show_present: bool = False
+    skipped_tests: int = 0
     _relative_cache: dict[str, RelPath] = field(default_factory=dict, init=False, repr=False, compare=False)
     _source_cache: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _present_ids: dict[int, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def source(self, path: str) -> str | None:
         """The text of the file at ``path`` (read once per context), or None."""
@@ -101,6 +116,7 @@ class ReportContext:
         roots: list[tuple[Base, str | os.PathLike[str]]] = [("root", self.root)]
         if self.old_root is not None:
             roots.append(("old_root", self.old_root))
+        roots += [("old_root", extra) for extra in self.old_roots]
         best: tuple[int, Base, str] | None = None
         for base, root in roots:
             resolved = os.path.realpath(os.path.abspath(root))
@@ -110,10 +126,29 @@ class ReportContext:
             return RelPath(None, posix(target))
         return RelPath(best[1], best[2])
 
+    def shown(self, rel: RelPath) -> str:
+        """A file as people read it: project files relative to the root, old ones after the old
+        version's label (``v0.4.0:src/a.cairo``, ``../v1/src/a.cairo``)."""
+        if rel.base == "old_root" and self.old_label is not None:
+            return self.old_label + rel.path
+        return rel.path + rel.suffix
+
     def where(self, location: Location) -> str:
         """``path:line:column`` for humans."""
         rel = self.relative(location.path)
+        if rel.base == "old_root" and self.old_label is not None:
+            return f"{self.old_label}{rel.path}:{location.line}:{location.column}"
         return f"{rel.path}:{location.line}:{location.column}{rel.suffix}"
+
+    def reported(self, findings: list[Finding]) -> list[Finding]:
+        """What a report lists: the findings, and those already present in OLD when asked for."""
+        return [*findings, *self.present] if self.show_present else findings
+
+    def already_present(self, finding: Finding) -> bool:
+        """Whether ``finding`` is one of ``present`` (by identity: equal findings may be both)."""
+        if not self._present_ids and self.present:
+            self._present_ids.update((id(f), True) for f in self.present)
+        return id(finding) in self._present_ids
 
     def rule_name(self, rule_id: str) -> str | None:
         doc = self.catalogue.get(rule_id)

@@ -24,13 +24,15 @@ def escape_property(value: str) -> str:
 
 def render_github(findings: list[Finding], context: ReportContext) -> str:
     """One annotation command per finding, one per line."""
-    return "".join(_annotation(f, context) + "\n" for f in sort_findings(findings, context))
+    return "".join(_annotation(f, context) + "\n" for f in sort_findings(context.reported(findings), context))
 
 
 def _annotation(finding: Finding, context: ReportContext) -> str:
     loc = finding.location
     rel = context.relative(loc.path)
     lines = [message_with_fix(finding), *(f"{r.message}: {context.where(r.location)}" for r in finding.related)]
+    if context.already_present(finding):
+        lines.append("(already present in OLD)")
     properties: dict[str, object] = {}
     if rel.base == "root":
         properties.update(file=rel.path, line=loc.line)

@@ -19,22 +19,29 @@ SCHEMA_VERSION = 1
 def render_json(findings: list[Finding], context: ReportContext) -> str:
     """The JSON document (schema version 1), pretty-printed, ending with a newline."""
     ordered = sort_findings(findings, context)
-    document = {
+    diff = context.command == "diff"
+    document: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": context.version},
-        "findings": [_finding(f, context) for f in ordered],
-        "summary": {
-            "total": len(ordered),
-            "by_severity": {s.value: n for s, n in severity_counts(ordered).items()},
-            "files_analysed": context.files_analysed,
-            "elapsed_seconds": round(context.elapsed, 3),
-        },
     }
+    if diff:
+        document["old"] = context.old_source
+    listed = sort_findings(context.reported(findings), context)
+    document["findings"] = [_finding(f, context, diff) for f in listed]
+    document["summary"] = {
+        "total": len(ordered),
+        "by_severity": {s.value: n for s, n in severity_counts(ordered).items()},
+        "files_analysed": context.files_analysed,
+        "elapsed_seconds": round(context.elapsed, 3),
+        "test_files_skipped": context.skipped_tests,
+    }
+    if diff:
+        document["summary"]["already_present"] = len(context.present)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _finding(finding: Finding, context: ReportContext) -> dict[str, Any]:
-    return {
+def _finding(finding: Finding, context: ReportContext, diff: bool) -> dict[str, Any]:
+    out = {
         "rule_id": finding.rule_id,
         "rule_name": context.rule_name(finding.rule_id),
         "severity": finding.severity.value,
@@ -45,6 +52,9 @@ def _finding(finding: Finding, context: ReportContext) -> dict[str, Any]:
         "fix": finding.fix,
         "properties": dict(sorted(finding.properties.items())),
     }
+    if diff:
+        out["already_present"] = context.already_present(finding)
+    return out
 
 
 def _location(location: Location, context: ReportContext) -> dict[str, Any]:

@@ -49,7 +49,8 @@ def render_sarif(findings: list[Finding], context: ReportContext) -> str:
     docs = sorted(context.catalogue.values(), key=lambda d: d.id)
     rule_index = {doc.id: i for i, doc in enumerate(docs)}
     hashes: dict[str, dict[int, str]] = {}
-    results = [_result(f, rule_index, hashes, context) for f in sort_findings(findings, context)]
+    listed = sort_findings(context.reported(findings), context)
+    results = [_result(f, rule_index, hashes, context) for f in listed]
     driver = om.ToolComponent(
         name=TOOL_NAME,
         semantic_version=context.version,
@@ -62,6 +63,7 @@ def render_sarif(findings: list[Finding], context: ReportContext) -> str:
         original_uri_base_ids=_uri_base_ids(context),
         column_kind="unicodeCodePoints",
         results=results,
+        properties=_run_properties(context),
     )
     log = om.SarifLog(version=SARIF_VERSION, schema_uri=SARIF_SCHEMA_URI, runs=[run])
     return to_json(log) + "\n"
@@ -99,7 +101,26 @@ def _result(
         related_locations=related or None,
         partial_fingerprints={"primaryLocationLineHash": fingerprint} if fingerprint else None,
         properties={"confidence": finding.confidence, **dict(sorted(finding.properties.items()))},
+        baseline_state=_baseline_state(finding, context),
     )
+
+
+def _baseline_state(finding: Finding, context: ReportContext) -> str | None:
+    """In an old-vs-new comparison: "unchanged" for a finding the old version has too, else "new"."""
+    if context.command != "diff":
+        return None
+    return "unchanged" if context.already_present(finding) else "new"
+
+
+def _run_properties(context: ReportContext) -> dict[str, object] | None:
+    properties: dict[str, object] = {}
+    if context.command == "diff":
+        properties["alreadyPresentInOld"] = len(context.present)
+        if context.old_source is not None:
+            properties["old"] = dict(context.old_source)
+    if context.skipped_tests:
+        properties["testFilesSkipped"] = context.skipped_tests
+    return properties or None
 
 
 def _physical(location: Location, context: ReportContext) -> om.PhysicalLocation:
@@ -128,7 +149,22 @@ def _line_hash(location: Location, hashes: dict[str, dict[int, str]], context: R
 
 def _uri_base_ids(context: ReportContext) -> dict[str, om.ArtifactLocation]:
     bases = {URI_BASE_IDS["root"]: om.ArtifactLocation(uri=_directory_uri(context.root))}
-    if context.old_root is not None:
+    old = context.old_source
+    if old is not None and old.get("kind") == "git":
+        # no file system location: the old files were read from git (their URIs are repository-relative)
+        text = f"The repository at git reference {old['ref']}: the old version, the one being upgraded from."
+        bases[URI_BASE_IDS["old_root"]] = om.ArtifactLocation(description=om.Message(text=text))
+    elif old is not None and old.get("path") is not None and (context.old_root is not None or context.old_roots):
+        path = old["path"].replace(os.sep, "/")
+        folder = path if old.get("kind") == "folder" else os.path.dirname(path)
+        text = f"{old['path']}: the old version, the one being upgraded from."
+        if os.path.isabs(folder):
+            location = om.ArtifactLocation(uri=_directory_uri(folder), description=om.Message(text=text))
+        else:
+            uri = quote(folder.rstrip("/") + "/", safe="/") if folder not in ("", ".") else "./"
+            location = om.ArtifactLocation(uri=uri, uri_base_id=URI_BASE_IDS["root"], description=om.Message(text=text))
+        bases[URI_BASE_IDS["old_root"]] = location
+    elif context.old_root is not None:
         bases[URI_BASE_IDS["old_root"]] = om.ArtifactLocation(
             uri=_directory_uri(context.old_root),
             description=om.Message(text="The root of the old version, the one being upgraded from."),

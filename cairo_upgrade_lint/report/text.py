@@ -41,12 +41,12 @@ class _TextReport:
         return f"\x1b[{_STYLES[style]}m{text}\x1b[0m"
 
     def render(self, findings: list[Finding]) -> str:
-        ordered = sort_findings(findings, self.context)
+        ordered = sort_findings(self.context.reported(findings), self.context)
         blocks: list[str] = []
         for rel, group in groupby(ordered, key=lambda f: self.context.relative(f.location.path)):
-            blocks.append(self.paint(rel.path + rel.suffix, "header"))
+            blocks.append(self.paint(self.context.shown(rel), "header"))
             blocks.extend("\n".join(self.finding(f)) for f in group)
-        blocks.append(self.summary(ordered))
+        blocks.append(self.summary(sort_findings(findings, self.context)))
         return "\n\n".join(blocks) + "\n"
 
     def finding(self, finding: Finding) -> list[str]:
@@ -59,6 +59,8 @@ class _TextReport:
         head += (f" {name}: " if name else ": ") + self.paint(finding.message, "bold")
         if finding.confidence != "high":
             head += f" (confidence: {finding.confidence})"
+        if self.context.already_present(finding):
+            head += " (already present in OLD)"
         out = [head, f"{margin}{self.paint('-->', 'gutter')} {where(finding.location)}"]
         out += self.frame(finding.location, width, "^", finding.severity)
         for related in finding.related:
@@ -107,6 +109,12 @@ class _TextReport:
     def summary(self, findings: list[Finding]) -> str:
         c = self.context
         ran = f"{_plural(c.files_analysed, 'file')} analysed in {c.elapsed:.2f}s."
+        if c.present:
+            count = _plural(len(c.present), "finding")
+            shown = "shown above, not counted" if c.show_present else "hidden: --all-findings shows them"
+            ran += f" {count} already present in OLD ({shown})."
+        if c.skipped_tests:
+            ran += f" {_plural(c.skipped_tests, 'test or mock file')} skipped (--include-tests analyses them)."
         if not findings:
             unread = _plural(c.input_errors, "input error")
             if not c.input_errors:
@@ -120,7 +128,7 @@ class _TextReport:
             self.paint(_plural(n, s.value), s) if n else _plural(n, s.value)
             for s, n in severity_counts(findings).items()
         )
-        files = len({c.relative(f.location.path) for f in findings})
+        files = len({c.relative(f.location.path) for f in findings})  # the reported ones
         found = self.paint(f"Found {_plural(len(findings), 'problem')}", "bold")
         return f"{found} ({counts}) in {_plural(files, 'file')}. {ran}"
 
