@@ -290,3 +290,23 @@ def test_the_action_passes_a_safe_change_and_fails_an_introduced_hazard(repo: Pa
     git(repo, "commit", "-q", "-m", "v2")
     code, values, log = run_action(repo, tmp_path, fail_on="never")  # default base: the previous commit
     assert code == 0 and values["steps.base.outputs.ref"] == "HEAD~1", log
+
+
+def test_base_reads_path_dependencies_at_the_old_ref(tmp_path: Path) -> None:
+    """`--base` on one package of a workspace: its path dependency is read at the old ref too, so a
+    Store struct of the dependency that gained a member in the middle is a CUL104 (not an unknown
+    old type), and the unchanged package compared with HEAD reports nothing."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES.parent / "model" / "workspace", root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v1")
+    app = str(root / "packages" / "app")
+    same = invoke(lint_upgrade, ["--base", "HEAD", app], cwd=root)
+    assert same.exit_code == 0, same.output
+    assert rules(same.output) == []
+    config = root / "packages" / "shared" / "src" / "lib.cairo"
+    config.write_text(config.read_text().replace("pub fee: u32,", "pub fee: u32,\n        pub extra: u8,"))
+    changed = invoke(lint_upgrade, ["--base", "HEAD", app], cwd=root)
+    assert changed.exit_code == 1, changed.output
+    assert rules(changed.output) == ["CUL104"]
