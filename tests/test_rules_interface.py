@@ -440,7 +440,7 @@ def test_a_local_component_event_change_is_reported_once_by_the_component(tmp_pa
 def test_unflattening_a_component_event_changes_the_keys_of_the_contract(tmp_path: Path) -> None:
     new = contract(EMBEDS_EVENTS.replace("        #[flat]\n", ""), COMPONENT_EVENTS)
     [finding] = compared(tmp_path, contract(EMBEDS_EVENTS, COMPONENT_EVENTS), new, "CUL205")
-    assert "renamed to PausableEvent::Paused" in finding.message
+    assert "renamed to `PausableEvent::Paused`" in finding.message
     assert finding.location.line == line_of(new, "PausableEvent: super::Pausable::Event")
 
 

@@ -598,7 +598,7 @@ def _event_finding(
     if new is None:
         return ctx.finding(
             "CUL205",
-            f"event {chain} is gone from {_new_version(diff)}: indexers and monitors that decode it see "
+            f"event `{chain}` is gone from {_new_version(diff)}: indexers and monitors that decode it see "
             "nothing after the upgrade.",
             diff.new.event_enum or _declaration(diff.new),
             related=_old(_event_site(old, diff)),
@@ -607,7 +607,7 @@ def _event_finding(
     if kind == "renamed":
         return ctx.finding(
             "CUL205",
-            f"event {chain} is renamed to {'::'.join(new.selectors)}: its first key (the selector of "
+            f"event `{chain}` is renamed to `{'::'.join(new.selectors)}`: its first key (the selector of "
             "the name) changes, so indexers filtering on the old key miss it.",
             _event_site(new, diff),
             related=_old(_event_site(old, diff)),
@@ -615,7 +615,7 @@ def _event_finding(
         )
     return ctx.finding(
         "CUL205",
-        f"event {chain} changed shape: {'; '.join(details)} ({describe_event(old)} -> "
+        f"event `{chain}` changed shape: {'; '.join(details)} ({describe_event(old)} -> "
         f"{describe_event(new)}). Indexers decode keys and data by position and read wrong values or fail.",
         _event_site(new, diff),
         related=_old(_event_site(old, diff)),
