@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ..findings import Location
 from ..records import record
 from ..syntax import ast as A
+from ..syntax.walk import walk
 from .callgraph import Parameter, function_id
 from .hashing import felt_hex, selector
 from .known_components import WITH_COMPONENTS
@@ -294,6 +295,10 @@ class ContractBuilder:
         if isinstance(struct, A.Struct):
             members = self.layouts.members(scope, struct)
         flattened = {m.via[0] for m in members if m.via}
+        for other in self._shared_states(scope):
+            inner = other.declared.get("Storage")
+            if isinstance(inner, A.Struct):
+                members += self.layouts.members(other, inner, via=(other.name,))
         for use in components:
             if not use.injected or use.storage in flattened:
                 continue
@@ -304,6 +309,30 @@ class ContractBuilder:
             else:
                 notes.append(f"storage of injected component {use.path} not found")
         return members
+
+    def _shared_states(self, scope: Scope) -> list[Scope]:
+        """Other contract modules whose state this module's code opens with
+        ``Other::unsafe_new_contract_state()`` (Cairo 2.0-2.4 storage sharing): their ``#[storage]``
+        members live at their own names in this contract's storage (DOMAIN.md section 2d)."""
+        found: dict[str, Scope] = {}
+        for item in scope.items:
+            if isinstance(item, A.Module):
+                continue
+            for node in walk(item):
+                if not isinstance(node, A.PathExpr) or len(node.path.segments) < 2:
+                    continue
+                *module, last = (s.name for s in node.path.segments)
+                if last != "unsafe_new_contract_state":
+                    continue
+                target = self.index.resolve(scope, module)
+                if (
+                    target is not None
+                    and target.item is None
+                    and target.scope is not scope
+                    and has_attribute(target.scope, CONTRACT)
+                ):
+                    found.setdefault(target.scope.qualified, target.scope)
+        return list(found.values())
 
     # ------------------------------------------------------------ entry points
 
