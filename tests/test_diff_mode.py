@@ -292,12 +292,24 @@ def test_the_action_passes_a_safe_change_and_fails_an_introduced_hazard(repo: Pa
     assert code == 0 and values["steps.base.outputs.ref"] == "HEAD~1", log
 
 
+UPGRADE = """
+    #[external(v0)]
+    fn upgrade(ref self: ContractState, new_class: starknet::ClassHash) {
+        assert(starknet::get_caller_address() == starknet::contract_address_const::<0x123>(), 'only admin');
+        assert(new_class.is_non_zero(), 'zero class hash');
+        starknet::syscalls::replace_class_syscall(new_class).unwrap();
+    }
+"""
+
+
 def test_base_reads_path_dependencies_at_the_old_ref(tmp_path: Path) -> None:
     """`--base` on one package of a workspace: its path dependency is read at the old ref too, so a
     Store struct of the dependency that gained a member in the middle is a CUL104 (not an unknown
     old type), and the unchanged package compared with HEAD reports nothing."""
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES.parent / "model" / "workspace", root)
+    app_code = root / "packages" / "app" / "src" / "lib.cairo"  # upgradeable: layout changes are errors
+    app_code.write_text(app_code.read_text().rstrip().removesuffix("}") + UPGRADE + "}\n")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "v1")

@@ -25,6 +25,13 @@ mod Vault {{
     fn total(self: @ContractState) -> u128 {{
         self.{member}.read()
     }}
+
+    #[external(v0)]
+    fn upgrade(ref self: ContractState, new_class: starknet::ClassHash) {{
+        assert(starknet::get_caller_address() == self.owner.read(), 'only owner');
+        assert(new_class.is_non_zero(), 'zero class hash');
+        starknet::syscalls::replace_class_syscall(new_class).unwrap();
+    }}
 }}
 """
 STEPS = """

@@ -49,6 +49,13 @@ mod Vault {
             self.fee.read() + self.total.read()
         }
     }
+
+    #[external(v0)]
+    fn upgrade(ref self: ContractState, new_class: starknet::ClassHash) {
+        assert(get_caller_address() == self.owner.read(), 'not owner');
+        assert(new_class.is_non_zero(), 'zero class hash');
+        starknet::syscalls::replace_class_syscall(new_class).unwrap();
+    }
 }
 """
 )

@@ -30,6 +30,13 @@ mod Counter {
     fn bump(ref self: ContractState) {
         self.value.write(self.value.read() + 1);
     }
+
+    #[external(v0)]
+    fn upgrade(ref self: ContractState, new_class: starknet::ClassHash) {
+        assert(starknet::get_caller_address() == starknet::contract_address_const::<0x123>(), 'only admin');
+        assert(new_class.is_non_zero(), 'zero class hash');
+        starknet::syscalls::replace_class_syscall(new_class).unwrap();
+    }
 }
 """
 BREAKING = V1.replace("value", "count")  # a rename: the stored count is orphaned

@@ -11,6 +11,7 @@ from ..model import Contract
 from ..records import replace
 from . import access, interface, migration, storage
 from .base import Context, ContractRule, DiffRule
+from .in_place import for_deployments
 
 CONTRACT_RULES: tuple[ContractRule, ...] = (*interface.CONTRACT_RULES, *access.CONTRACT_RULES)
 DIFF_RULES: tuple[DiffRule, ...] = (*storage.DIFF_RULES, *interface.DIFF_RULES, *migration.DIFF_RULES)
@@ -30,7 +31,9 @@ def check_contracts(contracts: tuple[Contract, ...], ctx: Context) -> list[Findi
 def check_diff(diff: ProjectDiff, ctx: Context) -> list[Finding]:
     """Old-vs-new rules over each contract pair."""
     rules = [r for r in DIFF_RULES if ctx.config.enabled(r.rule_id)]  # type: ignore[attr-defined]
-    return merged((pair.new.name, f) for pair in diff.contracts for rule in rules for f in rule(pair, ctx))
+    return merged(
+        (pair.new.name, for_deployments(pair, ctx, f)) for pair in diff.contracts for rule in rules for f in rule(pair, ctx)
+    )
 
 
 def merged(found: Iterable[tuple[str, Finding]]) -> list[Finding]:
