@@ -108,6 +108,18 @@ def _scalar(old: ScalarLayout, new: ScalarLayout, path: str) -> list[LayoutChang
         return []
     if old.size != new.size:
         return [_encoding(old, new, path, f"{old.size} felt(s) -> {new.size} felt(s)")]
+    if new.encoding == "bool" and old.encoding in ("int", "felt"):
+        return [
+            LayoutChange(
+                "scalar_to_bool",
+                path,
+                old.type.text,
+                new.type.text,
+                C.UNVERIFIABLE,
+                "a stored bool is read as felt != 0, so every non-zero old value reads back as true: "
+                "check that this is the meaning the new code expects",
+            )
+        ]
     old_int, new_int = old.type.integer, new.type.integer
     if old_int is not None and new_int is not None:
         (old_bits, old_signed), (new_bits, new_signed) = old_int, new_int
