@@ -3,8 +3,8 @@
 By default a file is skipped when its path relative to the analysed input has
 
 - a folder named ``tests``, ``test``, ``mocks``, ``mock``, ``test_common`` or ``test_utils``;
-- a file name ``tests.cairo``, ``test.cairo``, ``mocks.cairo``, ``mock.cairo``, ``mock_*.cairo``
-  or ``*_mock.cairo``;
+- a file name ``tests.cairo``, ``test.cairo``, ``mocks.cairo``, ``mock.cairo``, ``mock_*.cairo``,
+  ``*_mock.cairo``, ``test_*.cairo``, ``*_test.cairo`` or ``*_tests.cairo``;
 
 and a crate (a Scarb package, a ``cairo_project.toml`` crate) is skipped whole when its name is
 ``tests``, ``test``, ``mocks``, ``test_common``, ``test_utils`` or ``testing``, or ends with
@@ -28,6 +28,8 @@ from .records import record
 TEST_FOLDERS = frozenset({"tests", "test", "mocks", "mock", "test_common", "test_utils"})
 TEST_FILES = frozenset({"tests.cairo", "test.cairo", "mocks.cairo", "mock.cairo"})
 TEST_CRATES = ("tests", "test", "mocks", "test_common", "test_utils", "testing")
+TEST_PREFIXES = ("mock_", "test_")
+TEST_SUFFIXES = ("_mock.cairo", "_test.cairo", "_tests.cairo")
 
 
 @record
@@ -59,7 +61,7 @@ def is_test_path(rel: str) -> bool:
     *folders, name = rel.split("/")
     if any(folder in TEST_FOLDERS for folder in folders) or name in TEST_FILES:
         return True
-    return name.endswith(".cairo") and (name.startswith("mock_") or name.endswith("_mock.cairo"))
+    return name.endswith(".cairo") and (name.startswith(TEST_PREFIXES) or name.endswith(TEST_SUFFIXES))
 
 
 def is_test_crate(name: str) -> bool:

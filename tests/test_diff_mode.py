@@ -142,8 +142,10 @@ def test_against_a_lock_file_reports_only_introduced_findings(repo: Path) -> Non
 def test_default_test_and_mock_rules() -> None:
     assert all(is_test_path(p) for p in ["tests/a.cairo", "src/test/a.cairo", "src/mocks/erc20.cairo",
                                           "src/mock_erc20.cairo", "src/erc20_mock.cairo", "src/tests.cairo",
+                                          "src/common/test_dapp.cairo", "src/vault_test.cairo",
                                           "packages/test_common/src/lib.cairo"])  # fmt: skip
-    assert not any(is_test_path(p) for p in ["src/lib.cairo", "src/testing_utils.cairo", "src/mockery.cairo"])
+    assert not any(is_test_path(p) for p in ["src/lib.cairo", "src/testing_utils.cairo", "src/mockery.cairo",
+                                              "src/attestation.cairo", "src/contest.cairo"])  # fmt: skip
     assert is_test_crate("openzeppelin_test_common") and is_test_crate("openzeppelin_testing")
     assert not is_test_crate("contest")
     assert Selection(include=("mocks",)).skips("/r/src/mocks/a.cairo", "/r") is False
