@@ -472,6 +472,18 @@ def test_encoding_compatibility() -> None:
     assert not decodes_as("enum<Array<{felt252, ^2}>>", "enum<Array<{felt252, ^1}>>")
 
 
+def test_an_unknown_part_does_not_hide_a_proven_difference_after_it() -> None:
+    """Argent's SignerSignature: a variant with a custom Serde impl that changed (unknown) comes
+    before the Webauthn variant whose payload lost two fields (proven)."""
+    old = "enum%a::S<{?serde_1, u8} | {%a::W bool, Array<u8>, u8}>"
+    new = "enum%a::S<{?serde_2, u8} | {%a::W Array<u8>, u8}>"
+    found = mismatch(old, new)
+    assert found is not None and not found.unknown and found.owner == "a::W"
+    assert not decodes_as(old, new)
+    only_unknown = mismatch("{?serde_1, u8}", "{?serde_2, u8}")
+    assert only_unknown is not None and only_unknown.unknown
+
+
 def component_and_embedders(value_type: str) -> str:
     """A component whose embeddable ``set`` takes ``value_type``, embedded by Alpha and Beta."""
     embedder = """

@@ -9,6 +9,7 @@ scalar the writer can send is accepted by the reader: a one-felt scalar read as 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ..records import record
 
@@ -72,15 +73,23 @@ def mismatch(sent: str | None, read: str | None) -> Mismatch | None:
 
 
 def _sequence_mismatch(sent: tuple[Node, ...], read: tuple[Node, ...]) -> Mismatch | None:
-    for a, b in zip(sent, read, strict=False):
-        found = _mismatch(a, b)
-        if found is not None:
-            return found
-    if len(sent) == len(read):
-        return None
+    found = _first_proven(_mismatch(a, b) for a, b in zip(sent, read, strict=False))
+    if (found is not None and not found.unknown) or len(sent) == len(read):
+        return found
     extra = (sent if len(sent) > len(read) else read)[min(len(sent), len(read))]
     unknown = any(n.unknown for n in (*sent, *read))
     return Mismatch(_values(len(sent)), _values(len(read)), extra.owner, unknown)
+
+
+def _first_proven(found: Iterable[Mismatch | None]) -> Mismatch | None:
+    """The first proven mismatch, else the first unknown one: a part not known here must not hide
+    a proven difference further on (a custom-Serde variant before a changed one)."""
+    unknown = None
+    for mismatch in found:
+        if mismatch is not None and not mismatch.unknown:
+            return mismatch
+        unknown = unknown or mismatch
+    return unknown
 
 
 def _mismatch(sent: Node, read: Node) -> Mismatch | None:
@@ -99,8 +108,7 @@ def _mismatch(sent: Node, read: Node) -> Mismatch | None:
         if enum:
             return Mismatch(_variants(len(sent.args)), _variants(len(read.args)), sent.label or owner)
         return Mismatch(f"{sent.name} of {len(sent.args)}", f"{read.name} of {len(read.args)}", owner)
-    pairs = zip(sent.args, read.args, strict=False)
-    return next((m for a, b in pairs if (m := _sequence_mismatch(a, b))), None)
+    return _first_proven(_sequence_mismatch(a, b) for a, b in zip(sent.args, read.args, strict=False))
 
 
 def _shown(node: Node) -> str:
