@@ -5,6 +5,7 @@ events. No judgement here: the rules decide what a guard is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -34,6 +35,8 @@ ENVIRONMENT = {
     "get_tx_info": "tx_info",
     "get_execution_info": "execution_info",
     "get_block_info": "block_info",
+    "get_execution_info_syscall": "execution_info",
+    "get_execution_info_v2_syscall": "execution_info",
 }
 ENVIRONMENT_FIELDS = {
     "caller_address": "caller",
@@ -56,11 +59,19 @@ GUARD_FUNCTIONS = frozenset(
         "only_self",
     }
 )
+# Calls that verify a signature (true when it is valid): ``check_ecdsa_signature(hash, key, r, s)``,
+# ``key.validate_signature(hash, sig)``, an account's ``is_valid_signature(hash, sig)``.
+SIGNATURE_CALL = re.compile(
+    r"^_?(check_ecdsa_signature|(is_)?valid(ate)?_(\w+_)?signature|verify(_\w+)?_signature|is_valid_(\w+_)?signature"
+    r"|check_(\w+_)?signature)$"
+)
 RAW_STORAGE = {
     "storage_write_syscall": "write",
     "storage_read_syscall": "read",
     "Store::write": "write",
     "Store::read": "read",
+    "read_at_offset": "read",
+    "write_at_offset": "write",
 }
 STORAGE_WRITES = frozenset({"write", "push", "append", "pop", "allocate"})
 ASSERT_MACROS = {
@@ -130,6 +141,22 @@ class Assertion:
     operands: tuple[Operand, ...]
     location: Location
     tested_args: tuple[Operand, ...] = ()
+    tested_calls: tuple[Operand, ...] = ()
+    signatures: tuple["SignatureCheck", ...] = ()
+
+
+@record
+class SignatureCheck:
+    """A signature verification an assertion requires to succeed: ``key`` is the public key or
+    signer it is checked against (``check_ecdsa_signature``'s second argument, the receiver of
+    ``key.validate_signature(..)``; kind 'storage' with an empty name for the contract's own
+    ``self.is_valid_signature(..)``); ``message`` the classified leaves of the signed hash (through
+    locals and the arguments of the calls that compute it)."""
+
+    name: str
+    key: Operand
+    message: tuple[Operand, ...]
+    location: Location
 
 
 @record
@@ -200,7 +227,9 @@ class FunctionFacts:
     statements of the body itself (not nested in a branch) that always panic. ``raw_storage`` are
     accesses by address rather than through ``self``: ``storage_write_syscall`` / ``Store::write``
     (and the reads) at an address built from ``selector!("name")``, ``member`` being that name (the
-    key of the member whose slot it is)."""
+    key of the member whose slot it is). ``computed_storage`` are raw accesses at an address a
+    function computes (``member`` is that function's name: one family of slots). ``returns`` are the
+    function's tail and ``return`` values read as conditions (kind 'returns')."""
 
     calls: tuple[CallSite, ...] = ()
     syscalls: tuple[SyscallUse, ...] = ()
@@ -211,6 +240,8 @@ class FunctionFacts:
     receiver_calls: tuple[CallSite, ...] = ()
     aborts: tuple[Location, ...] = ()
     raw_storage: tuple[StorageAccess, ...] = ()
+    returns: tuple[Assertion, ...] = ()
+    computed_storage: tuple[StorageAccess, ...] = ()
 
     @property
     def reads(self) -> frozenset[str]:
@@ -267,6 +298,7 @@ class FunctionAnalyzer:
         self.emits: list[str] = []
         self.receiver_calls: list[CallSite] = []
         self.raw_storage: list[StorageAccess] = []
+        self.computed_storage: list[StorageAccess] = []
         self.bindings: list[tuple[int, str, A.Expr]] = []
 
     def analyze(self) -> FunctionFacts:
@@ -282,10 +314,26 @@ class FunctionAnalyzer:
             tuple(self.emits),
             receiver_calls=tuple(self.receiver_calls),
             raw_storage=tuple(self.raw_storage),
+            returns=tuple(self._returns()),
+            computed_storage=tuple(self.computed_storage),
             aborts=tuple(
                 self._loc(s.span) for s in (self.function.body.statements if self.function.body else ()) if _panic_statement(s)
             ),
         )
+
+    def _returns(self) -> Iterator[Assertion]:
+        """What a function returns, read as a condition (kind 'returns'): its tail expression and
+        each ``return`` value (``get_caller_address() == self.owner.read()`` in ``is_caller_owner``)."""
+        body = self.function.body
+        if body is None:
+            return
+        values = [n.value for n in _descendants(body) if isinstance(n, A.Return) and n.value is not None]
+        tail = body.statements[-1] if body.statements else None
+        if isinstance(tail, A.ExprStatement) and not tail.semicolon:
+            values.append(tail.expr)
+        for value in values:
+            if isinstance(strip_wrappers(value), (A.Binary, A.Unary, A.MethodCall, A.Call, A.PathExpr)):
+                yield self.condition("returns", value, value.span)
 
     # ------------------------------------------------------------ walking
 
@@ -349,6 +397,26 @@ class FunctionAnalyzer:
         member = self._selector_in(node.args[1].value, node.span.start, 0)
         if member is not None:
             self.raw_storage.append(StorageAccess(member, op, (), self._loc(node.span), args[2:]))
+        else:
+            computed = self._address_function(node.args[1].value, node.span.start)
+            if computed is not None:
+                self.computed_storage.append(StorageAccess(computed, op, (), self._loc(node.span), args[2:]))
+
+    def _address_function(self, expr: A.Expr, before: int) -> str | None:
+        """The function computing a raw storage address (``let address = base_address(kind);
+        Store::read_at_offset(0, address, i)``), through locals bound before ``before``."""
+        for _ in range(_MAX_LOCAL_DEPTH):
+            expr = strip_wrappers(expr)
+            if isinstance(expr, A.PathExpr) and len(expr.path.segments) == 1:
+                bound = self._binding(expr.path.text, before)
+                if bound is None:
+                    return None
+                before, expr = bound
+            elif isinstance(expr, A.Call) and isinstance(expr.function, A.PathExpr):
+                return expr.function.path.last.name
+            else:
+                return None
+        return None
 
     def _selector_in(self, expr: A.Expr, before: int, depth: int) -> str | None:
         """The name in a ``selector!("name")`` the expression is built from, through the locals
@@ -395,19 +463,91 @@ class FunctionAnalyzer:
         comparisons = tuple(_negate(c) for c in self.comparisons(condition, negate_ors=True))
         operands = tuple(self._leaves(condition))
         tested = tuple(self._tested_args(condition, must_hold=False))
+        required = list(self._required_calls(condition, must_hold=False))
         self.assertions.append(
             Assertion(
-                "if_panic", self._text(condition.span), comparisons, operands, self._loc(node.span), tested
+                "if_panic", self._text(condition.span), comparisons, operands, self._loc(node.span), tested,
+                tuple(self.operand(c) for c in required), tuple(self._signatures(required)),
             )
-        )
+        )  # fmt: skip
 
     def _assertion(self, kind: str, condition: A.Expr, span: A.Span) -> None:
+        self.assertions.append(self.condition(kind, condition, span))
+
+    def condition(self, kind: str, condition: A.Expr, span: A.Span) -> Assertion:
+        """``condition`` read as an assertion that it holds."""
         comparisons = tuple(self.comparisons(condition))
         operands = tuple(self._leaves(condition))
         tested = tuple(self._tested_args(condition))
-        self.assertions.append(
-            Assertion(kind, self._text(condition.span), comparisons, operands, self._loc(span), tested)
-        )
+        required = list(self._required_calls(condition))
+        return Assertion(
+            kind, self._text(condition.span), comparisons, operands, self._loc(span), tested,
+            tuple(self.operand(c) for c in required), tuple(self._signatures(required)),
+        )  # fmt: skip
+
+    def _required_calls(self, expr: A.Expr, must_hold: bool = True, depth: int = 0) -> Iterator[A.Expr]:
+        """The boolean calls ``expr`` needs to be true for ``expr`` to be ``must_hold``: conjuncts
+        (disjuncts of a negated condition), ``!``, ``call == true`` / ``call == false``, through
+        locals (``let valid = check(..); assert(valid, ..)``)."""
+        expr = strip_wrappers(expr)
+        if depth > _MAX_LOCAL_DEPTH:
+            return
+        if isinstance(expr, A.Binary) and expr.op == ("&&" if must_hold else "||"):
+            yield from self._required_calls(expr.left, must_hold, depth + 1)
+            yield from self._required_calls(expr.right, must_hold, depth + 1)
+        elif isinstance(expr, A.Unary) and expr.op == "!":
+            yield from self._required_calls(expr.operand, not must_hold, depth + 1)
+        elif isinstance(expr, A.Binary) and expr.op in ("==", "!="):
+            for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+                other = strip_wrappers(other)
+                if isinstance(other, A.Literal) and isinstance(other.value, bool):
+                    holds = other.value if expr.op == "==" else not other.value
+                    yield from self._required_calls(side, must_hold == holds, depth + 1)
+                elif isinstance(other, A.PathExpr) and other.path.last.name == "VALIDATED":  # SRC6
+                    yield from self._required_calls(side, must_hold == (expr.op == "=="), depth + 1)
+        elif isinstance(expr, A.PathExpr) and len(expr.path.segments) == 1 and expr.path.text in self.locals:
+            yield from self._required_calls(self.locals[expr.path.text], must_hold, depth + 1)
+        elif must_hold and isinstance(expr, (A.Call, A.MethodCall)):
+            yield expr
+
+    def _signatures(self, calls: list[A.Expr]) -> Iterator[SignatureCheck]:
+        for call in calls:
+            if isinstance(call, A.Call) and isinstance(call.function, A.PathExpr):
+                name = call.function.path.last.name
+                args = [a.value for a in call.args]
+                if not SIGNATURE_CALL.match(name) or not args:
+                    continue
+                key = (
+                    self.operand(args[1])
+                    if name == "check_ecdsa_signature" and len(args) > 1
+                    else Operand("other", self._text(call.span))
+                )
+            elif isinstance(call, A.MethodCall) and SIGNATURE_CALL.match(call.name) and call.args:
+                args = [a.value for a in call.args]
+                root, steps = unwind(call.receiver)
+                if is_self(call.receiver) or (is_self(root) and steps and self.linker.component_of_storage(steps[0].name)):
+                    key = Operand("storage", self._text(call.receiver.span))
+                else:
+                    key = self.operand(call.receiver)
+            else:
+                continue
+            name = name if isinstance(call, A.Call) else call.name
+            yield SignatureCheck(name, key, tuple(self._mentions(args[0])), self._loc(call.span))
+
+    def _mentions(self, expr: A.Expr, depth: int = 0) -> Iterator[Operand]:
+        """Every name ``expr`` is computed from, through locals: parameters, storage reads,
+        constants; ``transaction_hash`` fields as kind 'tx_hash'."""
+        for node in _descendants(expr):
+            if isinstance(node, A.FieldAccess) and node.name == "transaction_hash":
+                yield Operand("tx_hash", self._text(node.span), name=node.name)
+            elif isinstance(node, A.PathExpr) and len(node.path.segments) == 1:
+                name = node.path.text
+                if name in self.locals and depth < _MAX_LOCAL_DEPTH:
+                    yield from self._mentions(self.locals[name], depth + 1)
+                elif name in self.params:
+                    yield Operand("param", name, name=name)
+            elif isinstance(node, (A.MethodCall, A.FieldAccess)) and is_self(unwind(node)[0]):
+                yield self.operand(node)
 
     def _tested_args(self, expr: A.Expr, must_hold: bool = True) -> Iterator[Operand]:
         """Arguments of the boolean calls/reads that ``expr`` needs to be ``must_hold``."""
@@ -617,12 +757,19 @@ class FunctionAnalyzer:
         if (
             isinstance(expr, A.FieldAccess)
             and expr.name in ENVIRONMENT_FIELDS
-            and _reads_environment(expr.receiver)
+            and (_reads_environment(expr.receiver) or self._local_environment(expr.receiver))
         ):
             return Operand(ENVIRONMENT_FIELDS[expr.name], text, name=expr.name)
         if isinstance(expr, (A.MethodCall, A.FieldAccess)):
             return self._chain_operand(expr, text)
         return Operand("other", text)
+
+    def _local_environment(self, expr: A.Expr) -> bool:
+        """A local bound to an environment read (``let info = get_execution_info_v2_syscall()
+        .unwrap_syscall().unbox(); info.caller_address``)."""
+        root, _ = unwind(expr)
+        value = self._local_value(root)
+        return value is not root and _reads_environment(value)
 
     def _path_operand(self, expr: A.PathExpr, text: str, depth: int) -> Operand:
         segments = tuple(s.name for s in expr.path.segments)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ..findings import Finding, Location
+from ..findings import Finding, Location, Severity
 from ..model import Contract, EntryPoint
 from ..model.callgraph import CallGraph, FunctionInfo
 from ..model.constants import Constant
@@ -32,6 +32,7 @@ from .guards import (
     call_paths,
     entry_guard,
     functions_with_syscall,
+    one_shot,
     param_checks,
     path_names,
     sites_guard,
@@ -127,6 +128,12 @@ def _uncertainty(guard: Guard) -> str:
     return f" (unless {names}, which could not be analysed, checks the caller)"
 
 
+def _severity(guard: Guard) -> Severity | None:
+    """An unknown guard is unknown: a path whose only possible check could not be analysed is a
+    warning that says so, never an error."""
+    return None if guard.certain else Severity.WARNING
+
+
 def _chain(graph: CallGraph, path: tuple[str, ...], last: str) -> str:
     return " -> ".join([*path_names(graph, path), last])
 
@@ -203,6 +210,7 @@ def unguarded_upgrade(contract: Contract, ctx: Context) -> Iterator[Finding]:
             _where(ctx, entry),
             fix=f"check the caller in `{entry.name}` (or in the shared helper) before the upgrade, for "
             "example `self.ownable.assert_only_owner()`",
+            severity=_severity(guard),
             confidence=_confidence(ctx, "CUL301", guard),
         )
 
@@ -262,17 +270,54 @@ def unguarded_admin_write(contract: Contract, ctx: Context) -> Iterator[Finding]
         guard = sites_guard(ctx, contract, entry, _admin_writes(admin, consumed))
         last = _last(graph, guard)
         access = next((a for a in last.facts.storage if a.location == guard.site), None) if last else None
-        if guard.guarded or access is None:
+        if guard.guarded or access is None or one_shot(ctx, entry) is not None:
             continue
         path = _chain(graph, guard.unguarded_path, f"{access.member}.write")
+        if _state_derived(graph, entry, access):
+            yield ctx.finding(
+                "CUL302",
+                f"`{entry.name}` writes admin state `{access.member}` with no auth check ({path}), but it takes "
+                "no arguments, writes only values derived from the contract's own state and runs only when "
+                "the state assertions on the way hold: anyone can trigger it, nobody can choose the value",
+                _where(ctx, entry),
+                severity=Severity.NOTE,
+                confidence="low",
+            )
+            continue
         yield ctx.finding(
             "CUL302",
             f"`{entry.name}` writes admin state `{access.member}` with no auth check ({path})"
             f"{_uncertainty(guard)}: anyone can change it",
             _where(ctx, entry),
             fix=f"check the caller in `{entry.name}` before writing `{access.member}`",
+            severity=_severity(guard),
             confidence=_confidence(ctx, "CUL302", guard),
         )
+
+
+def _state_derived(graph: CallGraph, entry: EntryPoint, access: StorageAccess) -> bool:
+    """A state transition nobody steers: the entry point takes no arguments, nothing on its way
+    reads the caller or the transaction's account, the written value carries no parameter of
+    the writing function that is not itself fixed (traced back along the path), and the way asserts on
+    stored state (a precondition such as "only in the half-upgraded legacy state")."""
+    entry_info = graph.get(entry.function)
+    if entry_info is None or entry_info.params:
+        return False
+    functions = _reachable(graph, entry)
+    if any(e.name in ("caller", "tx_account") for info in functions for e in info.facts.environment):
+        return False
+    if not _asserted(functions, auth=False):
+        return False
+    writer = next((info for info in functions if access in info.facts.storage), None)
+    path = next(call_paths(graph, entry.function, writer.id), None) if writer else None
+    if path is None:
+        return False
+    for value in access.values:
+        if value.kind in ("caller", "tx_account"):
+            return False
+        if value.kind == "param" and trace_origin(graph, path, value).operand.kind not in (*FIXED_ORIGINS, "call"):
+            return False
+    return True
 
 
 def _admin_writes(admin: frozenset[str], consumed: set[str]) -> Sites:
@@ -534,7 +579,9 @@ def zero_class_hash_unchecked(contract: Contract, ctx: Context) -> Iterator[Find
         unchecked = (
             (path, origin)
             for path, origin, _ in _origins(graph, entry, REPLACE_CLASS)
-            if origin.from_entry and not any(rejects_zero(graph, fid, name) for fid, name in origin.aliases)
+            if origin.from_entry
+            and not any(rejects_zero(graph, fid, name) for fid, name in origin.aliases)
+            and not _executing_class(ctx, contract, entry, origin.operand.name)
         )
         found = next(unchecked, None)
         if found is not None:
@@ -545,6 +592,28 @@ def zero_class_hash_unchecked(contract: Contract, ctx: Context) -> Iterator[Find
                 f"({_chain(graph, path, REPLACE_CLASS)}) without rejecting a zero class hash",
                 _where(ctx, entry),
             )
+
+
+def _executing_class(ctx: Context, contract: Contract, entry: EntryPoint, param: str) -> bool:
+    """``param`` is the class hash of the code being executed: the project library-calls ``entry``
+    on a class hash and passes that same hash for ``param`` (Argent's ``upgrade()`` runs
+    ``ILibraryDispatcher { class_hash: new }.perform_upgrade(new, data)``), and ``entry`` checks
+    its caller (so it cannot be called directly with another value by a stranger). A class that is
+    running is declared: it is not zero."""
+    graph = ctx.project.call_graph
+    info = graph.get(entry.function)
+    names = [p.name for p in info.params] if info else []
+    if param not in names or not entry_guard(ctx, contract, entry).guarded:
+        return False
+    index = names.index(param)
+    for caller in graph.functions.values():
+        for use in caller.facts.syscalls:
+            if use.name != LIBRARY_CALL or use.via != "dispatcher" or use.entry_point != entry.name or not use.args:
+                continue
+            passed = use.args[1:]
+            if index < len(passed) and passed[index].text == use.args[0].text:
+                return True
+    return False
 
 
 def rejects_zero(graph: CallGraph, function_id: str, param: str) -> bool:
@@ -579,6 +648,7 @@ def controlled_library_call(contract: Contract, ctx: Context) -> Iterator[Findin
                 f"no auth check ({_chain(graph, path, LIBRARY_CALL)}){_uncertainty(guard)}: the caller chooses "
                 "code that runs on this contract's storage",
                 _where(ctx, entry),
+                severity=_severity(guard),
                 confidence=_confidence(ctx, "CUL306", guard),
             )
             break
@@ -605,7 +675,7 @@ def unprotected_initializer(contract: Contract, ctx: Context) -> Iterator[Findin
             continue
         upgrades = REPLACE_CLASS in graph.syscalls_reached(entry.function)
         problems = [] if guard.guarded or upgrades else [f"anyone can call it{_uncertainty(guard)}"]
-        if entry.name not in REPEATABLE and not _once_guarded(_reachable(graph, entry)):
+        if entry.name not in REPEATABLE and not _once_guarded(_reachable(graph, entry)) and not one_shot(ctx, entry):
             problems.append(
                 "it can run more than once (no initialized flag or storage version is checked and then written)"
             )
@@ -614,6 +684,7 @@ def unprotected_initializer(contract: Contract, ctx: Context) -> Iterator[Findin
                 "CUL307",
                 f"initializer `{entry.name}`: {' and '.join(problems)}",
                 _where(ctx, entry),
+                severity=_severity(guard) if not guard.guarded and len(problems) == 1 else None,
                 confidence=_confidence(ctx, "CUL307", guard),
             )
 

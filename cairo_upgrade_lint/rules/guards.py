@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from ..findings import Location
 from ..model import Contract, EntryPoint
 from ..model.callgraph import SYSCALL_PREFIX, CallGraph, FunctionInfo
-from ..model.facts import GUARD_FUNCTIONS, Assertion, CallSite, Operand, SyscallUse
+from ..model.facts import GUARD_FUNCTIONS, Assertion, CallSite, Operand, SignatureCheck, SyscallUse
 from ..model.hashing import selector
 from ..records import record, replace
 from .base import Context
@@ -52,9 +52,14 @@ _MAYBE_GUARD = re.compile(
 # Names that are guards by every convention, trusted even when the code cannot be analysed.
 _GUARD_NAME = re.compile(
     r"^_?(assert_)?only_[a-z0-9_]+$"
-    r"|^_?(assert|require|check|ensure)_(caller_)?(is_)?(only_)?"
+    r"|^_?(assert|require|check|ensure)_(caller_)?(is_|has_)?(only_)?"
     r"(owner|admin|governor|governance|role|guardian|self)",
 )
+# The account protocol (SRC6): the sequencer calls these (caller address 0) after the account's own
+# signature check, with a nonce preventing replay. A contract is an account when it has
+# ``__validate__`` and ``__execute__`` or is declared ``#[starknet::contract(account)]``.
+PROTOCOL_ENTRY_POINTS = frozenset({"__validate__", "__execute__", "__validate_declare__", "__validate_deploy__"})
+_ACCOUNT_ATTRIBUTE = re.compile(rb"#\[\s*starknet::contract\s*\(\s*account\s*\)\s*\]")
 _FIXED = ("storage", "call", "const", "literal")
 _NOT_AUTHORITIES = ("param", "caller", "tx_account", "timestamp", "block_number")
 _FLIPPED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
@@ -139,6 +144,11 @@ def sites_guard(ctx: Context, contract: Contract, entry: EntryPoint, sites: Site
     """Whether every path from ``entry`` to an operation returned by ``sites`` passes an auth check
     before it (source order inside each function)."""
     names = GUARD_FUNCTIONS | frozenset(ctx.config.guard_functions)
+    if entry.name in PROTOCOL_ENTRY_POINTS and is_account(ctx, contract):
+        return Guard(
+            True, "protocol_entry", entry.location,
+            f"`{entry.name}` of an account: called by the protocol after the account's signature check", "protocol",
+        )  # fmt: skip
     outcome = _Walker(ctx.project.call_graph, contract, names, sites).walk(entry.function)
     if outcome.site is not None:
         return Guard(False, "none", None, "no auth check", outcome.path, outcome.site, outcome.unresolved)
@@ -146,6 +156,94 @@ def sites_guard(ctx: Context, contract: Contract, entry: EntryPoint, sites: Site
         check = outcome.check
         return Guard(True, check.kind, check.location, check.description, subject=check.subject)
     return Guard(True, "not_reached", None, "the operation is not reached", unresolved=outcome.unresolved)
+
+
+def is_account(ctx: Context, contract: Contract) -> bool:
+    """An account contract (SRC6): ``__validate__`` and ``__execute__`` entry points, or
+    ``#[starknet::contract(account)]``."""
+    names = {e.name for e in contract.entry_points}
+    if {"__validate__", "__execute__"} <= names:
+        return True
+    text = ctx.project.texts.get(contract.location.path)
+    if text is None:
+        return False
+    lines = text.splitlines()[max(contract.location.line - 1, 0) : contract.location.line + 8]
+    return bool(_ACCOUNT_ATTRIBUTE.search(b"\n".join(lines)))
+
+
+def one_shot(ctx: Context, entry: EntryPoint) -> str | None:
+    """How ``entry`` can run only once, if it can: on its way it asserts that a stored value (read
+    through any path: a member, a getter, raw ``storage_read_syscall`` / ``Store`` reads at a
+    ``selector!`` address or one a helper computes) is zero, and the same path writes that slot
+    (``assert(get_first_signer(SignerType::Stark) == 0, ..)`` then adding the signer). Receiver calls
+    that do not resolve (``key.add_signer()``) are followed into the project's functions of that name.
+    The written value is not evaluated: a write that may store zero again is not told apart."""
+    graph = ctx.project.call_graph
+    functions = _one_shot_functions(ctx, entry.function)
+    written = {slot for info in functions for slot in _slots(info, "write")}
+    for info in functions:
+        for assertion in info.facts.assertions:
+            if not _before_effects(info, assertion):
+                continue
+            for comparison in assertion.comparisons:
+                if comparison.op != "==":
+                    continue
+                for side, other in ((comparison.left, comparison.right), (comparison.right, comparison.left)):
+                    if not (other.kind == "literal" and (other.value == 0 or other.text == "false")):
+                        continue
+                    read = _stored_slots(ctx, side)
+                    if read & written:
+                        return f"{_text(assertion)} in `{info.name}`, then a write of `{sorted(read & written)[0]}`"
+    return None
+
+
+def _before_effects(info: FunctionInfo, assertion: Assertion) -> bool:
+    """The assertion comes before every call and write of its function (a precondition, not a
+    check of the outcome)."""
+    end = (assertion.location.end_line, assertion.location.end_column)
+    facts = info.facts
+    effects = [c.location for c in (*facts.calls, *facts.receiver_calls)]
+    effects += [a.location for a in (*facts.storage, *facts.raw_storage, *facts.computed_storage) if a.op == "write"]
+    return all((loc.line, loc.column) >= end or loc.line >= assertion.location.line and (loc.line, loc.column) < end
+               for loc in effects)  # fmt: skip
+
+
+def _one_shot_functions(ctx: Context, source: str) -> list[FunctionInfo]:
+    graph = ctx.project.call_graph
+    by_name = ctx.once("functions_by_name", lambda: _by_name(graph))
+    seen: set[str] = set()
+    todo = [source]
+    while todo:
+        for fid in graph.reachable(todo.pop()) | set():
+            if fid in seen or (info := graph.get(fid)) is None:
+                continue
+            seen.add(fid)
+            todo += [t for c in info.facts.receiver_calls if c.target is None for t in by_name.get(c.name, ())]
+    return [info for fid in sorted(seen) if (info := graph.get(fid)) is not None]
+
+
+def _by_name(graph: CallGraph) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for fid, info in graph.functions.items():
+        out.setdefault(info.name, []).append(fid)
+    return {name: tuple(ids) for name, ids in out.items()}
+
+
+def _slots(info: FunctionInfo, op: str) -> set[str]:
+    facts = info.facts
+    slots = {a.member for a in facts.storage if a.op == op}
+    slots |= {a.member for a in facts.raw_storage if a.op == op}
+    return slots | {f"{a.member}()" for a in facts.computed_storage if a.op == op}
+
+
+def _stored_slots(ctx: Context, operand: Operand) -> set[str]:
+    """The storage slots a value reads: a member, or everything a getter reads."""
+    if operand.kind == "storage":
+        return {operand.name}
+    if operand.kind == "call" and operand.target is not None:
+        graph = ctx.project.call_graph
+        return {slot for fid in graph.reachable(operand.target) if (info := graph.get(fid)) for slot in _slots(info, "read")}
+    return set()
 
 
 def syscall_sites(*names: str) -> Sites:
@@ -332,7 +430,7 @@ def _whole(info: FunctionInfo) -> tuple[Location, ...]:
     return (Location(end.path, end.end_line, end.end_column, end.end_line, end.end_column),)
 
 
-_Event = tuple[tuple[int, int, int], "_Check | CallSite | Location | str"]
+_Event = tuple[tuple[int, int, int], "Assertion | _Check | CallSite | Location | str"]
 _Bindings = frozenset[tuple[str, Operand]]
 """A helper's parameters and what its call passes for them."""
 _BINDABLE = ("caller", "contract_address", "storage", "const", "literal", "call")
@@ -369,6 +467,12 @@ class _Walker:
     def _body(self, info: FunctionInfo, bound: dict[str, Operand]) -> _Outcome:
         unresolved: list[str] = []
         for _, event in sorted(self._events(info, bound), key=lambda e: e[0]):
+            if isinstance(event, Assertion):
+                check = self._assertion_check(event, bound)
+                if check is not None:
+                    return _Outcome(check)
+                _pin(info, event, bound)
+                continue
             if isinstance(event, _Check):
                 return _Outcome(event)
             if isinstance(event, Location):
@@ -388,10 +492,7 @@ class _Walker:
         """Each check, call, site and guard-like call on another contract (its name) with its
         source position; checks sort first on ties."""
         for assertion in info.facts.assertions:
-            auth = auth_check(_bound_assertion(assertion, bound) if bound else assertion)
-            if auth is not None:
-                kind, subject = auth
-                yield _at(assertion.location, 0), _Check(kind, assertion.location, _text(assertion), subject)
+            yield _at(assertion.location, 0), assertion
         for syscall in info.facts.syscalls:
             name = syscall.entry_point or ""
             passes_caller = any(_bound_operand(a, bound).kind == "caller" for a in syscall.args)
@@ -405,6 +506,27 @@ class _Walker:
             yield _at(call.location, 1), call
         for site in self.sites(info):
             yield _at(site, 2), site
+
+    def _assertion_check(self, assertion: Assertion, bound: dict[str, Operand]) -> _Check | None:
+        """The auth check an assertion is, its parameters read as ``bound`` says: a caller check,
+        a signature verified against an authentic key over signed data, or a tested helper whose
+        returned condition is a caller check (``if !self.is_caller_owner() { panic!(..) }``)."""
+        auth = auth_check(_bound_assertion(assertion, bound) if bound else assertion)
+        if auth is not None:
+            return _Check(auth[0], assertion.location, _text(assertion), auth[1])
+        for signature in assertion.signatures:
+            key = _authentic_key(signature, bound)
+            if key is not None and any(m.kind in ("param", "tx_hash") for m in signature.message):
+                text = f"{_text(assertion)} (a signature by the stored key `{key}`)"
+                return _Check("signature", assertion.location, text, key)
+        for tested in assertion.tested_calls:
+            callee = self.graph.get(tested.target) if tested.target else None
+            for condition in callee.facts.returns if callee is not None else ():
+                auth = auth_check(condition)
+                if auth is not None:
+                    text = f"{_text(assertion)} -> {callee.name} returns {condition.text}"
+                    return _Check(auth[0], assertion.location, text, auth[1])
+        return None
 
     def _call(self, call: CallSite, bound: dict[str, Operand]) -> _Outcome:
         callee = self.graph.get(call.target) if call.target else None
@@ -429,6 +551,36 @@ class _Walker:
     def _call_text(self, call: CallSite) -> str:
         storage = self.storage_of.get(call.component) if call.component else None
         return f"{storage}.{call.name}()" if storage else f"{call.name}()"
+
+
+def _root(operand: Operand) -> str:
+    """The variable an operand reads (``key`` for ``key.pub_key``, ``*key``)."""
+    return operand.text.lstrip("*@ (").split(".", 1)[0].split("[", 1)[0].strip()
+
+
+def _pin(info: FunctionInfo, assertion: Assertion, bound: dict[str, Operand]) -> None:
+    """After ``assert(key.pub_key == self.stored_key.read().pub_key)``, the parameter ``key`` holds
+    the stored value: bind it so that later checks (and helpers it is handed to) read it so."""
+    params = {p.name for p in info.params}
+    for comparison in assertion.comparisons:
+        if comparison.op != "==":
+            continue
+        for side, other in ((comparison.left, comparison.right), (comparison.right, comparison.left)):
+            root = _root(side)
+            if other.kind == "storage" and root in params and side.kind in ("param", "other", "call"):
+                bound[root] = other
+
+
+def _authentic_key(signature: SignatureCheck, bound: dict[str, Operand]) -> str | None:
+    """The stored value a signature is verified against (None when the key may be the caller's
+    choice: a parameter nobody compared with storage)."""
+    key = _bound_operand(signature.key, bound)
+    if key.kind == "storage":
+        return key.name or key.text
+    if key.kind in ("const", "literal") or (key.kind == "call" and key.target is not None):
+        return key.text
+    pinned = bound.get(_root(key))
+    return (pinned.name or pinned.text) if pinned is not None and pinned.kind == "storage" else None
 
 
 def _bound_operand(operand: Operand, bound: dict[str, Operand]) -> Operand:
