@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 
 from . import baseline, runcache
 from .config import Config
-from .diff import ProjectDiff, diff_projects
+from .diff import ContractDiff, ProjectDiff, diff_projects
+from .diff.pairing import external_initializer, rivals
 from .errors import InputError
 from .findings import Finding, Related, Severity
 from .forked import forked
 from .model import (
+    Contract,
     Project,
     Sources,
     UpgradePath,
@@ -30,10 +32,12 @@ from .model import (
     render_text,
 )
 from .model.syntax_utils import location
+from .model.upgrades import upgrade_paths
 from .records import record, replace
 from .rules import suppressions
 from .rules.base import Context
 from .rules.catalogue import load_catalogue
+from .rules.in_place import cannot_upgrade
 from .rules.registry import check_contracts, check_diff
 from .syntax import ast as A
 
@@ -185,7 +189,7 @@ def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str])
         diff = replace(diff, contracts=chosen)
     contracts = new.contracts
     ctx = Context(new, config, load_catalogue(), old=old)
-    pairing = [] if pairs else _pairing_findings(diff, ctx)
+    pairing = [] if pairs else _pairing_findings(diff, ctx, version.upgrade_paths)
     if pairs:
         _check_pairs(pairs, diff, old.input)
         chosen = tuple(d for d in diff.contracts if {d.old.name, d.old.qualified_name} & set(pairs))
@@ -195,31 +199,81 @@ def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str])
     return found, diff
 
 
-def _pairing_findings(diff: ProjectDiff, ctx: Context) -> list[Finding]:
+def _pairing_findings(diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None = None) -> list[Finding]:
     """CUL002: every contract accounted for. A pair made by similarity says its evidence (a note);
-    an old deployable contract without a counterpart is a warning, anything else unpaired a note."""
+    an old deployable contract without a counterpart is a warning, anything else unpaired a note:
+    an external initializer contract (never deployed), and an old contract that cannot replace its
+    class (its deployments cannot be upgraded to anything). ``recorded``: the old version's upgrade
+    paths when it is read from a lock file."""
     out = []
     for old, new, evidence in diff.pairings:
         message = f"{evidence}; if `{new.name}` is not the new version of `{old.name}`, name the right pair with --contract"
         related = (Related(old.declaration or old.location, f"`{old.name}` in the old version"),)
         out.append(ctx.finding("CUL002", message, new.declaration or new.location, related=related,
                                severity=Severity.NOTE))  # fmt: skip
-    for old in diff.unpaired_old:
-        what = "" if old.kind == "contract" else "component "
-        message = (
-            f"{what}`{old.name}` has no counterpart in NEW: removed, or renamed? "
-            f"pair it with --contract {old.name}=NEW_NAME"
-        )
-        severity = Severity.WARNING if old.kind == "contract" else Severity.NOTE
-        out.append(ctx.finding("CUL002", message, old.declaration or old.location, severity=severity))
+    out += [f for old in diff.unpaired_old if (f := _removed(old, diff, ctx, recorded)) is not None]
     for new in diff.unpaired_new:
         what = "contract" if new.kind == "contract" else "component"
-        message = (
-            f"{what} `{new.name}` is new: it has no counterpart in OLD, so it was not compared "
-            f"(if it is a renamed one, pair it with --contract OLD_NAME={new.name})"
-        )
+        if external_initializer(new):
+            message = (
+                f"`{new.name}` is an external initializer contract (it implements eic_initialize and has no "
+                "constructor): it is never deployed, it runs as a library call from its host's upgrade on the "
+                "host's storage, so it is not compared as a contract of its own (its eic_initialize counts as "
+                "a migration of the contract whose storage it declares)"
+            )
+        else:
+            message = (
+                f"{what} `{new.name}` is new: it has no counterpart in OLD, so it was not compared "
+                f"(if it is a renamed one, pair it with --contract OLD_NAME={new.name})"
+            )
         out.append(ctx.finding("CUL002", message, new.declaration or new.location, severity=Severity.NOTE))
     return out
+
+
+def _removed(
+    old: Contract, diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None
+) -> Finding | None:
+    """CUL002 for an old contract or component without a counterpart (none for an old external
+    initializer contract that the new version still has)."""
+    where = old.declaration or old.location
+    if external_initializer(old):
+        if any(external_initializer(c) and c.name == old.name for c in diff.unpaired_new):
+            return None  # the new one's note covers both
+        message = (
+            f"`{old.name}` (an external initializer contract: it implements eic_initialize and has no "
+            "constructor) has no counterpart in NEW; it is never deployed, only library-called by its "
+            "host's upgrade, so no deployment depends on it"
+        )
+        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
+    what = "" if old.kind == "contract" else "component "
+    message = (
+        f"{what}`{old.name}` has no counterpart in NEW: removed, or renamed? "
+        f"pair it with --contract {old.name}=NEW_NAME"
+    )
+    candidates = rivals(old, diff.unpaired_new)
+    if candidates:
+        names = " and ".join(f"`{c.name}`" for c in candidates)
+        message += f" ({names} are as similar to it and no name decides between them)"
+    if old.kind != "contract":
+        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
+    if _cannot_replace_class(old, ctx, recorded):
+        message += (
+            f"; the old {old.name} cannot replace its class (no path to replace_class_syscall or "
+            "library_call_syscall), so its deployments cannot be upgraded to any new version"
+        )
+        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
+    return ctx.finding("CUL002", message, where, severity=Severity.WARNING)
+
+
+def _cannot_replace_class(old: Contract, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None) -> bool:
+    """Whether the deployments of a removed contract provably cannot run new code: ``in_place``'s
+    test on the old version reduced to the contract itself (another contract that library-calls its
+    class runs that class's code as it is, whatever the repository does with it)."""
+    if ctx.old is None:
+        return False
+    paths = recorded.get(old.qualified_name, ()) if recorded is not None else upgrade_paths(ctx.old.call_graph, old)
+    alone = ContractDiff(old, old, (), (), (), (), (), paths, paths)
+    return cannot_upgrade(alone, replace(ctx, old=replace(ctx.old, contracts=(old,)), _memo={}))
 
 
 def _check_pairs(pairs: dict[str, str], diff: ProjectDiff, old: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cairo_upgrade_lint.diff import diff_projects
+from cairo_upgrade_lint.diff.pairing import rivals
 from cairo_upgrade_lint.model import analyze
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -62,3 +63,92 @@ def test_folders_with_the_same_module_in_several_files_pair_by_path(tmp_path: Pa
 
 def _modules(pair: Path) -> list[str]:
     return sorted(c.name for c in analyze(str(pair / "old.cairo")).contracts)
+
+
+# ---------------------------------------------------------------- external initializers, evidence, near ties
+
+
+def _contract(name: str, members: list[str], entries: list[str], extra: str = "") -> str:
+    storage = "\n".join(f"        {m}: u128," for m in members)
+    functions = "\n".join(
+        f"    #[external(v0)]\n    fn {e}(ref self: ContractState) {{}}" for e in entries
+    )
+    return f"""
+#[starknet::contract]
+mod {name} {{
+    #[storage]
+    struct Storage {{
+{storage}
+    }}
+{functions}
+{extra}
+}}
+"""
+
+
+def _diff(tmp_path: Path, old: str, new: str):  # type: ignore[no-untyped-def]
+    (tmp_path / "old.cairo").write_text(old)
+    (tmp_path / "new.cairo").write_text(new)
+    return diff_projects(analyze(str(tmp_path / "old.cairo")), analyze(str(tmp_path / "new.cairo")))
+
+
+EIC_ENTRY = "    #[external(v0)]\n    fn eic_initialize(ref self: ContractState, data: Span<felt252>) {}"
+
+
+def test_external_initializers_are_never_paired(tmp_path: Path) -> None:
+    """An EIC (eic_initialize, no constructor) is a view of its host's storage, never deployed: not
+    paired by name, nor as the only contract left (which used to pair two EICs sharing nothing)."""
+    vault = _contract("Vault", ["total"], ["get"])
+    old = vault + _contract("AssignRootEIC", ["role_admin", "role_members"], [], EIC_ENTRY)
+    old += _contract("VaultEIC", ["total"], [], EIC_ENTRY)
+    new = vault + _contract("PoolEIC", ["pool_member", "staker"], [], EIC_ENTRY)
+    new += _contract("VaultEIC", ["total", "fee"], [], EIC_ENTRY)
+    result = _diff(tmp_path, old, new)
+    assert [(d.old.name, d.new.name) for d in result.contracts] == [("Vault", "Vault")]
+    assert [c.name for c in result.unpaired_old] == ["AssignRootEIC", "VaultEIC"]
+    assert [c.name for c in result.unpaired_new] == ["PoolEIC", "VaultEIC"]
+
+
+def test_the_only_contracts_left_pair_only_on_something_of_their_own(tmp_path: Path) -> None:
+    """Two leftovers sharing no member and no entry point are not paired, even when each version has
+    only that contract; sharing only what every contract has (a component's members, identify) is no
+    evidence either."""
+    lone = _diff(tmp_path, _contract("Alpha", ["a"], ["f"]), _contract("Beta", ["b"], ["g"]))
+    assert not lone.contracts and len(lone.unpaired_old) == len(lone.unpaired_new) == 1
+    common = ["roles", "replaceability"]
+    old = _contract("Staking", [*common, "stake"], ["identify", "stake"])
+    old += _contract("Work", [*common, "work_done"], ["identify", "work"])
+    new = _contract("Staking", [*common, "stake"], ["identify", "stake"])
+    new += _contract("Attestation", [*common, "attested"], ["identify", "attest"])
+    result = _diff(tmp_path, old, new)
+    assert [d.old.name for d in result.contracts] == ["Staking"]
+    renamed = _diff(tmp_path, old, new.replace("attested", "work_done"))
+    assert [(d.old.name, d.new.name) for d in renamed.contracts] == [("Staking", "Staking"), ("Work", "Attestation")]
+
+
+def test_a_near_tie_is_broken_by_name(tmp_path: Path) -> None:
+    """argent: the old ArgentMultisig scored 0.52 with the experimental ArgentUserAccount and 0.52
+    with its real successor ArgentMultisigAccount, whose name extends the old one."""
+    shared = [f"s{i}" for i in range(10)]
+    old = _contract("ArgentMultisig", shared, ["a", "b"])
+    new = _contract("ArgentUserAccount", [*shared, "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"], ["a", "b"])
+    new += _contract("ArgentMultisigAccount", [*shared, "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"], ["a", "b"])
+    result = _diff(tmp_path, old, new)
+    assert [(d.old.name, d.new.name) for d in result.contracts] == [("ArgentMultisig", "ArgentMultisigAccount")]
+    ((_, _, evidence),) = result.pairings
+    assert "preferred by name to `ArgentUserAccount`" in evidence
+
+
+def test_an_unbroken_tie_pairs_nothing_and_names_the_candidates(tmp_path: Path) -> None:
+    shared = [f"s{i}" for i in range(10)]
+    old = _contract("Vault", shared, ["a"])
+    new = _contract("Safe", [*shared, "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"], ["a"])
+    new += _contract("Box", [*shared, "y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8", "y9"], ["a"])
+    result = _diff(tmp_path, old, new)
+    assert not result.contracts
+    assert [c.name for c in rivals(result.unpaired_old[0], result.unpaired_new)] == ["Safe", "Box"]
+    from rule_cases import analyse_sources
+
+    (tmp_path / "cli").mkdir()
+    (removed,) = [f for f in analyse_sources(tmp_path / "cli", old=old, new=new) if f.rule_id == "CUL002" and "`Vault`" in f.message]
+    assert "(`Safe` and `Box` are as similar to it and no name decides between them)" in removed.message

@@ -418,3 +418,84 @@ def test_the_migrations_found_live_as_long_as_the_rule_context(tmp_path: Path) -
     del ctx, project
     gc.collect()
     assert not [o for o in gc.get_objects() if isinstance(o, Project) and id(o) == ident]
+
+
+# ---------------------------------------------------------------- external initializer contracts (EICs)
+
+
+MIGRATING_EIC = """
+#[starknet::contract]
+mod VaultEIC {
+    use starknet::storage::{Map, StorageMapWriteAccess, StoragePointerReadAccess};
+    #[storage]
+    struct Storage { total: u128, stake_history: Map<u64, u128> }
+    #[external(v0)]
+    fn eic_initialize(ref self: ContractState, data: Span<felt252>) {
+        let total = self.total.read();
+        self.stake_history.write(0, total);
+    }
+}
+"""
+
+TRACE_READER = """
+        #[external(v0)]
+        fn history(self: @ContractState) -> u128 {
+            self.stake_history.read(0)
+        }
+
+        #[external(v0)]
+        fn upgrade(ref self: ContractState, new_class: starknet::ClassHash) {
+            assert(get_caller_address() == self.owner.read(), 'not owner');
+            starknet::syscalls::replace_class_syscall(new_class).unwrap();
+        }
+"""
+
+
+def test_an_eic_that_migrates_a_member_away_backs_its_removal(tmp_path: Path) -> None:
+    """The EIC declares `total`, which the new Vault drops: it is the Vault's EIC all the same (its
+    members are the old and new Vault's), so the removal is a note naming it and the new member it
+    writes is not constructor-only (staking V0 -> V1: total_stake -> total_stake_trace)."""
+    new = new_vault("fee: u128, stake_history: Map<u64, u128>,", TRACE_READER, "self.stake_history.write(0, 0);")
+    new = new.replace("use starknet::storage::{", "use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess, ")
+    alone = analyse_sources(tmp_path, old=V1, new=new)
+    assert [f.severity for f in rule(alone, "CUL101")] == [Severity.ERROR]
+    assert [f.severity for f in rule(alone, "CUL402")] == [Severity.WARNING]
+    found = analyse_sources(tmp_path, old=V1, new=new + MIGRATING_EIC)
+    (removed,) = rule(found, "CUL101")
+    assert removed.severity is Severity.NOTE and "migrated by `VaultEIC::eic_initialize`" in removed.message
+    assert not rule(found, "CUL402")
+    ctx, project = context(tmp_path, new + MIGRATING_EIC)  # no old version: `total` is no Vault member
+    assert not migrations(ctx, project.contract("Vault"))
+
+
+def test_an_eic_is_not_compared_as_a_contract_of_its_own(tmp_path: Path) -> None:
+    """Two versions of an EIC are two storage views, not one deployment upgraded: no pairing, no
+    storage findings, and its eic_initialize (run only by the host's governed upgrade) needs no
+    storage-version guard (staking V2 -> V3)."""
+    old_eic = EIC
+    new_eic = EIC.replace("{ total: u128 }", "{ fee: u128 }").replace("self.total.write(7)", "self.fee.write(7)")
+    found = analyse_sources(tmp_path, old=V1 + old_eic, new=V1 + new_eic)
+    assert not [f for f in found if f.rule_id.startswith("CUL1") or f.rule_id == "CUL401"], found
+    pairing = rule(found, "CUL002")
+    assert [f.severity for f in pairing] == [Severity.NOTE] and "external initializer" in pairing[0].message
+
+
+def test_a_removed_contract_that_cannot_replace_its_class_is_a_note(tmp_path: Path) -> None:
+    """argent's stateless Multicall: no storage, no path to replace_class or library_call; removing it
+    from the repository changes nothing for its deployments. A removed upgradeable one stays a warning."""
+    multicall = """
+#[starknet::contract]
+mod Multicall {
+    #[storage]
+    struct Storage {}
+    #[external(v0)]
+    fn aggregate(self: @ContractState, calls: Array<felt252>) -> u64 {
+        0
+    }
+}
+"""
+    (note,) = rule(analyse_sources(tmp_path, old=V1 + multicall, new=V1), "CUL002")
+    assert note.severity is Severity.NOTE and "cannot replace its class" in note.message
+    upgradeable = V1.replace("mod Vault", "mod Legacy").replace(HEAD, "")
+    (warning,) = rule(analyse_sources(tmp_path, old=V1 + upgradeable, new=V1), "CUL002")
+    assert warning.severity is Severity.WARNING and "`Legacy` has no counterpart" in warning.message

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 
 from ..model.contracts import Contract
+
+EIC_ENTRY = "eic_initialize"
+
+
+def external_initializer(contract: Contract) -> bool:
+    """Whether ``contract`` is an external initializer contract (EIC): a class that implements
+    ``eic_initialize`` and has no constructor. It is never deployed: its ``eic_initialize`` runs as a
+    library call from its host's upgrade, on the host's storage, so its ``#[storage]`` struct is
+    only a view of the host's members. It has no deployments to pair across versions."""
+    return (
+        contract.kind == "contract"
+        and any(e.name == EIC_ENTRY for e in contract.entry_points)
+        and not any(e.kind == "constructor" for e in contract.entry_points)
+    )
 
 
 def pair_contracts(
@@ -21,15 +36,16 @@ def pair_with_evidence(
     """Pairs (old, new), the unpaired old and new contracts, and the pairs made without a shared
     name with the evidence for each (old, new, text).
 
-    Order of matching: ``explicit`` (old name -> new name, module or qualified names), then by a key
-    that is unique on both sides: the qualified name, the module path inside its crate (two folders
-    compared have different crate names: ``old::a::Vault`` and ``new::a::Vault``), the module name;
-    then, per kind (contract / component), by similarity: an old and a new one whose storage member
-    keys and entry point names (selectors) overlap with a Jaccard index of at least
-    ``SIMILAR`` and that are each other's unique best match; finally the single remaining old one
-    with the single remaining new one when they share a member or an entry point, or when each side
-    holds only that one contract or component (whatever their names). Linear in the number of contracts up to the similarity
-    step, which compares the leftovers of each kind pairwise.
+    Order of matching: ``explicit`` (old name -> new name, module or qualified names), then, leaving
+    external initializer contracts out (never deployed, see ``external_initializer``: they stay
+    unpaired), by a key that is unique on both sides: the qualified name, the module path inside its
+    crate (two folders compared have different crate names: ``old::a::Vault`` and
+    ``new::a::Vault``), the module name; then, per kind (contract / component), by similarity: an
+    old and a new one whose storage member keys and entry point names (selectors) overlap with a
+    Jaccard index of at least ``SIMILAR`` and that are each other's best match (``_choose``: near
+    ties broken by name, an unbroken tie pairs nothing); finally the single remaining old one with
+    the single remaining new one when they share a member or an entry point. Linear in the number
+    of contracts up to the similarity step, which compares the leftovers of each kind pairwise.
     """
     left, right = list(old), list(new)
     pairs: list[tuple[Contract, Contract]] = []
@@ -47,6 +63,10 @@ def pair_with_evidence(
         b = next((c for c in right if new_name in (c.name, c.qualified_name)), None)
         if a is not None and b is not None:
             take([(a, b)])
+    held_old = [c for c in left if external_initializer(c)]
+    held_new = [c for c in right if external_initializer(c)]
+    left = [c for c in left if not external_initializer(c)]
+    right = [c for c in right if not external_initializer(c)]
     for key in (_qualified, _inside_crate, _module):
         olds, news = _by_key(left, key), _by_key(right, key)
         take([(a[0], news[k][0]) for k, a in olds.items() if len(a) == 1 and len(news.get(k, ())) == 1])
@@ -58,16 +78,30 @@ def pair_with_evidence(
         evidence += similar
         rest_old = [c for c in left if c.kind == kind]
         rest_new = [c for c in right if c.kind == kind]
-        alone = len(old) == 1 and len(new) == 1
-        if len(rest_old) == 1 and len(rest_new) == 1 and (alone or _jaccard(*map(_features, (rest_old[0], rest_new[0])))):
+        if len(rest_old) == 1 and len(rest_new) == 1 and _shares(rest_old[0], rest_new[0], (*old, *new)):
             a, b = rest_old[0], rest_new[0]
             take([(a, b)])
             evidence.append((a, b, _evidence(a, b) + f" (the only {kind} left on each side)"))
-    return pairs, left, right, evidence
+    return pairs, _in_order(old, left + held_old), _in_order(new, right + held_new), evidence
 
 
 SIMILAR = 0.5
+MARGIN = 0.05  # scores closer than this to the best one are a tie, broken by name
 _MAX_COMPARISONS = 250_000  # leftovers compared pairwise; beyond this, no similarity pairing
+
+
+def rivals(contract: Contract, candidates: list[Contract] | tuple[Contract, ...]) -> list[Contract]:
+    """The candidates (of the other version) that tie as ``contract``'s best match by similarity
+    and that no name decides between (two or more, best first), else nothing: why it stayed
+    unpaired."""
+    others = [c for c in candidates if c.kind == contract.kind and not external_initializer(c)]
+    if not others or len(others) > _MAX_COMPARISONS:
+        return []
+    row = [_jaccard(_features(contract), _features(c)) for c in others]
+    tied = _tied(row)
+    if len(tied) < 2 or _by_name(contract, others, tied) is not None:
+        return []
+    return [others[j] for j in sorted(tied, key=lambda j: -row[j])]
 
 
 def _features(contract: Contract) -> tuple[set[str], set[str]]:
@@ -79,23 +113,81 @@ def _jaccard(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> floa
     return (len(a[0] & b[0]) + len(a[1] & b[1])) / union if union else 0.0
 
 
+def _shares(a: Contract, b: Contract, every: tuple[Contract, ...]) -> bool:
+    """Whether two contracts share their module name, or a storage member key or an entry point name
+    that no other contract of their kind in either version has (one that several contracts have, such
+    as the members and entry points of a component they all embed, or a constructor, says nothing
+    about which contract became which)."""
+    if a.name == b.name:
+        return True
+    (s1, e1), (s2, e2) = _features(a), _features(b)
+    storage, entries = s1 & s2, e1 & e2
+    for other in every:
+        if other is a or other is b or other.kind != a.kind or external_initializer(other):
+            continue
+        s3, e3 = _features(other)
+        storage, entries = storage - s3, entries - e3
+        if not storage and not entries:
+            return False
+    return bool(storage or entries)
+
+
+def _tied(scores: list[float]) -> list[int]:
+    """Indices of the scores at ``SIMILAR`` or above within ``MARGIN`` of the best (none when the
+    best is below ``SIMILAR``)."""
+    best = max(scores, default=0.0)
+    if best < SIMILAR:
+        return []
+    return [j for j, s in enumerate(scores) if s >= SIMILAR and best - s < MARGIN]
+
+
+def _choose(contract: Contract, others: list[Contract], scores: list[float]) -> int | None:
+    """Index of ``contract``'s best match among ``others``: the single best score, or among scores
+    within ``MARGIN`` of it the one whose name is closest; None when nothing reaches ``SIMILAR`` or
+    the tie stands."""
+    tied = _tied(scores)
+    if len(tied) == 1:
+        return tied[0]
+    return _by_name(contract, others, tied) if tied else None
+
+
+def _by_name(contract: Contract, others: list[Contract], tied: list[int]) -> int | None:
+    """The one of ``tied`` whose name is strictly closest to ``contract``'s (``_affinity``)."""
+    ranked = sorted(((_affinity(contract, others[j]), j) for j in tied), reverse=True)
+    if ranked[0][0] > (False, 0) and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        return ranked[0][1]
+    return None
+
+
+def _affinity(a: Contract, b: Contract) -> tuple[bool, int]:
+    """How close two names are: (one module name is a prefix of the other, or both are declared in
+    files of the same name; the length of their module names' common prefix)."""
+    x, y = a.name.lower(), b.name.lower()
+    stem = _stem(a) == _stem(b)
+    return (x.startswith(y) or y.startswith(x) or stem, len(os.path.commonprefix([x, y])))
+
+
+def _stem(contract: Contract) -> str:
+    return os.path.splitext(os.path.basename(contract.location.path))[0]
+
+
 def _similar_pairs(olds: list[Contract], news: list[Contract]) -> list[tuple[Contract, Contract, str]]:
-    """Old and new contracts that are each other's unique best match, at ``SIMILAR`` or above."""
+    """Old and new contracts that are each other's best match (``_choose``)."""
     if not olds or not news or len(olds) * len(news) > _MAX_COMPARISONS:
         return []
     old_features = [_features(c) for c in olds]
     new_features = [_features(c) for c in news]
     scores = [[_jaccard(a, b) for b in new_features] for a in old_features]
-
-    def unique_best(values: list[float]) -> int | None:
-        best = max(values)
-        return values.index(best) if best >= SIMILAR and values.count(best) == 1 else None
-
     found = []
     for i, row in enumerate(scores):
-        j = unique_best(row)
-        if j is not None and unique_best([scores[k][j] for k in range(len(olds))]) == i:
-            found.append((olds[i], news[j], _evidence(olds[i], news[j])))
+        j = _choose(olds[i], news, row)
+        if j is not None and _choose(news[j], olds, [scores[k][j] for k in range(len(olds))]) == i:
+            text = _evidence(olds[i], news[j])
+            close = [k for k in _tied(row) if k != j]
+            if close:
+                names = ", ".join(f"`{news[k].name}` ({row[k]:.2f})" for k in close)
+                text += f" (preferred by name to {names}, as similar: {row[j]:.2f})"
+            found.append((olds[i], news[j], text))
     return found
 
 
@@ -105,6 +197,12 @@ def _evidence(old: Contract, new: Contract) -> str:
         f"paired `{old.name}` with `{new.name}`: {len(s1 & s2)} of {len(s1 | s2)} storage members and "
         f"{len(e1 & e2)} of {len(e1 | e2)} entry points shared"
     )
+
+
+def _in_order(every: tuple[Contract, ...], chosen: list[Contract]) -> list[Contract]:
+    """``chosen`` in the order of ``every``."""
+    ids = {id(c) for c in chosen}
+    return [c for c in every if id(c) in ids]
 
 
 def _qualified(contract: Contract) -> str:

@@ -13,9 +13,13 @@ Heuristic: an external entry point is a migration when
   ``self.migrate_from_0_4_0()``);
 - or it makes an EIC library call: ``library_call_syscall`` whose selector names an initializer
   (``EIC_INITIALIZE_SELECTOR``, ``selector!("eic_initialize")``).
-An external initializer contract (EIC) of the same project counts as a migration of the contract
-whose storage it mirrors (every member key of the EIC is declared by the contract): its
-``eic_initialize`` only runs as a library call from the upgrade path, which guards it.
+An external initializer contract (EIC, ``diff.pairing.external_initializer``: it implements
+``eic_initialize`` and is never deployed) of the same project counts as a migration of the contract
+whose storage it is a view of: every member key the EIC declares is declared by the contract, in
+the version under check or in the old one (an EIC that migrates a member away declares the member
+the new version drops). Its ``eic_initialize`` only runs as a library call from the upgrade path,
+which guards it; an EIC's own ``eic_initialize`` is such a migration too, never a re-runnable entry
+point of its own.
 
 Member keys (the names addresses derive from) identify members across functions, components and
 EICs. Ordering between functions is not modelled: a check or a copy anywhere in the migration's call
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from ..diff.pairing import EIC_ENTRY, external_initializer, pair_contracts
 from ..model import Contract, EntryPoint, Project
 from ..model.callgraph import CallGraph, FunctionInfo
 from ..model.facts import Assertion, Operand, StorageAccess
@@ -45,7 +50,6 @@ HOOKS = frozenset(
         "on_upgrade",
     }
 )
-EIC_ENTRY = "eic_initialize"
 _INITIALIZER = re.compile(r"(re)?init(iali[sz]e(r)?)?(_v?\d+)*")
 _EIC_SELECTOR = re.compile(r"initiali[sz]e|eic|migrat", re.IGNORECASE)
 
@@ -112,6 +116,18 @@ class Migration:
     def version_checked(self) -> bool:
         return bool(self.version_members)
 
+    @property
+    def carried(self) -> frozenset[str]:
+        """Keys of the members whose value this migration carries into another member: the backups,
+        and the values passed to an access of another member that is not a plain read (a write, or
+        a storage type's own mutation such as a trace's ``insert``)."""
+        moved = {s for a in self.accesses if a.writes or _mutates(a.access) for s in a.sources if s != a.key}
+        return self.backups | moved
+
+
+def _mutates(access: StorageAccess) -> bool:
+    return bool(access.methods) and access.methods[-1] != "read"
+
 
 def migrations(ctx: Context, contract: Contract) -> tuple[Migration, ...]:
     """The migrations of ``contract`` in the version under check (``ctx.project``), EICs included."""
@@ -119,21 +135,38 @@ def migrations(ctx: Context, contract: Contract) -> tuple[Migration, ...]:
 
 
 def backing(ctx: Context, contract: Contract, keys: frozenset[str]) -> Migration | None:
-    """The first guarded migration of ``contract`` that writes one of the member ``keys``."""
-    return next((m for m in migrations(ctx, contract) if m.guarded and m.writes & keys), None)
+    """The first guarded migration of ``contract`` that writes one of the member ``keys``, or that
+    migrates away one that ``contract`` no longer declares (``_migrates_away``)."""
+    gone = keys - {m.key for m in contract.storage}
+    return next(
+        (m for m in migrations(ctx, contract) if m.guarded and (m.writes & keys or _migrates_away(m, gone))), None
+    )
+
+
+def _migrates_away(migration: Migration, gone: frozenset[str]) -> bool:
+    """Whether ``migration`` consumes a member the contract no longer declares: it carries its value
+    into another member, or (an EIC, which runs once in the upgrade and declares the member only as a
+    view of the host's storage) it reads or clears it."""
+    if migration.carried & gone:
+        return True
+    return migration.external_initializer and bool((migration.reads | migration.writes) & gone)
 
 
 def _find(ctx: Context, contract: Contract) -> tuple[Migration, ...]:
     graph = ctx.project.call_graph
     found = []
+    own = external_initializer(contract)
     for entry in contract.entry_points:
+        if own and entry.name == EIC_ENTRY:
+            found.append(_migration(ctx, contract, entry, f"external initializer contract {contract.name}", True))
+            continue
         reason = _reason(graph, entry) if entry.kind == "external" else None
         if reason is not None:
             found.append(_migration(ctx, contract, entry, reason, False))
     for eic in _initializer_contracts(ctx, contract):
-        entry = eic.entry_point(EIC_ENTRY)
-        assert entry is not None
-        found.append(_migration(ctx, eic, entry, f"external initializer contract {eic.name}", True))
+        hook = eic.entry_point(EIC_ENTRY)
+        assert hook is not None
+        found.append(_migration(ctx, eic, hook, f"external initializer contract {eic.name}", True))
     return tuple(found)
 
 
@@ -157,20 +190,29 @@ def _eic_call(name: str, args: tuple[Operand, ...]) -> bool:
 
 
 def _initializer_contracts(ctx: Context, contract: Contract) -> list[Contract]:
-    """EICs of the project whose storage keys are all declared by ``contract`` (not itself an EIC)."""
-    if contract.entry_point(EIC_ENTRY) is not None:
+    """EICs of the project whose storage keys are all declared by ``contract`` (not itself an EIC)
+    or by its old version."""
+    if contract.kind != "contract" or external_initializer(contract):
         return []
     keys = {m.key for m in contract.storage}
+    previous = ctx.once("migrations.old_versions", lambda: _old_versions(ctx)).get(id(contract))
+    if previous is not None:
+        keys |= {m.key for m in previous.storage}
     return [c for c, declared in ctx.once("eic_contracts", lambda: _eics(ctx.project)) if declared <= keys]
 
 
 def _eics(project: Project) -> list[tuple[Contract, frozenset[str]]]:
     """The project's external initializer contracts, each with the storage keys it declares."""
-    return [
-        (c, frozenset(m.key for m in c.storage))
-        for c in project.contracts
-        if c.kind == "contract" and c.entry_point(EIC_ENTRY) is not None and c.storage
-    ]
+    return [(c, frozenset(m.key for m in c.storage)) for c in project.contracts if external_initializer(c) and c.storage]
+
+
+def _old_versions(ctx: Context) -> dict[int, Contract]:
+    """The old version of each contract of the version under check (by ``id``), as paired by name
+    or similarity; nothing without an old version."""
+    if ctx.old is None or ctx.old is ctx.project:
+        return {}
+    pairs, _, _ = pair_contracts(ctx.old.contracts, ctx.project.contracts)
+    return {id(new): old for old, new in pairs}
 
 
 def _migration(ctx: Context, contract: Contract, entry: EntryPoint, reason: str, eic: bool) -> Migration:
