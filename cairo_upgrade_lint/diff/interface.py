@@ -102,7 +102,7 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
             )
     removed = [e for k, e in old_by_key.items() if k not in new_by_key]
     opaque = [e for e in new if not e.resolved]
-    unknown = [e for e in removed if any(_may_emit(u, e) for u in opaque)]
+    unknown = [e for e in removed if any(_may_emit(u, e, old) for u in opaque)]
     changes += [
         EventChange("unknown", "::".join(e.selectors), e, None, "may be emitted through an unresolved payload")
         for e in unknown
@@ -134,11 +134,38 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
     return changes
 
 
-def _may_emit(opaque: Event, event: Event) -> bool:
-    """Whether the unresolved variant ``opaque`` may emit ``event``: one nested under it, or,
-    for a ``#[flat]`` one, any event under the enum it is in."""
-    prefix = opaque.selectors[:-1] if opaque.flat else opaque.selectors
-    return event.selectors[: len(prefix)] == prefix
+def _may_emit(opaque: Event, event: Event, old: tuple[Event, ...]) -> bool:
+    """Whether the new version's unresolved variant ``opaque`` may emit the old ``event`` with
+    its old keys. A non-``#[flat]`` one emits keys that start with its own selector chain: any
+    event nested under it. A ``#[flat]`` one emits what its component's variants emit, so it may
+    stand for an event the old version emitted through a ``#[flat]`` variant of the same enum:
+    one of that name, or any when ``opaque`` is a name the old enum did not have (a component
+    that moved into a dependency). A variant declared in that enum itself (the contract's own
+    event) is not a component's, and an unresolved variant the old version had under the same
+    name emitted then what it emits now (``hiding`` does the same for entry points)."""
+    if not opaque.flat:
+        return event.selectors[: len(opaque.selectors)] == opaque.selectors
+    level = _names(opaque.via)
+    if event.selectors[: len(opaque.selectors) - 1] != opaque.selectors[:-1]:
+        return False
+    if not event.via and event.embedded_at is not None:
+        return True  # nested, read from a lock file written before ``via``: its carrier is unknown
+    if _names(event.via[: len(level)]) != level or len(event.via) <= len(level):
+        return False
+    carrier, flat = event.via[len(level)]
+    if not flat:
+        return False
+    old_names = {_path(e)[len(level)] for e in old if _names(e.via[: len(level)]) == level}
+    return carrier == opaque.name or opaque.name not in old_names
+
+
+def _names(via: tuple[tuple[str, bool], ...]) -> tuple[str, ...]:
+    return tuple(name for name, _ in via)
+
+
+def _path(event: Event) -> tuple[str, ...]:
+    """The variant names from the contract's ``Event`` enum down to ``event``'s own."""
+    return (*_names(event.via), event.name)
 
 
 def _shape(event: Event) -> tuple[tuple[str, str, bool], ...]:

@@ -84,7 +84,9 @@ class Event:
     payload type is unknown (then ``fields`` is empty). ``embedded_at`` is the variant of the
     contract's own ``Event`` enum (or the injecting attribute) it is nested under, None for a
     direct variant; ``flat`` marks an unresolved ``#[flat]`` variant (it may emit any event
-    under the enum it is in)."""
+    under the enum it is in). ``via`` names the variants it is nested under, from the contract's
+    ``Event`` enum down, each with whether it is ``#[flat]`` (the ones that are not lead
+    ``selectors``); () for a variant of the contract's own enum."""
 
     name: str
     selectors: tuple[str, ...]
@@ -94,6 +96,7 @@ class Event:
     location: Location
     embedded_at: Location | None = None
     flat: bool = False
+    via: tuple[tuple[str, bool], ...] = ()
 
     @property
     def keys(self) -> tuple[EventField, ...]:
@@ -450,7 +453,8 @@ class ContractBuilder:
                 target = self.index.resolve(scope, use.path.split("::")) if use.component else None
                 inner = target.scope.declared.get("Event") if target is not None else None
                 if isinstance(inner, A.Enum):
-                    out += self._variants(target.scope, inner, (), use.component, notes, 1, use.location)
+                    via = ((use.event, True),)
+                    out += self._variants(target.scope, inner, (), use.component, notes, 1, use.location, via)
         return out
 
     def _variants(
@@ -462,14 +466,16 @@ class ContractBuilder:
         notes: list[str],
         depth: int,
         site: Location | None,
+        via: tuple[tuple[str, bool], ...] = (),
     ) -> list[Event]:
-        """Events of ``enum``'s variants; ``site`` is the contract's variant they are nested under."""
+        """Events of ``enum``'s variants; ``site`` is the contract's variant they are nested under,
+        ``via`` the variants (name, ``#[flat]``) that lead to ``enum``."""
         out: list[Event] = []
         for variant in enum.variants:
             chain = prefix if has_attribute(variant, "flat") else prefix + (variant.name,)
             where = location(scope.file.path, variant.span)
             if variant.type is None:
-                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where, site))
+                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where, site, via=via))
                 continue
             payload = self.resolver.resolve(scope, variant.type)
             found = self.resolver.definition(payload)
@@ -477,8 +483,9 @@ class ContractBuilder:
                 inner_component = (
                     found.scope.qualified if has_attribute(found.scope, COMPONENT) else component
                 )
+                inner_via = via + ((variant.name, has_attribute(variant, "flat")),)
                 out += self._variants(
-                    found.scope, found.item, chain, inner_component, notes, depth + 1, site or where
+                    found.scope, found.item, chain, inner_component, notes, depth + 1, site or where, inner_via
                 )
             elif found is not None and isinstance(found.item, A.Struct):
                 fields = tuple(
@@ -486,16 +493,18 @@ class ContractBuilder:
                     for m, t in self.resolver.members(payload)
                 )
                 out.append(
-                    Event(variant.name, prefix + (variant.name,), fields, component, True, where, site)
+                    Event(variant.name, prefix + (variant.name,), fields, component, True, where, site, via=via)
                 )
             elif payload.category == "tuple" and not payload.args:
-                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where, site))
+                out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where, site, via=via))
             elif self._eventless_component(scope, variant.type):
                 continue
             else:
                 notes.append(f"event {variant.name}: payload type {payload.text} not found")
                 flat = has_attribute(variant, "flat")
-                out.append(Event(variant.name, prefix + (variant.name,), (), component, False, where, site, flat))
+                out.append(
+                    Event(variant.name, prefix + (variant.name,), (), component, False, where, site, flat, via)
+                )
         return out
 
     def _eventless_component(self, scope: Scope, payload: A.TypeExpr) -> bool:
