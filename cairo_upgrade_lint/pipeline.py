@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import baseline, runcache
 from .config import Config
-from .diff import ContractDiff, ProjectDiff, diff_projects
+from .diff import ProjectDiff, diff_projects
 from .diff.pairing import external_initializer, rivals
 from .errors import InputError
 from .findings import Finding, Related, Severity
@@ -37,7 +37,7 @@ from .records import record, replace
 from .rules import suppressions
 from .rules.base import Context
 from .rules.catalogue import load_catalogue
-from .rules.in_place import cannot_upgrade
+from .rules.in_place import no_upgrade_path
 from .rules.registry import check_contracts, check_diff
 from .syntax import ast as A
 
@@ -266,14 +266,12 @@ def _removed(
 
 
 def _cannot_replace_class(old: Contract, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None) -> bool:
-    """Whether the deployments of a removed contract provably cannot run new code: ``in_place``'s
-    test on the old version reduced to the contract itself (another contract that library-calls its
-    class runs that class's code as it is, whatever the repository does with it)."""
+    """Whether the deployments of a removed contract provably cannot run new code (another contract
+    that library-calls its class runs that class's code as it is, whatever the repository does)."""
     if ctx.old is None:
         return False
     paths = recorded.get(old.qualified_name, ()) if recorded is not None else upgrade_paths(ctx.old.call_graph, old)
-    alone = ContractDiff(old, old, (), (), (), (), (), paths, paths)
-    return cannot_upgrade(alone, replace(ctx, old=replace(ctx.old, contracts=(old,)), _memo={}))
+    return no_upgrade_path(old, paths)
 
 
 def _check_pairs(pairs: dict[str, str], diff: ProjectDiff, old: str) -> None:

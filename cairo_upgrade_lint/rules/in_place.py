@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..diff import ContractDiff
 from ..findings import Finding, Severity
 from ..model import Contract
-from ..model.upgrades import upgrade_paths
+from ..model.upgrades import UpgradePath, upgrade_paths
 from ..records import replace
 from .base import Context
 
@@ -38,14 +38,18 @@ def for_deployments(diff: ContractDiff, ctx: Context, finding: Finding) -> Findi
 
 def cannot_upgrade(diff: ContractDiff, ctx: Context) -> bool:
     """The old version of the contract provably has no way to run new code on its storage."""
-    if diff.old.kind != "contract" or diff.old_upgrade_paths or _hides_code(diff.old):
+    if not no_upgrade_path(diff.old, diff.old_upgrade_paths):
         return False
     return not ctx.once("in_place.library_callers", lambda: _library_calls(ctx))
 
 
-def _hides_code(contract: Contract) -> bool:
-    """A component or embedded impl not in the analysed source may hold an upgrade path."""
-    return any(u.component is None for u in contract.components) or any(not e.resolved for e in contract.embedded)
+def no_upgrade_path(contract: Contract, paths: tuple[UpgradePath, ...]) -> bool:
+    """A deployable contract whose own code (``paths``: its upgrade paths) provably cannot replace
+    its class: none found, and no component or embedded impl outside the analysed source that could
+    hold one."""
+    if contract.kind != "contract" or paths:
+        return False
+    return not any(u.component is None for u in contract.components) and all(e.resolved for e in contract.embedded)
 
 
 def _library_calls(ctx: Context) -> bool:
