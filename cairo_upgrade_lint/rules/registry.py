@@ -9,12 +9,12 @@ from ..diff import ProjectDiff
 from ..findings import Finding
 from ..model import Contract
 from ..records import replace
-from . import access, interface, migration, storage
+from . import access, identity, interface, migration, storage
 from .base import Context, ContractRule, DiffRule
 from .in_place import for_deployments
 
 CONTRACT_RULES: tuple[ContractRule, ...] = (*interface.CONTRACT_RULES, *access.CONTRACT_RULES)
-DIFF_RULES: tuple[DiffRule, ...] = (*storage.DIFF_RULES, *interface.DIFF_RULES, *migration.DIFF_RULES)
+DIFF_RULES: tuple[DiffRule, ...] = (*storage.DIFF_RULES, *interface.DIFF_RULES, *identity.DIFF_RULES, *migration.DIFF_RULES)
 
 
 def rule_ids() -> list[str]:
