@@ -556,3 +556,23 @@ def test_the_same_change_in_two_contracts_own_code_stays_two_findings(tmp_path: 
     findings = compared(tmp_path, two("u128"), two("u256"), "CUL202")
     assert sorted(f.message.split(" of ")[1].split(" ")[0] for f in findings) == ["Alpha", "Beta"]
     assert len({f.location.line for f in findings}) == 2
+
+
+def test_return_change_of_a_self_only_entry_point_is_a_note(tmp_path: Path) -> None:
+    """Argent's `upgrade` asserts the caller is the account itself: only the account's own
+    `__execute__` calls it, so a return-type change breaks no external caller; a parameter change
+    is still an error (the account's owners send new calldata through it)."""
+    body = """
+    #[external(v0)]
+    fn upgrade(ref self: ContractState, new_class: ClassHash, data: Array<felt252>) -> Array<felt252> {
+        assert(starknet::get_caller_address() == starknet::get_contract_address(), 'only self');
+        starknet::syscalls::replace_class_syscall(new_class).unwrap();
+        data
+    }
+"""
+    new = body.replace(" -> Array<felt252> {", " {").replace("        data\n", "")
+    [finding] = compared(tmp_path, contract(body), contract(new), "CUL202")
+    assert finding.severity.value == "note" and "Only Vault itself can call `upgrade`" in finding.message
+    changed_params = body.replace("data: Array<felt252>)", "data: Array<u256>)")
+    [finding] = compared(tmp_path, contract(body), contract(changed_params), "CUL202")
+    assert finding.severity.value == "error"

@@ -45,6 +45,7 @@ ENVIRONMENT_FIELDS = {
     "block_number": "block_number",
     "account_contract_address": "tx_account",
 }
+SELF_GUARDS = frozenset({"assert_only_self", "only_self"})  # the caller must be the contract itself
 GUARD_FUNCTIONS = frozenset(
     {
         "assert_only_owner",

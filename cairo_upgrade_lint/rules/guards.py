@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from ..findings import Location
 from ..model import Contract, EntryPoint
 from ..model.callgraph import SYSCALL_PREFIX, CallGraph, FunctionInfo
-from ..model.facts import GUARD_FUNCTIONS, Assertion, CallSite, Operand, SignatureCheck, SyscallUse
+from ..model.facts import GUARD_FUNCTIONS, SELF_GUARDS, Assertion, CallSite, Operand, SignatureCheck, SyscallUse
 from ..model.hashing import selector
 from ..records import record, replace
 from .base import Context
@@ -531,7 +531,8 @@ class _Walker:
     def _call(self, call: CallSite, bound: dict[str, Operand]) -> _Outcome:
         callee = self.graph.get(call.target) if call.target else None
         if call.name in self.names or (callee is None and _GUARD_NAME.match(call.name)):
-            return _Outcome(_Check("guard_call", call.location, self._call_text(call), call.name))
+            kind = "self_only" if call.name in SELF_GUARDS else "guard_call"
+            return _Outcome(_Check(kind, call.location, self._call_text(call), call.name))
         if callee is None:
             return _Outcome(unresolved=(call.name,) if _MAYBE_GUARD.search(call.name) else ())
         passed = ((name, _bound_operand(arg, bound)) for arg, name in _arguments(call, callee))

@@ -23,6 +23,7 @@ from ..model.layout import MapLayout
 from ..model.selectors import SelectorValues, Source, dispatcher_trait
 from ..model.upgrades import UpgradePath
 from .base import Context, ContractRule, DiffRule, contract_rule, diff_rule
+from .guards import entry_guard
 
 LIBRARY_CALL = "library_call_syscall"
 REPLACE_CLASS = "replace_class_syscall"
@@ -264,6 +265,16 @@ def _router_shadows(
 # ---------------------------------------------------------------- CUL202
 
 
+def _only_caller(diff: ContractDiff, ctx: Context, entry: EntryPoint) -> str | None:
+    """Who alone calls ``entry`` when no other contract can (its return value then reaches no
+    external caller): the protocol (SRC6) or the contract itself (``assert_only_self``)."""
+    if entry.name in ACCOUNT_PROTOCOL:
+        return f"The Starknet protocol calls `{entry.name}` (SRC6 account protocol)"
+    if entry_guard(ctx, diff.new, entry).kind == "self_only":
+        return f"Only {diff.new.name} itself can call `{entry.name}` (it asserts the caller is the contract)"
+    return None
+
+
 @diff_rule("CUL202")
 def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
     """Same name (selector), other parameter or return encodings; constructors never run again."""
@@ -274,13 +285,13 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         details = _signature_details(old, new)
         if not details:
             continue
-        if old.name in ACCOUNT_PROTOCOL and all(d.startswith("return ") for d in details):
+        caller = _only_caller(diff, ctx, new) if all(d.startswith("return ") for d in details) else None
+        if caller is not None:
             yield ctx.finding(
                 "CUL202",
                 f"entry point `{new.name}` of {diff.new.name} changed its return value: {old.signature} -> "
-                f"{new.signature} ({'; '.join(details)}). The Starknet protocol calls `{new.name}` (SRC6 "
-                "account protocol), not other contracts, so no external caller decodes it; check that "
-                "off-chain tools simulating it accept the new value.",
+                f"{new.signature} ({'; '.join(details)}). {caller}, not other contracts, so no external "
+                "caller decodes it; check that off-chain tools simulating it accept the new value.",
                 _site(new, ctx.project),
                 related=_old(_site(old, ctx.old)),
                 severity=Severity.NOTE,
