@@ -16,7 +16,7 @@ any, so that one change is not reported twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..diff import Compatibility, ContractDiff, LayoutChange, StorageChange
 from ..findings import Finding, Location, Related, Severity
@@ -133,7 +133,16 @@ def storage_key_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
 
 @diff_rule("CUL108")
 def storage_layout_unverifiable(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
-    yield from _layout_findings(diff, ctx, "CUL108")
+    """Custom packings and re-readings per member; members whose type is not known here, one note
+    per root cause (the type not found), listing them."""
+    yield from _layout_findings(diff, ctx, "CUL108", lambda details: not _unknown_types(details))
+    by_cause: dict[str, list[StorageChange]] = {}
+    for change in _reported(diff, ctx, "retyped", "renamed", "unverifiable"):
+        cause = _unknown_types(_sorted_details(change).get("CUL108", []))
+        if cause:
+            by_cause.setdefault(cause, []).append(change)
+    for cause, changes in by_cause.items():
+        yield _unknown_finding(ctx, diff, cause, changes)
 
 
 DIFF_RULES: tuple[DiffRule, ...] = (
@@ -171,15 +180,39 @@ def _left_to_embedders(diff: ContractDiff, ctx: Context) -> bool:
     )
 
 
-def _layout_findings(diff: ContractDiff, ctx: Context, rule_id: str) -> Iterator[Finding]:
-    """One finding per member whose layout differences fall under ``rule_id``."""
+def _layout_findings(
+    diff: ContractDiff,
+    ctx: Context,
+    rule_id: str,
+    wanted: Callable[[list[LayoutChange]], bool] = bool,
+) -> Iterator[Finding]:
+    """One finding per member whose layout differences fall under ``rule_id`` (and are ``wanted``)."""
     for change in _reported(diff, ctx, "retyped", "renamed", "unverifiable"):
         details = _sorted_details(change).get(rule_id)
-        if details:
+        if details and wanted(details):
             assert change.old is not None and change.new is not None
             message = _DESCRIBE[rule_id](change.old, change.new, details)
             unchanged = all(_unchanged_packing(change.old, change.new, d) for d in details)
             yield _finding(ctx, diff, rule_id, message, change, severity=Severity.NOTE if unchanged else None)
+
+
+def _unknown_types(details: list[LayoutChange]) -> str:
+    """What a member's unverifiable differences all come from when that is one type not known here
+    (its reason, e.g. "type Price not found"), else ""."""
+    causes = {d.detail for d in details if d.kind == "unresolved"}
+    return causes.pop() if len(causes) == 1 and all(d.kind == "unresolved" for d in details) else ""
+
+
+def _unknown_finding(ctx: Context, diff: ContractDiff, cause: str, changes: list[StorageChange]) -> Finding:
+    """One note for the members whose changed declaration now (or before) names a type not known."""
+    members = ", ".join(f"`{c.new.display}` ({c.old.type_text} -> {c.new.type_text})" for c in changes if c.old and c.new)
+    where = cause if "analysed source" in cause else f"{cause} in the analysed source"
+    message = (
+        f"{where}: the stored encoding of {members} cannot be compared with the old one; nothing is "
+        "known to be broken (when the type comes from a dependency, make its source available to the "
+        "analysis, or check by hand that old values still decode)"
+    )
+    return _finding(ctx, diff, "CUL108", message, changes[0], severity=Severity.NOTE)
 
 
 def _sorted_details(change: StorageChange) -> dict[str, list[LayoutChange]]:
