@@ -404,30 +404,24 @@ def _enum(old: EnumLayout, new: EnumLayout, path: str) -> list[LayoutChange]:
     old_indicators = {v.indicator for v in old.variants}
     for variant in new.variants:
         if variant.indicator not in old_indicators:
-            out.append(
-                LayoutChange(
-                    "enum_variant_added",
-                    f"{path}::{variant.name}",
-                    None,
-                    str(variant.indicator),
-                    C.COMPATIBLE,
-                    "new indicator",
-                )
-            )
+            out.append(_added_variant(path, variant, clash=False))
         elif variant.name in old_names and old_names[variant.name].indicator != variant.indicator:
             continue  # reported with the old variant as an indicator change
         elif new_by_indicator[variant.indicator] is variant and _taken(old, variant, new_names):
-            out.append(
-                LayoutChange(
-                    "enum_variant_added",
-                    f"{path}::{variant.name}",
-                    None,
-                    str(variant.indicator),
-                    C.INCOMPATIBLE,
-                    "reuses an old variant's indicator",
-                )
-            )
+            out.append(_added_variant(path, variant, clash=True))
     return out
+
+
+def _added_variant(path: str, variant: VariantLayout, clash: bool) -> LayoutChange:
+    """A new variant: on a new indicator, or (``clash``) on one an old variant still holds."""
+    return LayoutChange(
+        "enum_variant_added",
+        f"{path}::{variant.name}",
+        None,
+        str(variant.indicator),
+        C.INCOMPATIBLE if clash else C.COMPATIBLE,
+        "reuses an old variant's indicator" if clash else "new indicator",
+    )
 
 
 def _lost_variant(variant: VariantLayout, renamed_to: VariantLayout | None, where: str) -> LayoutChange:
