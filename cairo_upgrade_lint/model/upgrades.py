@@ -7,7 +7,9 @@ from ..records import record
 from .callgraph import SYSCALL_PREFIX, CallGraph
 from .contracts import Contract
 
-UPGRADE_SYSCALLS = ("replace_class_syscall", "library_call_syscall")
+REPLACE_CLASS = "replace_class_syscall"
+LIBRARY_CALL = "library_call_syscall"
+UPGRADE_SYSCALLS = (REPLACE_CLASS, LIBRARY_CALL)
 
 
 @record

@@ -30,6 +30,7 @@ from ..model.facts import Assertion, Operand, SyscallUse
 from ..model.hashing import felt_hex, selector
 from ..model.scope import Scope
 from ..model.syntax_utils import location
+from ..model.upgrades import LIBRARY_CALL, REPLACE_CLASS
 from ..records import record
 from ..syntax import ast as A
 from ..syntax.parser import parse
@@ -37,8 +38,6 @@ from .base import Context, DiffRule, diff_rule
 from .in_place import cannot_upgrade
 from .migrations import migrations
 
-LIBRARY_CALL = "library_call_syscall"
-REPLACE_CLASS = "replace_class_syscall"
 REGISTER = "register_interface"
 # an identifier function by its usual names (Ekubo's IHasInterface), when the check is not visible
 _IDENTITY_NAME = re.compile(r"(get_)?(primary_)?interface_id")

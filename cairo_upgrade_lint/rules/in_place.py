@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..diff import ContractDiff
 from ..findings import Finding, Severity
 from ..model import Contract
-from ..model.upgrades import UpgradePath, upgrade_paths
+from ..model.upgrades import LIBRARY_CALL, UpgradePath, upgrade_paths
 from ..records import replace
 from .base import Context
 
@@ -59,7 +59,7 @@ def _library_calls(ctx: Context) -> bool:
     if old is None:
         return True
     return any(
-        path.syscall == "library_call_syscall"
+        path.syscall == LIBRARY_CALL
         for contract in old.contracts
         for path in upgrade_paths(old.call_graph, contract)
     )
