@@ -17,6 +17,14 @@ An *auth check* is one of
   the call passes when that is the caller's address or a stored or fixed value
   (``self.assert_admin(get_caller_address())``, ``assert_same(caller, self.owner.read())``), as if
   the helper were written out at the call.
+- an assertion that a stored per-proposal status equals a passed value (kind 'vote'): one side is a
+  non-zero literal or constant (``1``, ``PASSED``), the other a read of a keyed storage member or a
+  getter whose call graph reads keyed members (``get_proposal_status(prop_id)`` over the tallies), and
+  every entry point that writes one of those members at a key from its calldata is a voting path (it
+  reads the member at a key before writing it, a tally, and the caller's address enters it: the
+  voter's record, weight or balance) or has an auth check of its own, with at least one such
+  writer; an entry point that writes them at a key it allocates itself (a new proposal) must not
+  write the passed value (konoha's ``apply_passed_proposal``: the vote is the authority).
 A statement of the body that always panics (``panic!``, ``panic_with_felt252``) stops every path
 too (kind 'panics').
 
@@ -72,8 +80,9 @@ _ASSERT_FORMS = {"assert": "assert({})", "assert_macro": "assert!({})", "if_pani
 class Guard:
     """The verdict for one entry point and one kind of sensitive operation.
 
-    ``kind``: 'caller_check', 'self_only', 'protocol_only', 'membership', 'guard_call', 'panics'
-    (what the first check on the path is), 'none' (a path reaches the operation unchecked) or
+    ``kind``: 'caller_check', 'self_only', 'protocol_only', 'membership', 'guard_call', 'signature',
+    'vote', 'panics' (what the first check on the path is), 'protocol_entry' (an account's protocol
+    entry point), 'none' (a path reaches the operation unchecked) or
     'not_reached' (the entry point does not reach the operation). ``evidence`` / ``description``
     show the check, ``subject`` what the caller is checked against (``owner``, ``timelock``,
     ``assert_only_owner``);
@@ -149,7 +158,8 @@ def sites_guard(ctx: Context, contract: Contract, entry: EntryPoint, sites: Site
             True, "protocol_entry", entry.location,
             f"`{entry.name}` of an account: called by the protocol after the account's signature check", "protocol",
         )  # fmt: skip
-    outcome = _Walker(ctx.project.call_graph, contract, names, sites).walk(entry.function)
+    votes = ctx.once("guards.votes", dict)
+    outcome = _Walker(ctx.project.call_graph, contract, names, sites, votes).walk(entry.function)
     if outcome.site is not None:
         return Guard(False, "none", None, "no auth check", outcome.path, outcome.site, outcome.unresolved)
     if outcome.check is not None:
@@ -441,8 +451,17 @@ or fixed value (the authority side of a check); anything else stays a parameter.
 class _Walker:
     """Walks the call graph from one entry point for one kind of sensitive operation (memoised)."""
 
-    def __init__(self, graph: CallGraph, contract: Contract, names: frozenset[str], sites: Sites) -> None:
+    def __init__(
+        self,
+        graph: CallGraph,
+        contract: Contract,
+        names: frozenset[str],
+        sites: Sites,
+        votes: dict[tuple[str, frozenset[str], str], tuple[str, ...]] | None = None,
+    ) -> None:
         self.graph = graph
+        self.contract = contract
+        self.votes = {} if votes is None else votes
         self.storage_of = {u.component: u.storage for u in contract.components if u.component}
         self.opaque = {u.storage for u in contract.components if u.component is None}
         self.names = names
@@ -468,7 +487,7 @@ class _Walker:
         unresolved: list[str] = []
         for _, event in sorted(self._events(info, bound), key=lambda e: e[0]):
             if isinstance(event, Assertion):
-                check = self._assertion_check(event, bound)
+                check = self._assertion_check(event, bound) or self._vote_check(info, event)
                 if check is not None:
                     return _Outcome(check)
                 _pin(info, event, bound)
@@ -528,6 +547,46 @@ class _Walker:
                     return _Check(auth[0], assertion.location, text, auth[1])
         return None
 
+    def _vote_check(self, info: FunctionInfo, assertion: Assertion) -> _Check | None:
+        """``assert(get_proposal_status(prop_id) == 1)`` where only votes move that status (see the
+        module docstring): the vote is the authority."""
+        for comparison in assertion.comparisons:
+            if comparison.op != "==":
+                continue
+            for side, other in ((comparison.left, comparison.right), (comparison.right, comparison.left)):
+                if not _passed_value(other):
+                    continue
+                members = self._keyed_reads(info, side)
+                if not members:
+                    continue
+                key = (self.contract.qualified_name, members, other.text)
+                if key not in self.votes:
+                    self.votes[key] = _voting_writers(self.graph, self.contract, members, other)
+                writers = self.votes[key]
+                if writers:
+                    text = (
+                        f"{_text(assertion)} (a proposal status that only votes change: "
+                        f"{', '.join(f'`{m}`' for m in sorted(members))} written by {', '.join(writers)})"
+                    )
+                    return _Check("vote", assertion.location, text, side.name or side.text)
+        return None
+
+    def _keyed_reads(self, info: FunctionInfo, side: Operand) -> frozenset[str]:
+        """The keyed storage members (maps) a compared value reads: the member itself, or what the
+        getter's call graph reads at a key."""
+        if side.kind == "storage":
+            keyed = any(a.member == side.name and a.op == "read" and a.args for a in info.facts.storage)
+            return frozenset({side.name}) if keyed else frozenset()
+        if side.kind == "call" and side.target is not None:
+            return frozenset(
+                a.member
+                for fid in self.graph.reachable(side.target)
+                if (callee := self.graph.get(fid)) is not None
+                for a in callee.facts.storage
+                if a.op == "read" and a.args
+            )
+        return frozenset()
+
     def _call(self, call: CallSite, bound: dict[str, Operand]) -> _Outcome:
         callee = self.graph.get(call.target) if call.target else None
         if call.name in self.names or (callee is None and _GUARD_NAME.match(call.name)):
@@ -552,6 +611,74 @@ class _Walker:
     def _call_text(self, call: CallSite) -> str:
         storage = self.storage_of.get(call.component) if call.component else None
         return f"{storage}.{call.name}()" if storage else f"{call.name}()"
+
+
+def _passed_value(operand: Operand) -> bool:
+    """A fixed value other than zero or false (``1``, ``true``, a ``PASSED`` constant)."""
+    if operand.kind == "literal":
+        return operand.text == "true" or operand.value not in (None, 0)
+    return operand.kind == "const" and operand.value != 0
+
+
+def _voting_writers(graph: CallGraph, contract: Contract, members: frozenset[str], passed: Operand) -> tuple[str, ...]:
+    """The entry points of ``contract`` that change ``members`` at a key from their calldata, when each
+    is a voting path or checks the caller (empty otherwise, or when none writes them, or when an entry
+    point stores the passed value at a key it allocates itself)."""
+    found: list[str] = []
+    for entry in contract.entry_points:
+        if entry.kind not in ("external", "l1_handler"):
+            continue
+        functions = [info for fid in sorted(graph.reachable(entry.function)) if (info := graph.get(fid)) is not None]
+        writes = [(info, a) for info in functions for a in info.facts.storage if a.op == "write" and a.member in members]
+        keyed = [a for info, a in writes if a.args and _from_params(info, a.args[0])]
+        created = [a for info, a in writes if not (a.args and _from_params(info, a.args[0]))]
+        if any(_same_value(a.args[-1], passed) for a in created if a.args):
+            return ()
+        if not keyed:
+            continue
+        if _tallies(functions, members) and _caller_enters(functions):
+            found.append(f"`{entry.name}` (a vote)")
+        elif any(auth_check(a) is not None for info in functions for a in info.facts.assertions):
+            found.append(f"`{entry.name}` (caller-checked)")
+        else:
+            return ()
+    return tuple(found)
+
+
+def _from_params(info: FunctionInfo, key: Operand) -> bool:
+    """A storage key that is, or (a tuple key) contains, a parameter of the function."""
+    if key.kind == "param":
+        return True
+    params = {p.name for p in info.params}
+    return key.kind == "other" and bool(params & set(re.findall(r"\w+", key.text)))
+
+
+def _same_value(value: Operand, passed: Operand) -> bool:
+    return value.kind == passed.kind and (value.text == passed.text or (value.value is not None and value.value == passed.value))
+
+
+def _tallies(functions: list[FunctionInfo], members: frozenset[str]) -> bool:
+    """One of ``members`` is written at a key at which the path also reads storage (a tally
+    accumulated, or a status set from the tally)."""
+    reads = {a.args[0].text for info in functions for a in info.facts.storage if a.op == "read" and a.args}
+    return any(
+        a.args[0].text in reads
+        for info in functions
+        for a in info.facts.storage
+        if a.op == "write" and a.member in members and a.args
+    )
+
+
+def _caller_enters(functions: list[FunctionInfo]) -> bool:
+    """The caller's address keys a storage access or is passed to a call or another contract (the
+    voter's record, weight or token balance)."""
+    for info in functions:
+        facts = info.facts
+        operands = [o for a in facts.storage for o in a.args] + [o for c in (*facts.calls, *facts.receiver_calls) for o in c.args]
+        operands += [o for s in facts.syscalls for o in s.args]
+        if any(o.kind == "caller" for o in operands):
+            return True
+    return False
 
 
 def _root(operand: Operand) -> str:

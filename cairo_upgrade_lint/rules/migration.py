@@ -129,7 +129,10 @@ def _replaces_class(graph: CallGraph, entry: EntryPoint) -> bool:
 def _migration_note(
     ctx: Context, contract: Contract, member: StorageMember, migration: Migration, setup: Access | None
 ) -> Finding:
-    traits = "guarded, version-checked" if migration.version_checked else "guarded"
+    if migration.version_members:
+        traits = "guarded, version-checked"
+    else:
+        traits = "guarded, one-shot" if migration.one_shot else "guarded"
     by = "not by the constructor" if setup is None else "besides the constructor"
     message = (
         f"new member `{member.display}` is initialised by migration `{migration.name}` ({traits}), {by} "

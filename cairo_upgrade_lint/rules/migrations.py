@@ -37,7 +37,7 @@ from ..model.facts import Assertion, Operand, StorageAccess
 from ..model.layout import StorageMember
 from ..records import record
 from .base import Context
-from .guards import Guard, entry_guard
+from .guards import Guard, entry_guard, one_shot
 
 HOOKS = frozenset(
     {
@@ -84,8 +84,10 @@ class Access:
 class Migration:
     """One migration entry point. ``contract`` holds its code (the contract itself or an EIC);
     ``reason`` says why it counts as a migration; ``version_members`` are the members it asserts on
-    and also writes (a storage version or an initialized flag); ``backups`` the members whose value
-    it copies into another member (or passes to a function that writes storage)."""
+    and also writes (a storage version or an initialized flag); ``one_shot`` how it can run only once
+    without such a member (``guards.one_shot``: a stored value asserted zero before anything else,
+    then written on the same path, e.g. the first signer of an account); ``backups`` the members whose
+    value it copies into another member (or passes to a function that writes storage)."""
 
     entry: EntryPoint
     contract: Contract
@@ -95,6 +97,7 @@ class Migration:
     version_members: frozenset[str]
     backups: frozenset[str]
     external_initializer: bool = False
+    one_shot: str = ""
 
     @property
     def name(self) -> str:
@@ -114,7 +117,8 @@ class Migration:
 
     @property
     def version_checked(self) -> bool:
-        return bool(self.version_members)
+        """A stored version or flag is asserted and advanced, or the migration is one-shot."""
+        return bool(self.version_members) or bool(self.one_shot)
 
     @property
     def carried(self) -> frozenset[str]:
@@ -231,6 +235,7 @@ def _migration(ctx: Context, contract: Contract, entry: EntryPoint, reason: str,
         version_members=frozenset(checked & writes),
         backups=frozenset(_backups(graph, functions, accesses, resolver)),
         external_initializer=eic,
+        one_shot="" if eic else one_shot(ctx, entry) or "",
     )
 
 
