@@ -7,7 +7,7 @@ from pathlib import Path
 from rule_cases import analyse_sources
 
 from cairo_upgrade_lint.findings import Finding
-from cairo_upgrade_lint.model.encoding import Mismatch, decodes_as, mismatch
+from cairo_upgrade_lint.model.encoding import Mismatch, decodes_as, extends, mismatch
 from cairo_upgrade_lint.model.hashing import felt_hex, selector
 
 
@@ -576,3 +576,17 @@ def test_return_change_of_a_self_only_entry_point_is_a_note(tmp_path: Path) -> N
     changed_params = body.replace("data: Array<felt252>)", "data: Array<u256>)")
     [finding] = compared(tmp_path, contract(body), contract(changed_params), "CUL202")
     assert finding.severity.value == "error"
+
+
+def test_a_return_value_that_only_gains_trailing_values_is_a_note(tmp_path: Path) -> None:
+    """Generated dispatchers deserialize what they know and do not check the returned length."""
+    interface = "#[derive(Drop, Serde)]\nstruct Details {\n    a: u64,\n    b: felt252,\n}\n"
+    body = "\n    #[external(v0)]\n    fn details(self: @ContractState) -> super::Details {\n        panic!(\"x\")\n    }\n"
+    grown = interface.replace("b: felt252,\n", "b: felt252,\n    c: u8,\n")
+    [finding] = compared(tmp_path, contract(body + UPGRADE, interface), contract(body + UPGRADE, grown), "CUL202")
+    assert finding.severity.value == "note" and "returns more values" in finding.message
+    inserted = interface.replace("a: u64,\n", "z: u8,\n    a: u64,\n")
+    [finding] = compared(tmp_path, contract(body + UPGRADE, interface), contract(body + UPGRADE, inserted), "CUL202")
+    assert finding.severity.value == "error"
+    assert extends("{u64, felt252, u8}", "{u64, felt252}") and not extends("{u8, u64, felt252}", "{u64, felt252}")
+    assert not extends("({u64}, u8)", "({u64}, u8)")

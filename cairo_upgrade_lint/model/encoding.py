@@ -66,6 +66,25 @@ def decodes_as(sent: str | None, read: str | None) -> bool:
     return why is None or why.unknown
 
 
+def extends(sent: str | None, read: str | None) -> bool:
+    """Whether ``sent`` is ``read`` followed by more values: a reader that stops after what it
+    knows (a dispatcher decoding a return value: it does not check the length) reads it unchanged."""
+    sent_nodes, read_nodes = _parse(sent or "()"), _parse(read or "()")
+    head = sent_nodes[: len(read_nodes)]
+    return len(sent_nodes) > len(read_nodes) and all(map(_same, head, read_nodes))
+
+
+def _same(a: Node, b: Node) -> bool:
+    """The same encoding exactly (no widening: a widened value followed by more values may be a
+    wider type, felt252 -> u256)."""
+    return (
+        (a.name, a.size) == (b.name, b.size)
+        and not a.unknown
+        and len(a.args) == len(b.args)
+        and all(len(x) == len(y) and all(map(_same, x, y)) for x, y in zip(a.args, b.args, strict=True))
+    )
+
+
 def mismatch(sent: str | None, read: str | None) -> Mismatch | None:
     """The first part of ``sent`` that does not decode as its counterpart in ``read``, None when
     it all decodes (None: the unit type)."""

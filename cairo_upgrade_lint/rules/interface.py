@@ -16,7 +16,7 @@ from ..diff.interface import describe_event, diff_events, hiding, unknown_impls
 from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, EntryPoint, Event, EventField, Interface, Project
 from ..model.callgraph import CallGraph
-from ..model.encoding import Mismatch, decodes_as, mismatch
+from ..model.encoding import Mismatch, decodes_as, extends, mismatch
 from ..model.hashing import felt_hex, selector
 from ..model.known_components import KNOWN_PATH
 from ..model.layout import MapLayout
@@ -283,6 +283,17 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         if new is None or new.kind == "constructor" or _table_moved(old, new):
             continue
         details = _signature_details(old, new)
+        if not details and extends(new.serde[1], old.serde[1]):
+            yield ctx.finding(
+                "CUL202",
+                f"entry point `{new.name}` of {diff.new.name} returns more values: {old.signature} -> "
+                f"{new.signature}. Old callers decode the values they know and ignore the rest (generated "
+                "dispatchers do not check the length of returned data); off-chain decoders using the old "
+                "ABI do the same.",
+                _site(new, ctx.project),
+                related=_old(_site(old, ctx.old)),
+                severity=Severity.NOTE,
+            )
         if not details:
             continue
         caller = _only_caller(diff, ctx, new) if all(d.startswith("return ") for d in details) else None
@@ -332,7 +343,7 @@ def _signature_details(old: EntryPoint, new: EntryPoint) -> list[str]:
                 name = f"`{b.name}`" if a.name == b.name else f"`{a.name}` (now `{b.name}`)"
                 details.append(f"type of parameter {j + 1} {name} changed {_changed(a.type, b.type, why)}")
     why = mismatch(new_returns, old_returns)
-    if why is not None and not why.unknown:
+    if why is not None and not why.unknown and not extends(new_returns, old_returns):
         details.append(f"return {_changed(old.returns or '()', new.returns or '()', why.reversed())}")
     return details
 
