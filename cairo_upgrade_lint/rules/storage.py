@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterator
 
 from ..diff import Compatibility, ContractDiff, LayoutChange, StorageChange
 from ..findings import Finding, Location, Related, Severity
-from ..model import Contract
+from ..model import Contract, Project
 from ..model.hashing import felt_hex
+from ..model.types import CairoType
 from ..model.layout import (
     AddressCollision,
     CustomLayout,
@@ -67,8 +68,31 @@ def storage_member_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
             f"storage member `{old.display}` ({old.type_text}, {_address(old)}) was removed: no code of "
             "the new version reads it, so the data at its address is orphaned"
         )
+        accessed = ctx.once("storage.old_accessed", lambda: _accessed_keys(ctx.old))
+        if not old.via and accessed is not None and old.key not in accessed:
+            message += (
+                "; but no code of the old version reads or writes it either, so whatever it holds was "
+                "already out of reach before this upgrade"
+            )
+            yield _finding(ctx, diff, "CUL101", message, change, severity=Severity.NOTE)
+            continue
         yield _finding(ctx, diff, "CUL101", message, change)
     yield from _layout_findings(diff, ctx, "CUL101")
+
+
+def _accessed_keys(project: Project | None) -> frozenset[str] | None:
+    """The storage names any function of ``project`` reads or writes, through ``self`` or by raw
+    address; None when that cannot be known (no old project, or a function accesses an address it
+    computes: any slot may be it)."""
+    if project is None:
+        return None
+    keys: set[str] = set()
+    for info in project.call_graph.functions.values():
+        facts = info.facts
+        if facts.computed_storage:
+            return None
+        keys.update(a.member for a in (*facts.storage, *facts.raw_storage))
+    return frozenset(keys)
 
 
 @diff_rule("CUL102")
@@ -191,9 +215,32 @@ def _layout_findings(
         details = _sorted_details(change).get(rule_id)
         if details and wanted(details):
             assert change.old is not None and change.new is not None
-            message = _DESCRIBE[rule_id](change.old, change.new, details)
+            message = _DESCRIBE[rule_id](change.old, change.new, details) + _from_dependency(change, ctx)
             unchanged = all(_unchanged_packing(change.old, change.new, d) for d in details)
             yield _finding(ctx, diff, rule_id, message, change, severity=Severity.NOTE if unchanged else None)
+
+
+def _from_dependency(change: StorageChange, ctx: Context) -> str:
+    """Which Scarb dependency versions the member's stored types come from ('' for own code):
+    a dependency upgrade between releases is part of the upgrade."""
+    assert change.old is not None and change.new is not None
+    sides = []
+    for project, member in ((ctx.old, change.old), (ctx.project, change.new)):
+        names = {t.qualified for t in _types(member.layout) if t.qualified}
+        sides.append(sorted({o for q in names if project is not None and (o := project.origin(q))}))
+    if not sides[1]:
+        return ""
+    before = f" (old: {', '.join(sides[0])})" if sides[0] and sides[0] != sides[1] else ""
+    return f" [type from dependency {', '.join(sides[1])}{before}]"
+
+
+def _types(layout: Layout) -> Iterator[CairoType]:
+    yield layout.type
+    children = (getattr(f, "layout", None) for f in getattr(layout, "fields", ()))
+    payloads = (v.payload for v in getattr(layout, "variants", ()))
+    for child in (*children, *payloads, getattr(layout, "value", None), getattr(layout, "element", None)):
+        if child is not None:
+            yield from _types(child)
 
 
 def _unknown_types(details: list[LayoutChange]) -> str:
