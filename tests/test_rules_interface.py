@@ -590,3 +590,11 @@ def test_a_return_value_that_only_gains_trailing_values_is_a_note(tmp_path: Path
     assert finding.severity.value == "error"
     assert extends("{u64, felt252, u8}", "{u64, felt252}") and not extends("{u8, u64, felt252}", "{u64, felt252}")
     assert not extends("({u64}, u8)", "({u64}, u8)")
+
+
+def test_a_return_type_that_becomes_a_tuple_is_still_an_error(tmp_path: Path) -> None:
+    """u128 -> (u128, u128): the first value decodes alike, but the type (and what it means) changed."""
+    body = "\n    #[external(v0)]\n    fn rewards(self: @ContractState) -> u128 {\n        0\n    }\n"
+    split = body.replace("-> u128 {\n        0", "-> (u128, u128) {\n        (0, 0)")
+    [finding] = compared(tmp_path, contract(body + UPGRADE), contract(split + UPGRADE), "CUL202")
+    assert finding.severity.value == "error"

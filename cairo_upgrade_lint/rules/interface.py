@@ -283,7 +283,7 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         if new is None or new.kind == "constructor" or _table_moved(old, new):
             continue
         details = _signature_details(old, new)
-        if not details and extends(new.serde[1], old.serde[1]):
+        if not details and _grown_return(old, new):
             yield ctx.finding(
                 "CUL202",
                 f"entry point `{new.name}` of {diff.new.name} returns more values: {old.signature} -> "
@@ -320,6 +320,13 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _grown_return(old: EntryPoint, new: EntryPoint) -> bool:
+    """The same return type (by name) whose definition only gained values after the old ones (a
+    member appended to a returned struct). A return type that changed (``u128`` -> ``(u128, u128)``)
+    is a change of meaning even when its first values decode alike."""
+    return old.returns == new.returns and extends(new.serde[1], old.serde[1])
+
+
 def _signature_details(old: EntryPoint, new: EntryPoint) -> list[str]:
     """What breaks old callers (``EntryPoint.serde``): old calldata the new parameters do not
     decode, a new return value the old decoders do not. Renames of parameters or of types that
@@ -343,7 +350,7 @@ def _signature_details(old: EntryPoint, new: EntryPoint) -> list[str]:
                 name = f"`{b.name}`" if a.name == b.name else f"`{a.name}` (now `{b.name}`)"
                 details.append(f"type of parameter {j + 1} {name} changed {_changed(a.type, b.type, why)}")
     why = mismatch(new_returns, old_returns)
-    if why is not None and not why.unknown and not extends(new_returns, old_returns):
+    if why is not None and not why.unknown and not _grown_return(old, new):
         details.append(f"return {_changed(old.returns or '()', new.returns or '()', why.reversed())}")
     return details
 
