@@ -321,10 +321,12 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
 
 
 def _grown_return(old: EntryPoint, new: EntryPoint) -> bool:
-    """The same return type (by name) whose definition only gained values after the old ones (a
-    member appended to a returned struct). A return type that changed (``u128`` -> ``(u128, u128)``)
-    is a change of meaning even when its first values decode alike."""
-    return old.returns == new.returns and extends(new.serde[1], old.serde[1])
+    """A returned struct or tuple that only gained values after the old ones (a member appended,
+    the struct possibly renamed). A single value that became a group (``u128`` -> ``(u128, u128)``)
+    is a change of meaning even when its first value decodes alike."""
+    (_, old_returns), (_, new_returns) = old.serde, new.serde
+    grouped = all(r is not None and r.startswith("{") for r in (old_returns, new_returns))
+    return grouped and extends(new_returns, old_returns)
 
 
 def _signature_details(old: EntryPoint, new: EntryPoint) -> list[str]:

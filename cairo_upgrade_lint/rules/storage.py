@@ -69,7 +69,8 @@ def storage_member_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
             "the new version reads it, so the data at its address is orphaned"
         )
         accessed = ctx.once("storage.old_accessed", lambda: _accessed_keys(ctx.old))
-        if not old.via and accessed is not None and old.key not in accessed:
+        declaring = old.owner.rpartition("::")[0]
+        if accessed is not None and old.key not in accessed.get(declaring, ()) | accessed.get(None, frozenset()):
             message += (
                 "; but no code of the old version reads or writes it either, so whatever it holds was "
                 "already out of reach before this upgrade"
@@ -80,19 +81,22 @@ def storage_member_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
     yield from _layout_findings(diff, ctx, "CUL101")
 
 
-def _accessed_keys(project: Project | None) -> frozenset[str] | None:
-    """The storage names any function of ``project`` reads or writes, through ``self`` or by raw
-    address; None when that cannot be known (no old project, or a function accesses an address it
-    computes: any slot may be it)."""
+def _accessed_keys(project: Project | None) -> dict[str | None, frozenset[str]] | None:
+    """The storage names the functions of each contract or component module of ``project`` read or
+    write, through ``self`` or by raw address (key None: functions of any other module, which may
+    take any contract's state); None when that cannot be known (no old project, or a function
+    accesses an address it computes: any slot may be it)."""
     if project is None:
         return None
-    keys: set[str] = set()
+    modules = {c.qualified_name for c in project.contracts}
+    keys: dict[str | None, set[str]] = {}
     for info in project.call_graph.functions.values():
         facts = info.facts
         if facts.computed_storage:
             return None
-        keys.update(a.member for a in (*facts.storage, *facts.raw_storage))
-    return frozenset(keys)
+        owner = info.owner if info.owner in modules else None
+        keys.setdefault(owner, set()).update(a.member for a in (*facts.storage, *facts.raw_storage))
+    return {owner: frozenset(names) for owner, names in keys.items()}
 
 
 @diff_rule("CUL102")
