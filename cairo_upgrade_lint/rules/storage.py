@@ -69,8 +69,7 @@ def storage_member_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
             "the new version reads it, so the data at its address is orphaned"
         )
         accessed = ctx.once("storage.old_accessed", lambda: _accessed_keys(ctx.old))
-        declaring = old.owner.rpartition("::")[0]
-        if accessed is not None and old.key not in accessed.get(declaring, ()) | accessed.get(None, frozenset()):
+        if accessed is not None and not _accessed(accessed, old):
             message += (
                 "; but no code of the old version reads or writes it either, so whatever it holds was "
                 "already out of reach before this upgrade"
@@ -79,6 +78,12 @@ def storage_member_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
             continue
         yield _finding(ctx, diff, "CUL101", message, change)
     yield from _layout_findings(diff, ctx, "CUL101")
+
+
+def _accessed(accessed: dict[str | None, frozenset[str]], member: StorageMember) -> bool:
+    """Whether the module declaring ``member``, or code outside any contract, reads or writes it."""
+    declaring = member.owner.rpartition("::")[0]
+    return member.key in accessed.get(declaring, frozenset()) or member.key in accessed.get(None, frozenset())
 
 
 def _accessed_keys(project: Project | None) -> dict[str | None, frozenset[str]] | None:
