@@ -37,6 +37,7 @@ class Run:
     skipped_tests: int = 0
     old_roots: tuple[str, ...] = ()  # where a --base run wrote the old version (now removed)
     old_texts: dict[str, str] = field(default_factory=dict)  # the old files the findings point into
+    dependencies: list[str] = field(default_factory=list)  # Scarb dependencies not found, once each
 
 
 @record
@@ -154,6 +155,7 @@ def execute(units: list[Unit], options: Options) -> Run:
         run.files += result.files
         run.present += result.present
         run.skipped_tests += result.skipped_tests
+        run.dependencies += [line for line in result.dependencies if line not in run.dependencies]
     run.elapsed = time.perf_counter() - started
     return run
 

@@ -63,6 +63,20 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
+    return dependency_options(command)
+
+
+def dependency_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--scarb`` and ``--dependency``: where Scarb dependencies are found (see README)."""
+    options = [
+        click.option("--scarb", metavar="PATH", default=None,
+                     help="The scarb executable whose `scarb metadata` locates dependencies (default: scarb on "
+                     "PATH; without one, Scarb.lock and Scarb's cache)."),
+        click.option("--dependency", multiple=True, metavar="NAME=PATH",
+                     help="Read dependency NAME from folder PATH (repeatable; wins over Scarb's cache)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
     return command
 
 
@@ -106,7 +120,17 @@ def configure(config_path: str | None, anchor: str, **options: Any) -> Config:
     ignore = config_module.parse_ids(options.pop("ignore"))
     if not options.get("include_tests", True):
         options["include_tests"] = None  # the flag not given: the configuration decides
-    return config_module.load(path).with_options(select=select, ignore=ignore, **options)
+    folders: list[tuple[str, str]] = []
+    for value in options.pop("dependency", ()):
+        name, sep, folder = value.partition("=")
+        if not sep or not name.strip() or not folder.strip():
+            raise click.BadParameter(f"{value!r}: expected NAME=PATH", param_hint="--dependency")
+        folders.append((name.strip(), folder.strip()))
+    config = config_module.load(path)
+    given = tuple((name, os.path.abspath(folder)) for name, folder in folders)
+    named = {n for n, _ in given}
+    dependencies = given + tuple(d for d in config.dependencies if d[0] not in named)
+    return config.with_options(select=select, ignore=ignore, dependencies=dependencies, **options)
 
 
 def emit_report(
@@ -148,6 +172,7 @@ def emit_report(
         present=tuple(run.present),
         show_present=show_present,
         skipped_tests=run.skipped_tests,
+        dependencies=tuple(run.dependencies),
     )
     write_output(render(run.findings, fmt, context), output)
     if run.input_errors:
@@ -176,7 +201,8 @@ def run_options(config: Config, jobs: int | None, no_cache: bool) -> analysis.Op
 def run_diff(paths: tuple[str, ...], base: str | None, pre_commit: bool, against: str | None, fmt: str | None,
           output: str | None, fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
           config_path: str | None, no_color: bool, jobs: int | None, no_cache: bool,
-          contract: tuple[str, ...], all_findings: bool = False, include_tests: bool = False) -> int:  # fmt: skip
+          contract: tuple[str, ...], all_findings: bool = False, include_tests: bool = False,
+          scarb: str | None = None, dependency: tuple[str, ...] = ()) -> int:  # fmt: skip
     """``OLD NEW``; ``--base REF [PATH...]`` / ``--pre-commit [FILE...]`` against git; or
     ``--against LOCK [PATH...]`` against a layout lock file."""
     if pre_commit:
@@ -188,7 +214,8 @@ def run_diff(paths: tuple[str, ...], base: str | None, pre_commit: bool, against
     if base is None and against is None and len(paths) != 2:
         raise click.UsageError("expected OLD and NEW (or --base REF [PATH]..., or --against LOCK [PATH]...)")
     anchor = paths[-1] if paths else "."
-    config = configure(config_path, anchor, select=select, ignore=ignore, fail_on=fail_on, include_tests=include_tests)
+    config = configure(config_path, anchor, select=select, ignore=ignore, fail_on=fail_on, include_tests=include_tests,
+                       scarb=scarb, dependency=dependency)  # fmt: skip
     options = run_options(config, jobs, no_cache)
     pairs = _contract_pairs(contract)
     report = functools.partial(emit_report, config=config, fmt=fmt, output=output, no_color=no_color,

@@ -11,11 +11,15 @@ that count as an auth check), ``include-tests`` (analyse test and mock files too
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .findings import Severity
 from .records import field, record, replace
 from .selection import Selection
+
+if TYPE_CHECKING:
+    from .model.dependencies import Options as DependencyOptions
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 CONFIG_FILE = ".cairo-upgrade-lint.toml"
@@ -37,11 +41,20 @@ class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     source: str | None = None
+    dependencies: tuple[tuple[str, str], ...] = ()  # NAME -> source folder, named by hand
+    scarb: str | None = None  # the scarb executable to run (None: the one on PATH)
 
     @property
     def selection(self) -> Selection:
         """Which files of an input are analysed (production code by default)."""
         return Selection(self.include_tests, self.include, self.exclude)
+
+    @property
+    def dependency_options(self) -> DependencyOptions:
+        """How Scarb dependencies are found (``model.dependencies``)."""
+        from .model.dependencies import Options  # the model: only when an analysis runs
+
+        return Options(self.dependencies, self.scarb)
 
     def enabled(self, rule_id: str) -> bool:
         """Whether a rule runs: selected (or no selection) and not ignored."""
@@ -110,7 +123,7 @@ def _parse(data: dict, path: str) -> Config:
     known = {
         "select", "ignore", "fail-on", "severity", "timelock-min-seconds",
         "multisig-threshold-min", "multisig-signers-min", "guard-functions", "include-tests", "include",
-        "exclude",
+        "exclude", "dependencies", "scarb",
     }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
@@ -133,9 +146,18 @@ def _parse(data: dict, path: str) -> Config:
             include=_globs(data.get("include", ())),
             exclude=_globs(data.get("exclude", ())),
             source=path,
+            dependencies=_folders(data.get("dependencies", {}), os.path.dirname(os.path.abspath(path))),
+            scarb=str(data["scarb"]) if "scarb" in data else None,
         )
     except (TypeError, ValueError) as error:
         raise InputError(path, f"invalid config value: {error}") from None
+
+
+def _folders(value: object, base: str) -> tuple[tuple[str, str], ...]:
+    """``[dependencies]``: NAME = "folder" (relative to the config file)."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError("dependencies must be a table of NAME = \"folder\"")
+    return tuple((str(k), os.path.join(base, v)) for k, v in value.items())
 
 
 def _flag(value: object) -> bool:

@@ -31,6 +31,7 @@ from .model import (
     load,
     render_text,
 )
+from .model.project import unknown_dependencies
 from .model.syntax_utils import location
 from .model.upgrades import upgrade_paths
 from .records import record, replace
@@ -54,14 +55,14 @@ def snapshot(path: str, lock: str | None, config: Config | None = None) -> str:
 
     config = config or config_module.load(config_module.discover(path))
     root = os.path.dirname(os.path.abspath(lock)) if lock else os.getcwd()
-    project = build(load(path, config.selection))
+    project = build(load(path, config.selection, config.dependency_options))
     every_rule = replace(config, select=(), ignore=(), severity={})  # --against applies its own settings
     return lockfile.snapshot(project, root, _single_version(project, every_rule))
 
 
-def layout(path: str, fmt: str) -> str:
+def layout(path: str, fmt: str, config: Config | None = None) -> str:
     """The ``layout`` command's output for one input (test and mock files included)."""
-    description = describe_project(build(load(path)))
+    description = describe_project(build(load(path, None, config.dependency_options if config else None)))
     if fmt == "json":
         import json
 
@@ -92,7 +93,7 @@ def _analyse(unit: Unit, config: Config, old_version: Callable[[], _Old] | None,
     """``early``: the old version is made before the new model (an unusable old input stops the
     run sooner); otherwise after it, while a child process makes it."""
     try:
-        new_sources = load(unit.new, config.selection)
+        new_sources = load(unit.new, config.selection, config.dependency_options)
         old = old_version() if old_version and early else None
         new = build(new_sources)
         if old_version and not early:
@@ -117,7 +118,10 @@ def _outcome(unit: Unit, config: Config, new_sources: Sources, new: Project, old
         findings, present = _only(findings, unit), _only(present, unit)
     read = tuple(sorted({*new_sources.read, *(old.read if old else ())}))
     files = len(new_sources.files) + (old.files if old else 0)
-    return runcache.Outcome(findings, errors, files, read, present, len(new_sources.skipped))
+    unknown = unknown_dependencies(new)
+    said = {line.split("; ")[0] for line in unknown}  # a dependency both versions miss is said once
+    unknown += tuple(line for line in (old.dependencies if old else ()) if line.removeprefix("old version: ").split("; ")[0] not in said)
+    return runcache.Outcome(findings, errors, files, read, present, len(new_sources.skipped), unknown)
 
 
 def _only(findings: list[Finding], unit: Unit) -> list[Finding]:
@@ -141,6 +145,7 @@ class _Old:
     read: tuple[str, ...] = ()
     parse_errors: tuple[Finding, ...] = ()
     identities: tuple[baseline.OldIdentity, ...] = ()  # of its single-version findings
+    dependencies: tuple[str, ...] = ()  # its Scarb dependencies not found (``unknown_dependencies``)
 
 
 def _old_version(path: str, config: Config, slim: bool = False) -> _Old:
@@ -150,14 +155,15 @@ def _old_version(path: str, config: Config, slim: bool = False) -> _Old:
 
         project, paths, identities = lockfile.read(path)
         return _Old(project, (), 0, paths, identities=identities)
-    sources = load(path, config.selection)
+    sources = load(path, config.selection, config.dependency_options)
     project = build(sources)
     found = tuple(parse_errors(project))
     identities = _single_version(project, config)
+    unknown = tuple(f"old version: {line}" for line in unknown_dependencies(project))
     if slim:
         project = replace(project, files=(), texts={})
     return _Old(project, sources.errors, len(sources.files), read=sources.read, parse_errors=found,
-                identities=identities)  # fmt: skip
+                identities=identities, dependencies=unknown)  # fmt: skip
 
 
 def _single_version(project: Project, config: Config) -> tuple[baseline.OldIdentity, ...]:
@@ -211,8 +217,14 @@ def _pairing_findings(diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple
         related = (Related(old.declaration or old.location, f"`{old.name}` in the old version"),)
         out.append(ctx.finding("CUL002", message, new.declaration or new.location, related=related,
                                severity=Severity.NOTE))  # fmt: skip
-    out += [f for old in diff.unpaired_old if (f := _removed(old, diff, ctx, recorded)) is not None]
+    # a component that moved between the input and a dependency is the same code to the compiler:
+    # the contracts that use it compare it
+    moved = {c.qualified_name for p in (ctx.project, ctx.old) if p is not None for c in p.known_components}
+    unpaired_old = [c for c in diff.unpaired_old if c.kind == "contract" or c.qualified_name not in moved]
+    out += [f for old in unpaired_old if (f := _removed(old, diff, ctx, recorded)) is not None]
     for new in diff.unpaired_new:
+        if new.kind != "contract" and new.qualified_name in moved:
+            continue
         what = "contract" if new.kind == "contract" else "component"
         if external_initializer(new):
             message = (

@@ -34,6 +34,7 @@ class Outcome:
     read: tuple[str, ...] = ()  # the absolute path of every file the analysis read
     present: list[Finding] = field(default_factory=list)  # single-version findings the old version has too
     skipped_tests: int = 0  # test and mock files of the (new) input left out
+    dependencies: tuple[str, ...] = ()  # one line per Scarb dependency not found (or fallback taken)
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from ..records import field, record
 from ..syntax import ast as A
 from .constants import ConstantEvaluator
 from .facts import FunctionAnalyzer, FunctionFacts
+from .loading import EXTERNAL_KINDS
 from .scope import Scope, ScopeIndex
 from .syntax_utils import attribute_args, functions_of, location, self_param
 from .types import TypeResolver, generic_parameters
@@ -322,7 +323,7 @@ class CallGraphBuilder:
             self_kind=self_kind,
             attributes=tuple(a.name for a in function.attributes),
             location=location(scope.file.path, function.span),
-            known=scope.crate.kind == "known",
+            known=scope.crate.kind in EXTERNAL_KINDS,
             facts=facts,
             name_location=location(scope.file.path, function.name_span),
         )

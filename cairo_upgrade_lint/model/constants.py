@@ -9,6 +9,7 @@ from ..findings import Location
 from ..records import record
 from ..syntax import ast as A
 from .hashing import FIELD_PRIME, sn_keccak
+from .loading import EXTERNAL_KINDS
 from .scope import Scope, ScopeIndex
 from .syntax_utils import location
 
@@ -81,7 +82,7 @@ def module_constants(
     """Every module-level constant of the analysed crates with its value (None if not computable)."""
     out = []
     for scope in index.all_scopes():
-        if scope.crate.kind == "known":
+        if scope.crate.kind in EXTERNAL_KINDS:
             continue
         for item in scope.items:
             if isinstance(item, A.Const):

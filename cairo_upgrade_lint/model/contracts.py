@@ -14,6 +14,7 @@ from ..syntax.walk import walk
 from .callgraph import Parameter, function_id
 from .hashing import felt_hex, selector
 from .known_components import WITH_COMPONENTS
+from .loading import EXTERNAL_KINDS
 from .layout import AddressCollision, LayoutBuilder, StorageMember, collisions
 from .scope import Scope, ScopeIndex
 from .syntax_utils import (
@@ -160,6 +161,7 @@ class Contract:
     event_enum: Location | None = None
     storage_location: Location | None = None
     embedded: tuple[EmbeddedImpl, ...] = ()
+    origin: str = ""  # the Scarb dependency it comes from ("name version (source)"), if any
 
     def member(self, name: str) -> StorageMember | None:
         return next((m for m in self.storage if m.name == name), None)
@@ -222,11 +224,12 @@ class ContractBuilder:
             components=tuple(components),
             functions=tuple(function_ids[bisect_left(function_ids, prefix) : bisect_left(function_ids, prefix[:-1] + ";")]),
             unresolved=tuple(notes),
-            known=scope.crate.kind == "known",
+            known=scope.crate.kind in EXTERNAL_KINDS,
             declaration=_declaration(scope),
             event_enum=_named(scope, "Event", A.Enum),
             storage_location=_named(scope, "Storage", A.Struct),
             embedded=tuple(aliases),
+            origin=scope.crate.origin,
         )
 
     # ------------------------------------------------------------ components
@@ -285,7 +288,7 @@ class ContractBuilder:
             storage=storage,
             event=event,
             component=component.qualified if component else None,
-            known=component is not None and component.crate.kind == "known",
+            known=component is not None and component.crate.kind in EXTERNAL_KINDS,
             injected=injected,
             location=location(scope.file.path, span),
         )

@@ -29,18 +29,26 @@ def describe_project(project: Project) -> dict[str, Any]:
     return {
         "version": LAYOUT_VERSION,
         "input": project.input,
-        "contracts": [describe_contract(c) for c in project.contracts],
+        "contracts": [describe_contract(c, project) for c in project.contracts],
+        "dependencies": {
+            "found": [{"name": d.name, "version": d.version, "source": d.source, "root": d.root}
+                      for d in project.dependencies.found],
+            "unknown": [{"name": m.name, "reason": m.reason} for m in project.dependencies.missing],
+        },
         "notes": [{"path": n.path, "line": n.line, "message": n.message} for n in project.notes],
     }
 
 
-def describe_contract(contract: Contract) -> dict[str, Any]:
+def describe_contract(contract: Contract, project: Project | None = None) -> dict[str, Any]:
+    """One contract; with ``project``, each member and component says which dependency package it
+    comes from (``origin``, None for the input's own code)."""
+    origin = project.origin if project is not None else (lambda _: "")
     return {
         "name": contract.name,
         "qualified_name": contract.qualified_name,
         "kind": contract.kind,
         "location": _location(contract.location),
-        "storage": [_member(m) for m in contract.storage],
+        "storage": [{**_member(m), "origin": origin(m.owner) or None} for m in contract.storage],
         "collisions": [
             {"address": felt_hex(c.address), "members": list(c.members), "allowed": c.allowed}
             for c in contract.collisions
@@ -55,6 +63,7 @@ def describe_contract(contract: Contract) -> dict[str, Any]:
                 "component": u.component,
                 "known": u.known,
                 "injected": u.injected,
+                "origin": origin(u.component or "") or None,
             }
             for u in contract.components
         ],
@@ -161,6 +170,8 @@ def render_text(description: dict[str, Any]) -> str:
         lines.append("")
     for note in description["notes"]:
         lines.append(f"note: {note['path']}:{note['line']}: {note['message']}")
+    for unknown in description.get("dependencies", {}).get("unknown", []):
+        lines.append(f"note: dependency {unknown['name']} not found ({unknown['reason']})")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -168,7 +179,8 @@ def _member_lines(member: dict[str, Any], indent: str) -> list[str]:
     size = member["size"] if member["size"] is not None else "-"
     address = member["address"] or "(per entry)"
     key = f" (key {member['key']})" if member["key"] != member["name"].rsplit(".", 1)[-1] else ""
-    lines = [f"{indent}{address:<66} {member['name']}: {member['type']}  size {size}{key}"]
+    origin = f"  from {member['origin']}" if member.get("origin") else ""
+    lines = [f"{indent}{address:<66} {member['name']}: {member['type']}  size {size}{key}{origin}"]
     return lines + _layout_lines(member["layout"], indent + "    ")
 
 

@@ -18,12 +18,14 @@ from ..records import field, record
 from ..syntax import ast as A
 from ..syntax.cairo0 import is_cairo0
 from ..syntax.parser import parse
+from . import dependencies as deps
 from .syntax_utils import is_test_only
 
 if TYPE_CHECKING:
     from ..selection import Selection
 
 SKIPPED_DIRS = frozenset({"target", "node_modules", "__pycache__"})
+EXTERNAL_KINDS = frozenset({"known", "dependency"})  # crates that are not the input's own code
 
 
 @record
@@ -38,14 +40,17 @@ class SourceModule:
 class CrateSource:
     """One crate: its name, how it was found and its file modules (the root module first).
 
-    ``kind`` is 'scarb', 'cairo_project', 'folder' or 'file'. In a 'folder' crate the files are
-    siblings: a name no module path resolves is looked up by its simple name across them.
+    ``kind`` is 'scarb', 'cairo_project', 'folder' or 'file', or 'dependency' for a Scarb
+    dependency found outside the input (``origin`` then names its package, version and source).
+    In a 'folder' crate the files are siblings: a name no module path resolves is looked up by its
+    simple name across them.
     """
 
     name: str
     kind: str
     directory: str
     modules: tuple[SourceModule, ...]
+    origin: str = ""
 
     @property
     def siblings(self) -> bool:
@@ -74,17 +79,21 @@ class Sources:
     errors: tuple[InputError, ...] = ()
     read: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # test and mock files left out (see ``selection``)
+    dependencies: deps.Resolution = deps.Resolution()  # what was found, what is unknown and why
 
     @property
     def files(self) -> tuple[A.SourceFile, ...]:
-        return tuple(m.file for c in self.crates for m in c.modules)
+        """The input's own files (dependencies' files are read, not analysed or reported on)."""
+        return tuple(m.file for c in self.crates if c.kind != "dependency" for m in c.modules)
 
 
-def load(path: str, selection: Selection | None = None) -> Sources:
+def load(path: str, selection: Selection | None = None, dependencies: deps.Options | None = None) -> Sources:
     """Load the input at ``path``; raise ``InputError`` when the input itself is unusable.
 
     A file found inside a folder or package that cannot be read (permissions, binary, not UTF-8)
-    is skipped and recorded in ``Sources.errors``; the other files are still loaded.
+    is skipped and recorded in ``Sources.errors``; the other files are still loaded. The
+    dependencies of its Scarb packages are then looked for (``dependencies``) and loaded as
+    'dependency' crates.
     """
     if not os.path.exists(path):
         reason = "broken or looping symbolic link" if os.path.islink(path) else "no such file or directory"
@@ -104,9 +113,11 @@ def load(path: str, selection: Selection | None = None) -> Sources:
         skipped = f" ({len(loader.skipped)} test or mock files skipped: --include-tests)" if loader.skipped else ""
         raise InputError(path, "no .cairo files found" + skipped)
     _refuse_only_cairo0(path, loader)
+    resolution = loader.dependencies(dependencies or deps.Options()) if loader.packages else deps.Resolution()
     read = tuple(sorted({os.path.abspath(p) for p in loader.texts} | loader.manifests))
     skipped = tuple(sorted(set(loader.skipped)))
-    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts, tuple(loader.errors), read, skipped)
+    return Sources(path, tuple(loader.crates), tuple(loader.notes), loader.texts, tuple(loader.errors), read, skipped,
+                   resolution)  # fmt: skip
 
 
 def _refuse_only_cairo0(path: str, loader: _Loader) -> None:
@@ -172,6 +183,7 @@ class _Loader:
         self.errors: list[InputError] = []
         self.real: dict[str, str] = {}
         self.manifests: set[str] = set()
+        self.packages: dict[str, str] = {}  # Scarb package folder -> package name
 
     # ------------------------------------------------------------ input kinds
 
@@ -203,6 +215,7 @@ class _Loader:
                     self.scarb(member)
         package = data.get("package")
         if isinstance(package, dict) and "name" in package:
+            self.packages[os.path.abspath(directory)] = str(package["name"])
             lib = data.get("lib") if isinstance(data.get("lib"), dict) else {}
             name = crate_name(str(lib.get("name") or package["name"]))
             self.crate(name, "scarb", os.path.join(directory, "src"), manifest)
@@ -253,12 +266,60 @@ class _Loader:
         name = crate_name(os.path.basename(os.path.abspath(path)))
         self.crates.append(CrateSource(name, "folder", path, tuple(modules)))
 
+    def dependencies(self, options: deps.Options) -> deps.Resolution:
+        """Find the dependencies of every Scarb package loaded (``dependencies``) and load them."""
+        members = set(self.packages.values())
+        roots = sorted({_lock_root(d) for d in self.packages})
+        found: dict[str, deps.Dependency] = {}
+        missing: dict[str, deps.Missing] = {}
+        notes: list[str] = []
+        for root in roots:
+            resolution = deps.resolve(root, members, options)
+            found.update((d.name, d) for d in resolution.found if d.name not in found)
+            missing.update((m.name, m) for m in resolution.missing if m.name not in found)
+            notes += resolution.notes
+        for dependency in found.values():
+            self.dependency(dependency)
+        unknown = tuple(m for n, m in sorted(missing.items()) if n not in found)
+        return deps.Resolution(tuple(found.values()), unknown, tuple(notes))
+
+    def dependency(self, dependency: deps.Dependency) -> None:
+        """Load a dependency package's crate (kind 'dependency'); one that cannot be read is unknown."""
+        manifest = os.path.normpath(os.path.join(dependency.root, "Scarb.toml"))
+        if not os.path.isfile(manifest):  # a folder named by hand may be a bare source folder
+            name = crate_name(dependency.name)
+            root = dependency.root if os.path.isfile(os.path.join(dependency.root, "lib.cairo")) else os.path.join(dependency.root, "src")
+            self.crate(name, "dependency", root, dependency.root, dependency.origin)
+            return
+        if not self.first_visit(manifest):
+            return
+        try:
+            data = _read_toml(manifest)
+        except InputError as error:
+            self.notes.append(LoadNote(manifest, 1, f"dependency {dependency.name}: {error.reason}"))
+            return
+        lib = data.get("lib") if isinstance(data.get("lib"), dict) else {}
+        name = crate_name(str(lib.get("name") or dependency.name))
+        self.crate(name, "dependency", os.path.join(dependency.root, "src"), manifest, dependency.origin)
+
     # ------------------------------------------------------------ helpers
 
-    def crate(self, name: str, kind: str, root_dir: str, manifest: str) -> None:
+    def crate(self, name: str, kind: str, root_dir: str, manifest: str, origin: str = "") -> None:
         lib = os.path.join(root_dir, "lib.cairo")
         if not os.path.isfile(lib):
             self.notes.append(LoadNote(manifest, 1, f"crate '{name}' has no {lib}"))
+            return
+        if kind == "dependency":  # read whole: tests and mocks of a dependency are its own business
+            selection, self.selection = self.selection, None
+            try:
+                root = self.parse_member(lib)
+                modules = [SourceModule((), root)] if root is not None else []
+                if root is not None:
+                    self.submodules(root_dir, (), root, modules)
+            finally:
+                self.selection = selection
+            if modules:
+                self.crates.append(CrateSource(name, kind, root_dir, tuple(modules), origin))
             return
         if self.selection is not None and self.selection.skips_crate(name, root_dir, self.root):
             self.skipped += _cairo_files(root_dir)
@@ -350,6 +411,19 @@ class _Loader:
                 found.append(os.path.join(directory, name))
                 dirs[:] = []
         return found
+
+
+def _lock_root(package: str) -> str:
+    """Where a package's Scarb.lock is: the nearest folder at or above it with a Scarb.toml and a
+    Scarb.lock (its workspace root), else the package folder itself."""
+    folder = package
+    while True:
+        if os.path.isfile(os.path.join(folder, "Scarb.lock")) and os.path.isfile(os.path.join(folder, "Scarb.toml")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder or os.path.isdir(os.path.join(folder, ".git")):
+            return package
+        folder = parent
 
 
 def _path_dependencies(manifest: dict) -> Iterator[str]:

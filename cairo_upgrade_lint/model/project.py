@@ -9,6 +9,7 @@ from ..records import field, record
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .callgraph import CallGraph, CallGraphBuilder
+from .dependencies import Resolution
 from .constants import Constant, ConstantEvaluator, module_constants
 from .contracts import (
     INTERFACE,
@@ -19,7 +20,7 @@ from .contracts import (
 )
 from .known_components import KNOWN_CRATE, KNOWN_PATH, STUBS
 from .layout import LayoutBuilder
-from .loading import CrateSource, LoadNote, SourceModule, Sources, load
+from .loading import EXTERNAL_KINDS, CrateSource, LoadNote, SourceModule, Sources, load
 from .scope import KNOWN_PREFIX, Scope, ScopeIndex
 from .syntax_utils import has_attribute
 from .types import TypeResolver
@@ -46,6 +47,12 @@ class Project:
     call_graph: CallGraph
     notes: tuple[LoadNote, ...]
     texts: Mapping[str, bytes] = field(hash=False, compare=False, repr=False)
+    dependencies: Resolution = Resolution()  # the Scarb dependencies found and those unknown
+    origins: tuple[tuple[str, str], ...] = ()  # dependency crate name -> its package origin
+
+    def origin(self, qualified: str) -> str:
+        """The dependency package a qualified name comes from ('' for the input's own code)."""
+        return dict(self.origins).get(qualified.split("::", 1)[0], "")
 
     def contract(self, name: str) -> Contract | None:
         """A contract or component by module name or qualified name."""
@@ -58,6 +65,39 @@ class Project:
     @property
     def diagnostics(self) -> tuple[A.Diagnostic, ...]:
         return tuple(d for f in self.files for d in f.diagnostics)
+
+
+def unknown_dependencies(project: Project) -> tuple[str, ...]:
+    """One line per Scarb dependency not found (with what in the input depends on it: unresolved
+    storage members, components and embedded impls of contracts whose file names it), and one per
+    fallback taken while looking."""
+    import re
+
+    lines = []
+    for missing in project.dependencies.missing:
+        named = re.compile(rf"\b{re.escape(missing.name)}::|\buse {re.escape(missing.name)}\b".encode())
+        users = [c for c in project.contracts if named.search(project.texts.get(c.location.path, b""))]
+        members = sum(
+            1
+            for c in users
+            for m in c.storage
+            if m.flattened or _unresolved(m.layout)
+        )
+        impls = sum(1 for c in users for e in c.embedded if not e.resolved)
+        what = f"; {members} storage member(s) and {impls} embedded impl(s) of {len(users)} contract(s) depend on it" if users else ""
+        lines.append(f"dependency {missing.name} not found ({missing.reason}){what}")
+    return tuple(lines) + project.dependencies.notes
+
+
+def _unresolved(layout: object) -> bool:
+    """Whether a layout is, or contains, a type whose encoding is unknown."""
+    if getattr(layout, "kind", "") == "unresolved":
+        return True
+    children = [getattr(f, "layout", None) for f in getattr(layout, "fields", ())]
+    children += [v.payload for v in getattr(layout, "variants", ())]
+    children += [getattr(m, "layout", None) for m in getattr(layout, "members", ())]
+    children += [getattr(layout, "value", None), getattr(layout, "element", None)]
+    return any(_unresolved(c) for c in children if c is not None)
 
 
 def analyze(path: str) -> Project:
@@ -90,15 +130,15 @@ def build(sources: Sources) -> Project:
     }
     graph = CallGraphBuilder(index, resolver, evaluator, texts, component_maps).build()
     ids = sorted(graph.functions)  # ids under a module share its prefix: a contract's are a slice
-    built = [contracts.build(s, ids) for s in modules if s.crate.kind != "known"]
+    built = [contracts.build(s, ids) for s in modules if s.crate.kind not in EXTERNAL_KINDS]
     used = {u.component for c in built for u in c.components if u.known}
     known_built = [
-        contracts.build(s, ids) for s in modules if s.crate.kind == "known" and s.qualified in used
+        contracts.build(s, ids) for s in modules if s.crate.kind in EXTERNAL_KINDS and s.qualified in used
     ]
     interfaces = [
         contracts.interface(scope, item)
         for scope in index.all_scopes()
-        if scope.crate.kind != "known"
+        if scope.crate.kind not in EXTERNAL_KINDS
         for item in scope.items
         if isinstance(item, A.Trait) and has_attribute(item, INTERFACE)
     ]
@@ -112,6 +152,8 @@ def build(sources: Sources) -> Project:
         call_graph=graph,
         notes=sources.notes,
         texts=texts,
+        dependencies=sources.dependencies,
+        origins=tuple((c.name, c.origin) for c in sources.crates if c.kind == "dependency"),
     )
 
 

@@ -95,6 +95,7 @@ class ReportContext:
     present: tuple[Finding, ...] = ()
     show_present: bool = False
     skipped_tests: int = 0
+    dependencies: tuple[str, ...] = ()  # Scarb dependencies not found (their code is unknown), once each
     _relative_cache: dict[str, RelPath] = field(default_factory=dict, init=False, repr=False, compare=False)
     _source_cache: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
     _present_ids: dict[int, bool] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -35,6 +35,8 @@ def render_json(findings: list[Finding], context: ReportContext) -> str:
         "elapsed_seconds": round(context.elapsed, 3),
         "test_files_skipped": context.skipped_tests,
     }
+    if context.dependencies:
+        document["summary"]["unknown_dependencies"] = list(context.dependencies)
     if diff:
         document["summary"]["already_present"] = len(context.present)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -120,6 +120,8 @@ def _run_properties(context: ReportContext) -> dict[str, object] | None:
             properties["old"] = dict(context.old_source)
     if context.skipped_tests:
         properties["testFilesSkipped"] = context.skipped_tests
+    if context.dependencies:
+        properties["unknownDependencies"] = list(context.dependencies)
     return properties or None
 
 

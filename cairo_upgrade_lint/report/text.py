@@ -107,6 +107,12 @@ class _TextReport:
         return self._lines[path]
 
     def summary(self, findings: list[Finding]) -> str:
+        line = self._summary(findings)
+        if self.context.dependencies:
+            line += "\nUnknown (not reported as changed): " + "; ".join(self.context.dependencies) + "."
+        return line
+
+    def _summary(self, findings: list[Finding]) -> str:
         c = self.context
         ran = f"{_plural(c.files_analysed, 'file')} analysed in {c.elapsed:.2f}s."
         if c.present:
