@@ -20,6 +20,7 @@ from .cli import (
     common_options,
     configure,
     contract_option,
+    dependency_options,
     emit_report,
     guarded,
     run_diff,
@@ -52,10 +53,11 @@ def diff_command(paths: tuple[str, ...], **options: Any) -> int:
 @guarded
 def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, fail_on: str | None,
                   select: tuple[str, ...], ignore: tuple[str, ...], config_path: str | None,
-                  no_color: bool, jobs: int | None, no_cache: bool, include_tests: bool) -> int:  # fmt: skip
+                  no_color: bool, jobs: int | None, no_cache: bool, include_tests: bool,
+                  scarb: str | None, dependency: tuple[str, ...]) -> int:  # fmt: skip
     """Single-version checks (guards, timelock, parse errors as CUL000) over files and folders."""
     config = configure(config_path, paths[0], select=select, ignore=ignore, fail_on=fail_on,
-                       include_tests=include_tests)  # fmt: skip
+                       include_tests=include_tests, scarb=scarb, dependency=dependency)  # fmt: skip
     run = analysis.check(list(paths), run_options(config, jobs, no_cache))
     return emit_report(run, config, fmt, output, no_color, "check")
 
@@ -64,13 +66,15 @@ def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, f
 @click.argument("path", type=PATH_ARGUMENT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
+@dependency_options
 @guarded
-def layout_command(path: str, fmt: str, output: str | None) -> int:
+def layout_command(path: str, fmt: str, output: str | None, scarb: str | None, dependency: tuple[str, ...]) -> int:
     """Storage layout (names, types, addresses, sizes) and entry points of each contract."""
     # imported when used, as ``analysis`` does: a cached ``check`` does not need it
     from . import pipeline
 
-    write_output(pipeline.layout(path, fmt), output)
+    config = configure(None, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
+    write_output(pipeline.layout(path, fmt, config), output)
     return EXIT_CLEAN
 
 
@@ -78,8 +82,9 @@ def layout_command(path: str, fmt: str, output: str | None) -> int:
 @click.argument("path", type=PATH_ARGUMENT)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the lock file to FILE (atomically), e.g. upgrade-layout.lock.json.")  # fmt: skip
+@dependency_options
 @guarded
-def snapshot_command(path: str, output: str | None) -> int:
+def snapshot_command(path: str, output: str | None, scarb: str | None, dependency: tuple[str, ...]) -> int:
     """Record the storage layout, entry points and events of PATH in a layout lock file.
 
     Commit it at each deployment; `lint-upgrade --against FILE` then checks the next version
@@ -87,7 +92,8 @@ def snapshot_command(path: str, output: str | None) -> int:
     """
     from . import pipeline
 
-    write_output(pipeline.snapshot(path, output), output)
+    config = configure(None, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
+    write_output(pipeline.snapshot(path, output, config), output)
     return EXIT_CLEAN
 
 
@@ -141,9 +147,14 @@ def explain_command(rule_id: str, markdown: bool) -> int:
               help="Least multisig threshold (default: 3).")
 @click.option("--multisig-signers-min", type=click.IntRange(min=1), default=None,
               help="Least number of multisig signers (default: 5).")
+@click.option("--select", multiple=True, metavar="IDS",
+              help="Only these requirement ids or prefixes (repeatable, comma-separated, e.g. CUL50).")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these requirement ids or prefixes.")
+@click.option("--no-color", is_flag=True, help="Never colour the report (the audit report is plain text).")
 @guarded
 def audit_command(path: str, kind: str, contract: str | None, design: bool, graph_format: str | None, fmt: str,
-                  output: str | None, config_path: str | None, **policy: int | None) -> int:  # fmt: skip
+                  output: str | None, config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                  no_color: bool, **policy: int | None) -> int:  # fmt: skip
     """Check PATH against the requirements of its upgrade pattern.
 
     Prints each requirement as pass, fail or not found, with the evidence (file:line) and the fix.
@@ -152,10 +163,14 @@ def audit_command(path: str, kind: str, contract: str | None, design: bool, grap
     if (design and fmt == "sarif") or (graph_format and fmt != "text"):
         raise click.UsageError("--design prints text or json, --graph prints dot or mermaid: drop --format")
     config = configure(config_path, path, select=(), ignore=(), **policy)
-    run = audit.run(path, config, audit.profile_names(kind), contract)
+    run = audit.run(path, config, audit.profile_names(kind), contract, _ids(select), _ids(ignore))
     write_output(audit.render(run, fmt, design, graph_format), output)
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
     if run.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if run.failed and not (design or graph_format) else EXIT_CLEAN
+
+
+def _ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for value in values for v in value.split(",") if v.strip())

@@ -115,6 +115,15 @@ class Audit:
     def contract_flows(self, contract: Contract) -> list[Flow]:
         return [f for fid in contract.functions if (f := self.flows.of(fid)) is not None]
 
+    def all_flows(self, contract: Contract) -> list[Flow]:
+        """The flows of the contract's functions and of everything its entry points reach
+        (component code included), each once."""
+        seen: dict[str, Flow] = {f.info.id: f for f in self.contract_flows(contract)}
+        for entry in contract.entry_points:
+            for flow in self.reach(entry):
+                seen.setdefault(flow.info.id, flow)
+        return list(seen.values())
+
     def guard(self, contract: Contract, entry: EntryPoint, sites: Sites) -> Guard:
         return sites_guard(self.ctx, contract, entry, sites)
 

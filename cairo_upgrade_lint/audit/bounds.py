@@ -64,7 +64,7 @@ def member_floor(audit: Audit, contract: Contract, member: str) -> Floor:
     value: int | None = None
     evidence: list[Evidence] = []
     weakest: Evidence | None = None
-    for flow in audit.contract_flows(contract):
+    for flow in audit.all_flows(contract):
         for write in flow.writes:
             if write.member != member:
                 continue

@@ -57,9 +57,17 @@ def profile_names(kind: str) -> tuple[str, ...]:
     return tuple(PROFILES) if kind == "all" else (kind,)
 
 
-def run(path: str, config: Config, profiles: Sequence[str], contract: str | None = None) -> AuditRun:
+def run(
+    path: str,
+    config: Config,
+    profiles: Sequence[str],
+    contract: str | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> AuditRun:
     """Load and model ``path`` and evaluate ``profiles``; ``contract`` names the one contract to
-    audit (taken to implement every profile). Raises ``InputError`` for an unusable input."""
+    audit (taken to implement every profile); ``select``/``ignore`` keep or drop requirement ids by
+    prefix. Raises ``InputError`` for an unusable input."""
     started = time.perf_counter()
     sources = load(path)
     project = build(sources)
@@ -67,7 +75,12 @@ def run(path: str, config: Config, profiles: Sequence[str], contract: str | None
     if contract and target is None:
         raise InputError(path, f"--contract {contract}: no such contract or component")
     audit = Audit(Context(project, config, load_catalogue()))
-    results = tuple(r for name in profiles for r in evaluate(audit, PROFILES[name], target))
+    results = tuple(
+        r
+        for name in profiles
+        for r in evaluate(audit, PROFILES[name], target)
+        if (not select or r.requirement.id.startswith(tuple(select))) and not r.requirement.id.startswith(tuple(ignore))
+    )
     elapsed = time.perf_counter() - started
     return AuditRun(path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed)
 

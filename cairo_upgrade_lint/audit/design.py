@@ -12,27 +12,59 @@ from ..rules.guards import entry_guard
 from .base import external
 from .checklist import PROFILES, AuditRun, detects
 from .report import report_context
-from .roles import authorities
+from .execution import executions
+from .roles import authorities, governance_only
+from .rollback import pause_flags, rollbacks, sets_flag
 
 Tree = tuple[str, Sequence["Tree"]]
 
 
 def describe(run: AuditRun) -> list[dict[str, Any]]:
-    """One record per contract and component (only ``run.contract`` when one was named)."""
+    """One record per contract and component (only ``run.contract`` when one was named; with a
+    ``--type`` other than all, only the contracts that implement one of the chosen patterns)."""
     contracts = [run.contract] if run.contract else list(run.audit.project.contracts)
     context = report_context(run)
-    return [_contract(run, c, context.relative(c.location.path).path) for c in contracts]
+    records = [_contract(run, c, context.relative(c.location.path).path) for c in contracts]
+    if set(run.profiles) != set(PROFILES) and not run.contract:
+        records = [r for r in records if r["patterns"]]
+    return records
+
+
+def _power(audit: Any, contract: Contract, entry: Any) -> str | None:
+    """What a guarded entry point can do to the upgrade machinery: upgrade, pause, resume, execute."""
+    syscalls = audit.graph.syscalls_reached(entry.function)
+    if "replace_class_syscall" in syscalls:
+        return "roll back" if entry in rollbacks(audit, contract) else "upgrade"
+    flags = pause_flags(contract)
+    if flags and sets_flag(audit, entry, flags, 1):
+        return "pause"
+    if flags and sets_flag(audit, entry, flags, 0):
+        return "resume"
+    if entry in executions(audit, contract):
+        return "execute proposals"
+    return None
 
 
 def _contract(run: AuditRun, contract: Contract, path: str) -> dict[str, Any]:
     audit = run.audit
     roles: dict[str, list[str]] = {}
     unguarded = []
+    relations = []
+    single_key = []
     for entry in external(contract):
         guard = entry_guard(audit.ctx, contract, entry)
+        power = _power(audit, contract, entry)
         if guard.guarded:
-            for name in sorted(authorities(audit, entry, guard)):
+            names = sorted(authorities(audit, entry, guard))
+            for name in names:
                 roles.setdefault(name, []).append(entry.name)
+            if power is not None:
+                relations += [{"authority": n, "entry_point": entry.name, "power": power} for n in names]
+                single_key += [
+                    {"authority": n, "entry_point": entry.name, "power": power}
+                    for n in names
+                    if not governance_only(frozenset({n}))
+                ]
         else:
             unguarded.append(entry.name)
     graph = audit.graph
@@ -49,7 +81,11 @@ def _contract(run: AuditRun, contract: Contract, path: str) -> dict[str, Any]:
         "name": contract.name,
         "kind": contract.kind,
         "location": f"{path}:{where.line}",
-        "patterns": [name for name, profile in PROFILES.items() if detects(audit, profile, contract)],
+        "patterns": [
+            name for name, profile in PROFILES.items() if name in run.profiles and detects(audit, profile, contract)
+        ],
+        "governed_by": relations,
+        "single_key_powers": single_key,
         "components": [{"storage": u.storage, "component": u.component or u.path} for u in contract.components],
         "roles": dict(sorted(roles.items())),
         "unguarded": unguarded,
@@ -71,11 +107,19 @@ def _tree(record: dict[str, Any]) -> Tree:
     patterns = f"  [{', '.join(record['patterns'])}]" if record["patterns"] else ""
     components = [(f"{c['storage']}: {c['component']}", ()) for c in record["components"]]
     roles = [(f"{name}: {', '.join(entries)}", ()) for name, entries in record["roles"].items()]
+    relations: list[Tree] = [
+        (f"{r['authority']} -> {r['entry_point']} ({r['power']})", ()) for r in record["governed_by"]
+    ]
+    single: list[Tree] = [
+        (f"{r['authority']} alone can {r['power']} ({r['entry_point']})", ()) for r in record["single_key_powers"]
+    ]
     paths = [(" -> ".join([p["entry_point"], *p["path"][1:], p["syscall"]]), ()) for p in record["upgrade_paths"]]
     children: list[Tree] = [
         ("components" + ("" if components else ": none"), components),
         ("roles" + ("" if roles else ": none"), roles),
         ("unguarded entry points: " + (", ".join(record["unguarded"]) or "none"), ()),
+        ("governed by" + ("" if relations else ": none"), relations),
+        ("single-key powers" + ("" if single else ": none"), single),
         ("upgrade paths" + ("" if paths else ": none"), paths),
     ]
     return f"{record['name']} ({record['kind']}, {record['location']}){patterns}", children

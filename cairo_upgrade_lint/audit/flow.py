@@ -155,7 +155,8 @@ class Flow:
             return frozenset({Source(_ENVIRONMENT[name], name)})
         if name in _ZERO_CALLS and not expr.args:
             return frozenset({Source("literal", "0", 0)})
-        return args | {Source("call", name)}
+        followed = self._follow(expr, [a.value for a in expr.args], depth, path_call=True)
+        return followed if followed is not None else args | {Source("call", name)}
 
     def _chain(self, expr: A.MethodCall | A.FieldAccess, depth: int, seen: frozenset[str]) -> frozenset[Source]:
         root, steps = unwind(expr)
@@ -171,12 +172,23 @@ class Flow:
 
     def _helper(self, call: A.MethodCall, depth: int) -> frozenset[Source]:
         """``self.helper(args)``: the helper's return sources, its parameters replaced by the arguments."""
+        followed = self._follow(call, [a.value for a in call.args], depth)
+        if followed is None:
+            args = [self.sources(a.value, depth + 1) for a in call.args]
+            return frozenset({Source("call", call.name)}).union(*args)
+        return followed
+
+    def _follow(self, call: A.Expr, values: list[A.Expr], depth: int, path_call: bool = False) -> frozenset[Source] | None:
+        """The return sources of the function ``call`` resolves to (None when it does not resolve);
+        a path call's first argument is ``self`` when the callee takes it (``Timelock::f(@self)``)."""
         start = (call.span.line, call.span.column)
         target = next((c.target for c in self.info.facts.calls if (c.location.line, c.location.column) == start), None)
         callee = self.flows.of(target) if target and depth < MAX_DEPTH else None
-        args = [self.sources(a.value, depth + 1) for a in call.args]
         if callee is None:
-            return frozenset({Source("call", call.name)}).union(*args)
+            return None
+        if path_call and callee.info.self_kind is not None and values:
+            values = values[1:]
+        args = [self.sources(v, depth + 1) for v in values]
         found: set[Source] = set()
         for source in callee.returns(depth + 1):
             if source.kind == "param" and source.name in callee.params:

@@ -2,8 +2,13 @@
 between approval and execution, no double execution (both in ``execution``), a cancel, and
 self-administration only through governance.
 
-Members are recognised by name: the threshold (``threshold``, ``quorum``), the signer set (a word
-``signer(s)``, ``owner(s)``, ``member(s)``) and the delay (``delay``).
+The profile applies by structure: a contract is governance when an entry point executes approved
+proposals (``execution.executions``: a generic call gated by proposal state another entry point
+writes, or an OpenZeppelin governance component's ``execute``). A member named like ``threshold``
+or ``delay`` does not make a contract governance, and an account (SRC6 ``__execute__`` and
+``__validate__``) never is one. Within a governance contract the policy members are recognised by
+name: the threshold (``threshold``, ``quorum``), the signer set (a word ``signer(s)``, ``owner(s)``,
+``member(s)``) and the delay (``delay``).
 """
 
 from __future__ import annotations
@@ -17,31 +22,46 @@ from ..rules.access import duration_text
 from ..rules.guards import write_sites
 from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, not_found, passed, worst
 from .bounds import constant, member_floor
-from .execution import single_execution, timelock_policy
+from . import knowledge
+from .execution import execution_facts, single_execution, timelock_policy
 from .flow import Check, Flow
 from .roles import authorities, governance_only, guard_evidence, unguarded
 
 THRESHOLD = re.compile(r"threshold|quorum", re.IGNORECASE)
 SIGNERS = re.compile(r"(^|_)(signers?|owners?|members?)(_|$)", re.IGNORECASE)
 DELAY = re.compile(r"delay", re.IGNORECASE)
-CANCEL = re.compile(r"cancel|veto|revoke|reject", re.IGNORECASE)
+ROLE_GUARD = re.compile(r"role", re.IGNORECASE)
+CANCEL = re.compile(r"cancel|veto|reject|remove_implementation", re.IGNORECASE)
 
 
 def members(contract: Contract, pattern: re.Pattern[str]) -> list[str]:
-    return [m.name for m in contract.storage if pattern.search(m.name)]
+    """The contract's members named like ``pattern``, and the threshold member the governance
+    knowledge names for a component the contract embeds (its storage may not be listed)."""
+    found = [m.name for m in contract.storage if pattern.search(m.name)]
+    known = knowledge.setting(contract, "threshold")
+    if known is not None and known[1].startswith("member:") and pattern is THRESHOLD:
+        found.append(known[1].split(":", 1)[1])
+    return list(dict.fromkeys(found))
 
 
 def detect(audit: Audit, contract: Contract) -> bool:
-    return bool(members(contract, THRESHOLD) or members(contract, DELAY))
+    return bool(execution_facts(audit, contract))
 
 
 def threshold_policy(audit: Audit, contract: Contract) -> Outcome:
     minimum = audit.config.multisig_threshold_min
+    known = knowledge.setting(contract, "threshold")
+    if known is not None and known[1] == "votes":
+        message = (
+            f"token-vote governance ({known[0]}): the quorum is a share of voting power, not a signer count; "
+            "a signer threshold does not apply"
+        )
+        return not_found(message)
     outcomes = []
     for member in members(contract, THRESHOLD):
         floor = member_floor(audit, contract, member)
         if floor.weakest is None:
-            outcomes.append(not_found(f"`{member}` is never written"))
+            outcomes.append(not_found(f"no write of `{member}` was found on the contract's call graph"))
         elif floor.value is None:
             outcomes.append(failed(f"`{member}` can be written with no lower bound", floor.evidence))
         elif floor.value < minimum:
@@ -55,10 +75,24 @@ def threshold_policy(audit: Audit, contract: Contract) -> Outcome:
 
 
 def cancel_exists(audit: Audit, contract: Contract) -> Outcome:
-    cancels = [e for e in external(contract) if CANCEL.search(e.name) and any(f.writes for f in audit.reach(e))]
-    if not cancels:
+    """A cancel is an entry point named like one (``cancel``, ``veto``, ``reject``) that writes the
+    proposal state an execution reads, or a governance component's cancel (knowledge data)."""
+    found = execution_facts(audit, contract)
+    state = {m for x in found for m in x.state}
+    evidence = []
+    for entry in external(contract):
+        if any(entry is x.entry for x in found):
+            continue
+        if knowledge.role(entry) == "cancel":
+            evidence.append(at(entry, f"{entry.name}: cancels ({knowledge.component_name(entry.component)})"))
+        elif knowledge.role(entry) is None and CANCEL.search(entry.name):
+            write = next((w for _, w in audit.writes(entry, state)), None)
+            if write is not None:
+                evidence.append(Evidence(write.location, f"{entry.name}: writes `{write.member}`, the proposal state"))
+    if not evidence:
         return absent(contract, "no cancel entry point: an approved proposal cannot be stopped during its timelock")
-    return passed(f"`{cancels[0].name}` cancels proposals", [at(e, f"{e.name}: cancels") for e in cancels])
+    names = ", ".join(f"`{e.note.split(':')[0]}`" for e in evidence)
+    return passed(f"{names} cancels proposals", evidence)
 
 
 def self_administration(audit: Audit, contract: Contract) -> Outcome:
@@ -66,7 +100,7 @@ def self_administration(audit: Audit, contract: Contract) -> Outcome:
     outcomes = []
     for entry in external(contract):
         written = sorted({w.member for _, w in audit.writes(entry, governed)})
-        if not written:
+        if not written or entry.name.startswith("renounce"):  # a key can only give up its own power
             continue
         guard = audit.guard(contract, entry, write_sites(governed.__contains__))
         names = authorities(audit, entry, guard)
@@ -78,6 +112,12 @@ def self_administration(audit: Audit, contract: Contract) -> Outcome:
             outcomes.append(
                 passed(f"`{entry.name}` runs only through governance ({shown})", [guard_evidence(entry, guard)])
             )
+        elif names and all(ROLE_GUARD.search(n) for n in names):
+            message = (
+                f"`{entry.name}` changes `{written[0]}` for holders of a role ({shown}): who holds its admin "
+                "role is decided at deployment (grant_role), not in the code"
+            )
+            outcomes.append(not_found(message, [guard_evidence(entry, guard)]))
         else:
             message = f"`{entry.name}` changes `{written[0]}` on the word of {shown} alone, not through a proposal"
             outcomes.append(failed(message, [guard_evidence(entry, guard)]))
@@ -130,7 +170,7 @@ def _timelock_title(config: Config) -> str:
 PROFILE = Profile(
     "governance",
     detect,
-    "no governance contract (no storage member named like `threshold`, `quorum` or `delay`)",
+    "no governance contract (no entry point executes proposals that another entry point approved)",
     (
         Requirement("CUL501", _threshold_title, threshold_policy),
         Requirement("CUL502", _timelock_title, timelock_policy),

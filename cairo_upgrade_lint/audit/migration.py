@@ -12,7 +12,7 @@ from ..model import Contract
 from ..model.layout import MapLayout, VecLayout
 from ..rules.migrations import Migration, migrations
 from .base import Audit, Evidence, Outcome, Profile, Requirement, at, failed, not_found, passed, worst
-from .bounds import capped
+from .bounds import capped, constant
 from .flow import Flow, Source, Write
 from .roles import guard_evidence, unguarded
 
@@ -33,7 +33,9 @@ def version_members(migration: Migration) -> frozenset[str]:
 def version_recorded(audit: Audit, contract: Contract) -> Outcome:
     found = migrations(audit.ctx, contract)
     for migration in found:
-        for _, write in audit.writes(migration.entry, version_members(migration)):
+        for flow, write in audit.writes(migration.entry, version_members(migration)):
+            if constant(flow, write.value) == 0:  # clearing a slot records no version
+                continue
             note = f"{migration.name}: records the storage version in `{write.member}`"
             return passed(f"`{migration.name}` records the storage version", [Evidence(write.location, note)])
     names = ", ".join(f"`{m.name}`" for m in found)
@@ -106,7 +108,10 @@ def _backup(audit: Audit, migration: Migration) -> Outcome:
     writes = [(f, w) for f in flows for w in f.writes]
     records = {m.name for m in migration.contract.storage if isinstance(m.layout, (MapLayout, VecLayout))}
     reads = frozenset().union(*(f.info.facts.reads for f in flows)) & records
-    destroyed = sorted({w.member for f, w in writes if w.member in reads and not _from(f, w, w.member)})
+    versions = version_members(migration)  # the version a migration advances is bookkeeping, not data
+    destroyed = sorted(
+        {w.member for f, w in writes if w.member in reads - versions and not _from(f, w, w.member)}
+    )
     if not destroyed:
         return passed(f"`{migration.name}` overwrites no data it reads")
     everywhere = [(f, w) for f in audit.contract_flows(migration.contract) for w in f.writes]

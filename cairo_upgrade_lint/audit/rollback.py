@@ -36,6 +36,7 @@ from .base import (
     worst,
 )
 from .bounds import constant
+from .execution import is_account
 from .flow import Flow, Write
 from .roles import GOVERNANCE, authorities, governance_only, guard_evidence, unguarded
 
@@ -77,6 +78,8 @@ def sets_flag(audit: Audit, entry: EntryPoint, flags: frozenset[str], value: int
 
 def detect(audit: Audit, contract: Contract) -> bool:
     """Upgradeable with ``replace_class`` and has a pause flag or a rollback entry point."""
+    if is_account(contract):  # an account's upgrade is a signed self-call: judged as an account or not at all
+        return False
     found = list(replacements(audit, contract))
     return bool(found) and (bool(pause_flags(contract)) or any(not calldata for _, calldata, _ in found))
 
