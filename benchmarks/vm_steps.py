@@ -82,6 +82,8 @@ def main() -> None:
         "pause (emergency admin via council)",
         chain.call(system.council, "pause", [system.exchange], caller=EMERGENCY_ADMIN),
     )
+    batches("check_invariants")
+    system.govern(system.exchange, "authorize_migration", [1])  # the way back needs governance
     batches("rollback_migration")
     measure(
         "rollback (emergency admin via council)",

@@ -261,8 +261,10 @@ def test_exchange_v1_slots_are_where_the_vm_wrote(upgrade_system: System) -> Non
         assert stored == list(trade)
         assert slots.field("trades", [trade_id], "timestamp") == slots.base("trades", trade_id) + 6
 
-    # Every member of ExchangeV1 is covered (the history is only written by an upgrade: see below).
-    assert slots.used | {"class_hash_history"} == set(slots.members)
+    # Every member of ExchangeV1 is covered (the history is only written by an upgrade: see below;
+    # the invariant pass and the migration cursor only by a pause, a check or v2's migration).
+    later = {"class_hash_history", "invariant_cursor", "invariant_sum", "invariant_status", "migration_cursor"}
+    assert slots.used | later == set(slots.members)
     assert_slots_explained(chain, ex, predicted)
 
 
@@ -283,11 +285,14 @@ def test_class_hash_history_slot_after_a_governed_upgrade(upgrade_system: System
 
 
 def test_governance_slots_including_tuple_keys(upgrade_system: System) -> None:
-    """Governance after a proposal with three signatures: signers (u32 keys), is_signer, the Proposal
-    struct, proposal_calldata[(u64, u32)] and signed[(u64, ContractAddress)] at the model's slots."""
+    """Governance after a proposal with three signatures and one cancel vote: signers (u32 keys),
+    is_signer, the Proposal struct, proposal_calldata[(u64, u32)], signed[(u64, ContractAddress)],
+    cancel_votes[u64] and cancel_voted[(u64, ContractAddress)] at the model's slots."""
     s, chain, gov = upgrade_system, upgrade_system.chain, upgrade_system.governance
     proposal_id = s.propose_upgrade(s.exchange, s.class_hashes["exchange_v2"])
     s.sign(proposal_id)
+    canceller = SIGNERS[4]  # one vote of the three a cancel needs: the proposal stays pending
+    assert chain.call(gov, "cancel", [proposal_id], caller=canceller).retdata == [0]
     slots = Slots(model("Governance"))
     raw = functools.partial(chain.storage, gov)
     predicted: dict[int, str] = {}
@@ -323,6 +328,11 @@ def test_governance_slots_including_tuple_keys(upgrade_system: System) -> None:
     for signer in SIGNERS:
         signed = at(f"signed[{proposal_id},{signer:#x}]", slots.base("signed", proposal_id, signer))
         assert signed == view("has_signed", proposal_id, signer)[0] == (signer in SIGNERS[:3])
+    votes = at(f"cancel_votes[{proposal_id}]", slots.base("cancel_votes", proposal_id))
+    assert votes == view("get_cancel_votes", proposal_id)[0] == 1
+    for signer in SIGNERS:
+        voted = at(f"cancel_voted[{proposal_id},{signer:#x}]", slots.base("cancel_voted", proposal_id, signer))
+        assert voted == (signer == canceller)
     assert slots.used == set(slots.members)
     assert_slots_explained(chain, gov, predicted)
 
@@ -356,10 +366,14 @@ def test_lint_upgrade_v1_to_v2_names_the_migration() -> None:
 
 
 def test_lint_upgrade_v1_to_v2_keeps_the_backup_in_mind() -> None:
-    """`migrate_users` copies every v1 field it clears into `migration_backup` (through the local
-    `backup` struct) and `rollback_migration` restores it: no CUL403."""
-    lost = [f for f in reference_upgrade() if f.rule_id == "CUL403"]
+    """`migrate_users` copies every v1 field it clears into the packed `user_records` and
+    `rollback_migration` writes them back from the live record: no CUL403."""
+    # Scalar bookkeeping v1 now declares too (the migration cursor, the invariant pass) is reset
+    # by design and reported as notes; no user datum may be reported lost.
+    bookkeeping = ("migration_cursor", "invariant_cursor", "invariant_sum", "invariant_status")
+    lost = [f for f in reference_upgrade() if f.rule_id == "CUL403" and not any(f"`{m}`" in f.message for m in bookkeeping)]
     assert not lost, describe(lost)
+    assert all(f.severity is Severity.NOTE for f in reference_upgrade() if f.rule_id == "CUL403")
 
 
 def test_reference_rollback_is_not_an_untimelocked_upgrade() -> None:
@@ -397,6 +411,7 @@ class Broken:
     rule: str
     file: str
     mode: str  # "check": single-version analysis of the copy; "compare": contracts/ -> copy, v1 -> v2
+    about: str = ""  # only findings whose message names this (e.g. one entry point)
 
 
 BROKEN = [
@@ -481,6 +496,7 @@ BROKEN = [
         "CUL401",
         "exchange_v2.cairo",
         "compare",
+        "`migrate_users`",  # `authorize_migration` (governance's direction switch) is a CUL401 warning of its own
     ),
 ]
 
@@ -507,16 +523,16 @@ def run_case(case: Broken, folder: Path) -> list[Finding]:
     return run.findings
 
 
-def in_file(findings: Sequence[Finding], rule: str, file: str) -> list[Finding]:
-    return [f for f in findings if f.rule_id == rule and Path(f.location.path).name == file]
+def in_file(findings: Sequence[Finding], rule: str, file: str, about: str = "") -> list[Finding]:
+    return [f for f in findings if f.rule_id == rule and Path(f.location.path).name == file and about in f.message]
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=lambda c: c.name)
 def test_broken_copy_gives_its_rule(case: Broken, tmp_path: Path) -> None:
     original = run_case(case, copy_contracts(tmp_path / "original"))
-    assert not in_file(original, case.rule, case.file), describe(in_file(original, case.rule, case.file))
+    assert not in_file(original, case.rule, case.file, case.about), describe(in_file(original, case.rule, case.file))
     broken = run_case(case, copy_contracts(tmp_path / "broken", case.edits))
-    assert in_file(broken, case.rule, case.file), f"{case.rule} expected in {case.file}; got:\n{describe(broken)}"
+    assert in_file(broken, case.rule, case.file, case.about), f"{case.rule} expected in {case.file}; got:\n{describe(broken)}"
 
 
 def test_broken_copies_change_one_thing_each() -> None:

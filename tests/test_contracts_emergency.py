@@ -71,6 +71,11 @@ def test_resume_only_by_governance_after_health_check(upgrade_system: System) ->
     for caller in (EMERGENCY_ADMIN, COUNCIL[0], SIGNERS[0], ADMIN, OUTSIDER):
         with reverts("caller is not governance"):
             s.ex("resume", caller=caller)
+    assert s.ex("health_check") == [short("invariants not checked")]
+    with reverts("invariants not checked"):  # resume needs a complete invariant pass
+        s.govern(s.exchange, "resume")
+    result = s.chain.call(s.exchange, "check_invariants", [50], caller=OUTSIDER)
+    assert result.retdata == [0] and event_names(result) == ["InvariantsChecked"]
     assert s.ex("health_check") == [short("OK")]
     result = s.govern(s.exchange, "resume")
     assert event_names(result) == ["ProposalExecuted", "Resumed"]
@@ -105,7 +110,7 @@ def test_rollback_restores_previous_class_and_pauses(upgrade_system: System) -> 
     assert s.ex("is_paused") == [1]
     with reverts("no previous class"):
         s.chain.call(s.council, "rollback", [s.exchange], caller=EMERGENCY_ADMIN)
-    s.govern(s.exchange, "resume")  # never migrated: v1's health check passes
+    s.resume()  # never migrated: v1's health check passes
     assert s.ex("is_paused") == [0]
 
 

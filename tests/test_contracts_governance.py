@@ -97,15 +97,24 @@ def test_signatures_timelock_and_single_execution(upgrade_system: System) -> Non
 
 
 def test_cancelled_proposal_never_executes(upgrade_system: System) -> None:
-    """Any one signer can veto during the timelock; outsiders cannot cancel."""
+    """A signed proposal is cancelled by `threshold` (3) signers, never by one or two; outsiders
+    cannot vote; nobody votes twice."""
     s = upgrade_system
     proposal_id = s.propose_upgrade(s.exchange, s.class_hashes["exchange_v2"])
     s.sign(proposal_id)
     with reverts("caller is not a signer"):
         s.chain.call(s.governance, "cancel", [proposal_id], caller=OUTSIDER)
-    result = s.chain.call(s.governance, "cancel", [proposal_id], caller=SIGNERS[4])
-    assert event_names(result) == ["ProposalCancelled"]
-    assert result.events[0].keys[1] == proposal_id and result.events[0].data == [SIGNERS[4]]
+    for votes, signer in enumerate(SIGNERS[3:], start=1):
+        result = s.chain.call(s.governance, "cancel", [proposal_id], caller=signer)
+        assert result.retdata == [0] and event_names(result) == ["CancelVoted"]
+        assert proposal(s, proposal_id)["status"] == STATUS["pending"]
+        assert s.chain.call(s.governance, "get_cancel_votes", [proposal_id]).retdata == [votes]
+    with reverts("already voted to cancel"):
+        s.chain.call(s.governance, "cancel", [proposal_id], caller=SIGNERS[4])
+    result = s.chain.call(s.governance, "cancel", [proposal_id], caller=SIGNERS[0])
+    assert result.retdata == [1]
+    assert event_names(result) == ["CancelVoted", "ProposalCancelled"]
+    assert result.events[1].keys[1] == proposal_id and result.events[1].data == [SIGNERS[0]]
     s.chain.warp(s.chain.timestamp + TIMELOCK)
     with reverts("proposal cancelled"):
         s.execute(proposal_id)

@@ -38,7 +38,8 @@ def test_v1_layout_is_where_the_views_read(upgrade_system: System) -> None:
 
 
 def test_migration_entry_points_are_guarded_and_version_checked(upgrade_system: System) -> None:
-    """Only governance or the admin; batch size bounded; never twice; rollback needs a pause."""
+    """Only governance or the admin run batches, only in the direction governance authorised;
+    batch size bounded; never twice; the way back needs a pause and its own authorisation."""
     s = upgrade_system
     s.upgrade_exchange(s.class_hashes["exchange_v2"])
     for caller in (OUTSIDER, EMERGENCY_ADMIN, SIGNERS[0], USERS[0]):
@@ -49,17 +50,21 @@ def test_migration_entry_points_are_guarded_and_version_checked(upgrade_system: 
     for batch in (0, 26):
         with reverts("invalid batch size"):
             s.ex("migrate_users", [batch], caller=ADMIN)
-    with reverts("pause before rollback"):
+    with reverts("rollback not authorized"):
         s.ex("rollback_migration", [5], caller=ADMIN)
     assert s.ex("migrate_users", [25], caller=ADMIN) == [0]
     with reverts("already migrated"):
         s.ex("migrate_users", [1], caller=ADMIN)
-    with reverts("pause before rollback"):
+    with reverts("rollback not authorized"):
         s.ex("rollback_migration", [5], caller=ADMIN)
+    with reverts("pause before rollback"):  # governance cannot authorise it while live either
+        s.govern(s.exchange, "authorize_migration", [1])
+    with reverts("unknown storage version"):
+        s.govern(s.exchange, "authorize_migration", [3])
 
 
 def test_partial_migration_rolls_back_exactly_and_can_rerun(upgrade_system: System) -> None:
-    """Half-migrated data is served correctly, restored slot for slot, then migrated again."""
+    """Half-migrated data is served correctly, converted back slot for slot, then migrated again."""
     s = upgrade_system
     before = snapshot(s)
     s.upgrade_exchange(s.class_hashes["exchange_v2"])
@@ -75,6 +80,7 @@ def test_partial_migration_rolls_back_exactly_and_can_rerun(upgrade_system: Syst
         s.ex("withdraw", [1], caller=pending)
 
     s.chain.call(s.council, "pause", [s.exchange], caller=EMERGENCY_ADMIN)
+    s.govern(s.exchange, "authorize_migration", [1])
     assert s.ex("rollback_migration", [25], caller=ADMIN) == [0]
     with reverts("nothing to roll back"):
         s.ex("rollback_migration", [1], caller=ADMIN)
@@ -85,9 +91,15 @@ def test_partial_migration_rolls_back_exactly_and_can_rerun(upgrade_system: Syst
         "class_hash_history[0]+0",
         "class_hash_history_len[]+0",
     }
-    # Governance may run migration batches too; a rolled-back migration can run again.
+    # A rolled-back migration runs again only once governance authorises it; governance may
+    # run batches itself too.
+    with reverts("migration not authorized"):
+        s.ex("migrate_users", [25], caller=ADMIN)
+    s.govern(s.exchange, "authorize_migration", [2])
     s.govern(s.exchange, "migrate_users", [25])
     assert s.ex("get_storage_version") == [2]
+    assert s.ex("health_check") == [short("invariants not checked")]
+    s.check_invariants()
     assert s.ex("health_check") == [short("OK")]
 
 

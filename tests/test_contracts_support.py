@@ -105,6 +105,7 @@ EVENT_NAMES = [
     "ProposalQueued",
     "ProposalExecuted",
     "ProposalCancelled",
+    "CancelVoted",
     "SignerAdded",
     "SignerRemoved",
     "ThresholdChanged",
@@ -127,11 +128,15 @@ EVENT_NAMES = [
     "MigrationProgress",
     "MigrationCompleted",
     "MigrationRolledBack",
+    "MigrationAuthorized",
+    "InvariantsChecked",
     "FacetAdded",
     "FacetReplaced",
     "FacetRemoved",
     "ImplementationUpgraded",
-    "AdminChanged",
+    "ImplementationRolledBack",
+    "ProxyPaused",
+    "ProxyResumed",
 ]
 _EVENT_BY_KEY = {get_selector_from_name(name): name for name in EVENT_NAMES}
 
@@ -185,6 +190,11 @@ class System:
     def upgrade_exchange(self, class_hash: int) -> CallResult:
         return self.pass_and_execute(self.propose_upgrade(self.exchange, class_hash))
 
+    def deploy_proxy(self) -> int:
+        """A LedgerProxy over LedgerV1, governed by `governance`, paused by the council."""
+        calldata = [self.governance, self.council, self.class_hashes["ledger_v1"]]
+        return self.chain.deploy(self.class_hashes["proxy"], calldata)
+
     # Exchange.
 
     def ex(self, function: str, calldata: Sequence[int] = (), caller: int = 0) -> list[int]:
@@ -196,6 +206,43 @@ class System:
 
     def slot(self, name: str, *keys: int, offset: int = 0) -> int:
         return self.chain.storage(self.exchange, get_storage_var_address(name, *keys) + offset)
+
+    # Operations of the runbook.
+
+    def check_invariants(self, batch_size: int = 50, caller: int = OUTSIDER) -> list[CallResult]:
+        """Run `check_invariants` batches until the pass completes (anyone may call it)."""
+        results = [self.chain.call(self.exchange, "check_invariants", [batch_size], caller=caller)]
+        while results[-1].retdata != [0]:
+            results.append(
+                self.chain.call(self.exchange, "check_invariants", [batch_size], caller=caller)
+            )
+        return results
+
+    def resume(self) -> CallResult:
+        """Complete invariant pass, then governance's resume proposal (3 signatures, 48 h)."""
+        self.check_invariants()
+        return self.govern(self.exchange, "resume")
+
+    def migrate(self, batch_size: int = 25, caller: int = ADMIN) -> list[int]:
+        """`migrate_users` batches until none is left; the remaining counts returned."""
+        left = [self.ex_value_call("migrate_users", batch_size, caller)]
+        while left[-1]:
+            left.append(self.ex_value_call("migrate_users", batch_size, caller))
+        return left
+
+    def unmigrate(self, batch_size: int = 25, caller: int = ADMIN) -> list[int]:
+        """`rollback_migration` batches until the cursor is back at 0."""
+        left = [self.ex_value_call("rollback_migration", batch_size, caller)]
+        while left[-1]:
+            left.append(self.ex_value_call("rollback_migration", batch_size, caller))
+        return left
+
+    def ex_value_call(self, function: str, argument: int, caller: int) -> int:
+        (value,) = self.ex(function, [argument], caller=caller)
+        return value
+
+    def users(self) -> list[int]:
+        return [self.ex_value("get_user_at", i) for i in range(self.ex_value("get_user_count"))]
 
 
 def fork(chain: Starknet) -> Starknet:
@@ -264,7 +311,7 @@ def upgrade_system(seeded_system: System) -> System:
 
 
 # Storage layout of the exchange, for raw snapshots. Store structs take consecutive slots.
-STRUCT_SIZE = {"pairs": 4, "positions": 3, "trades": 7, "user_records": 5, "migration_backup": 4}
+STRUCT_SIZE = {"pairs": 4, "positions": 3, "trades": 7, "user_records": 5}
 ACHIEVEMENTS = ("FIRST_TRADE", "LEVEL_3")
 
 
@@ -306,7 +353,6 @@ def exchange_slots(system: System) -> list[tuple[str, int]]:
             "user_trade_count",
             "user_registered_at",
             "user_records",
-            "migration_backup",
         ]:
             add(name, user)
         for pair_id in pair_ids:

@@ -8,6 +8,8 @@ const COUNCIL_SIZE: u32 = 3;
 const COUNCIL_THRESHOLD: u32 = 2;
 const ACTION_PAUSE: felt252 = 'PAUSE';
 const ACTION_ROLLBACK: felt252 = 'ROLLBACK';
+const ACTION_PROXY_PAUSE: felt252 = 'PROXY_PAUSE';
+const ACTION_PROXY_ROLLBACK: felt252 = 'PROXY_ROLLBACK';
 
 #[starknet::interface]
 trait IEmergencyCouncil<TContractState> {
@@ -15,6 +17,9 @@ trait IEmergencyCouncil<TContractState> {
     // recorded and more are needed.
     fn pause(ref self: TContractState, target: ContractAddress) -> bool;
     fn rollback(ref self: TContractState, target: ContractAddress) -> bool;
+    // The same two powers over a LedgerProxy (whose admin entry points are `proxy_*`).
+    fn pause_proxy(ref self: TContractState, target: ContractAddress) -> bool;
+    fn rollback_proxy(ref self: TContractState, target: ContractAddress) -> bool;
     fn set_emergency_admin(ref self: TContractState, new_admin: ContractAddress);
     fn get_emergency_admin(self: @TContractState) -> ContractAddress;
     fn is_council_member(self: @TContractState, account: ContractAddress) -> bool;
@@ -30,7 +35,12 @@ mod EmergencyCouncil {
     use zeroable::Zeroable;
     use upgrade_system::interfaces::IEmergencyTargetDispatcher;
     use upgrade_system::interfaces::IEmergencyTargetDispatcherTrait;
-    use super::{COUNCIL_SIZE, COUNCIL_THRESHOLD, ACTION_PAUSE, ACTION_ROLLBACK};
+    use upgrade_system::interfaces::IProxyEmergencyTargetDispatcher;
+    use upgrade_system::interfaces::IProxyEmergencyTargetDispatcherTrait;
+    use super::{
+        COUNCIL_SIZE, COUNCIL_THRESHOLD, ACTION_PAUSE, ACTION_ROLLBACK, ACTION_PROXY_PAUSE,
+        ACTION_PROXY_ROLLBACK
+    };
 
     #[storage]
     struct Storage {
@@ -114,6 +124,22 @@ mod EmergencyCouncil {
         fn rollback(ref self: ContractState, target: ContractAddress) -> bool {
             if self.authorize(ACTION_ROLLBACK, target) {
                 IEmergencyTargetDispatcher { contract_address: target }.rollback();
+                return true;
+            }
+            false
+        }
+
+        fn pause_proxy(ref self: ContractState, target: ContractAddress) -> bool {
+            if self.authorize(ACTION_PROXY_PAUSE, target) {
+                IProxyEmergencyTargetDispatcher { contract_address: target }.proxy_pause();
+                return true;
+            }
+            false
+        }
+
+        fn rollback_proxy(ref self: ContractState, target: ContractAddress) -> bool {
+            if self.authorize(ACTION_PROXY_ROLLBACK, target) {
+                IProxyEmergencyTargetDispatcher { contract_address: target }.proxy_rollback();
                 return true;
             }
             false

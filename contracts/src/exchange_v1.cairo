@@ -7,7 +7,12 @@
 //   pause()              emergency council or governance
 //   rollback()           emergency council or governance: back to the last class in the history,
 //                        and paused
-//   resume()             governance only, and only if `health_check()` returns 'OK'
+//   resume()             governance only, and only if `health_check()` returns 'OK': the layout
+//                        is this code's and a complete `check_invariants` pass ran since the pause
+//   check_invariants(n)  anyone, while paused: adds the balances of the next n <= 50 users to a
+//                        running sum; after the last user it records 'OK' or the broken invariant.
+//                        Bounded work per call, whatever the number of users; pausing, a class
+//                        rollback and every migration batch start the pass over.
 use starknet::ClassHash;
 use starknet::ContractAddress;
 use upgrade_system::types::{Position, Trade, TradingPair};
@@ -36,6 +41,7 @@ trait IExchangeV1<TContractState> {
     fn rollback(ref self: TContractState);
     fn resume(ref self: TContractState);
     fn health_check(self: @TContractState) -> felt252;
+    fn check_invariants(ref self: TContractState, batch_size: u32) -> u32;
     // Views.
     fn version(self: @TContractState) -> u32;
     fn get_storage_version(self: @TContractState) -> u32;
@@ -77,6 +83,7 @@ mod ExchangeV1 {
     const XP_PER_TRADE: u64 = 100;
     const BPS_DENOMINATOR: u128 = 10000;
     const ACHIEVEMENT_FIRST_TRADE: felt252 = 'FIRST_TRADE';
+    const MAX_CHECK_BATCH: u32 = 50;
 
     #[storage]
     struct Storage {
@@ -107,6 +114,14 @@ mod ExchangeV1 {
         achievements: LegacyMap<(ContractAddress, felt252), bool>,
         trade_count: u64,
         trades: LegacyMap<u64, Trade>,
+        // Incremental invariant check (see `check_invariants`): users [0, invariant_cursor) are
+        // summed into invariant_sum; invariant_status is 0 until a pass completes, then its result.
+        invariant_cursor: u32,
+        invariant_sum: u128,
+        invariant_status: felt252,
+        // Written by v2's migration (users [0, migration_cursor) are on v2's packed layout). v1
+        // only reads it, to refuse serving data a migration left half-converted.
+        migration_cursor: u32,
     }
 
     #[event]
@@ -123,6 +138,13 @@ mod ExchangeV1 {
         RolledBack: RolledBack,
         Paused: Paused,
         Resumed: Resumed,
+        InvariantsChecked: InvariantsChecked,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    struct InvariantsChecked {
+        status: felt252,
+        user_count: u32,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -341,6 +363,7 @@ mod ExchangeV1 {
             self.assert_emergency_or_governance();
             assert(!self.paused.read(), 'already paused');
             self.paused.write(true);
+            self.reset_invariant_check();
             self.emit(Event::Paused(Paused { by: get_caller_address() }));
         }
 
@@ -358,6 +381,7 @@ mod ExchangeV1 {
                 self.paused.write(true);
                 self.emit(Event::Paused(Paused { by: get_caller_address() }));
             }
+            self.reset_invariant_check();
             replace_class_syscall(to_class_hash).unwrap_syscall();
             self.emit(Event::RolledBack(RolledBack { from_class_hash, to_class_hash }));
         }
@@ -365,14 +389,48 @@ mod ExchangeV1 {
         fn resume(ref self: ContractState) {
             assert(get_caller_address() == self.governance.read(), 'caller is not governance');
             assert(self.paused.read(), 'not paused');
-            let status = self.invariant_status();
+            let status = self.health_status();
             assert(status == 'OK', status);
             self.paused.write(false);
             self.emit(Event::Resumed(Resumed { by: get_caller_address() }));
         }
 
         fn health_check(self: @ContractState) -> felt252 {
-            self.invariant_status()
+            self.health_status()
+        }
+
+        fn check_invariants(ref self: ContractState, batch_size: u32) -> u32 {
+            assert(self.paused.read(), 'pause before checking');
+            assert(batch_size > 0 && batch_size <= MAX_CHECK_BATCH, 'invalid batch size');
+            assert(self.invariant_status.read() == 0, 'check already complete');
+            let user_count = self.user_count.read();
+            let from_index = self.invariant_cursor.read();
+            let to_index = if user_count - from_index > batch_size {
+                from_index + batch_size
+            } else {
+                user_count
+            };
+            let mut sum = self.invariant_sum.read();
+            let mut index = from_index;
+            loop {
+                if index == to_index {
+                    break;
+                }
+                sum += self.user_balance.read(self.user_at.read(index));
+                index += 1;
+            };
+            self.invariant_cursor.write(to_index);
+            self.invariant_sum.write(sum);
+            if to_index == user_count {
+                let status = if sum + self.fees_collected.read() == self.total_deposits.read() {
+                    'OK'
+                } else {
+                    'balances != total deposits'
+                };
+                self.invariant_status.write(status);
+                self.emit(Event::InvariantsChecked(InvariantsChecked { status, user_count }));
+            }
+            user_count - to_index
         }
 
         fn version(self: @ContractState) -> u32 {
@@ -464,25 +522,26 @@ mod ExchangeV1 {
 
     #[generate_trait]
     impl InternalImpl of InternalTrait {
-        // 'OK', or the first invariant that does not hold. O(users): a reference-sized check.
-        fn invariant_status(self: @ContractState) -> felt252 {
+        // 'OK', or the first invariant that does not hold. O(1): the structural checks here, the
+        // per-user sum from the last complete `check_invariants` pass.
+        fn health_status(self: @ContractState) -> felt252 {
             if self.storage_version.read() != STORAGE_VERSION {
                 return 'storage version mismatch';
             }
-            let count = self.user_count.read();
-            let mut sum: u128 = 0;
-            let mut index: u32 = 0;
-            loop {
-                if index == count {
-                    break;
-                }
-                sum += self.user_balance.read(self.user_at.read(index));
-                index += 1;
-            };
-            if sum + self.fees_collected.read() != self.total_deposits.read() {
-                return 'balances != total deposits';
+            if self.migration_cursor.read() != 0 {
+                return 'migration not rolled back';
             }
-            'OK'
+            let status = self.invariant_status.read();
+            if status == 0 {
+                return 'invariants not checked';
+            }
+            status
+        }
+
+        fn reset_invariant_check(ref self: ContractState) {
+            self.invariant_cursor.write(0);
+            self.invariant_sum.write(0);
+            self.invariant_status.write(0);
         }
 
         fn assert_not_paused(self: @ContractState) {

@@ -5,19 +5,30 @@
 // `UserRecord` under the NEW name `user_records`, so no v1 slot is reinterpreted by the new type.
 // Every other member keeps its v1 name and type (same addresses, same encoding).
 //
-// Migration (replace_class runs no constructor, so v2 initialises through these entry points):
-//   migrate_users(batch_size)      governance or admin; only while storage_version == 1; moves
-//                                  users [cursor, cursor + batch) into records, backs up and
+// Migration (replace_class runs no constructor, so v2 initialises through these entry points).
+// GOVERNANCE chooses the direction; the batches are mechanical and bounded, so the admin (or
+// governance) runs them, but can only ever advance the direction governance approved:
+//   authorize_migration(target)    governance only (proposal + timelock). target 2 = forward, 1 =
+//                                  back to the v1 layout (only while paused). Until governance
+//                                  first calls it, the governance-approved upgrade to this class
+//                                  stands for "forward".
+//   migrate_users(batch_size)      governance or admin; forward authorised; storage_version == 1:
+//                                  moves users [cursor, cursor + batch) into packed records and
 //                                  clears their v1 slots; storage_version = 2 after the last user
-//   rollback_migration(batch_size) governance or admin, while paused: restores users
-//                                  [cursor - batch, cursor) from the backup exactly;
-//                                  storage_version = 1 from the first batch on
-// Users [0, migration_cursor) are always the migrated v1 users; users registered under v2 come
-// after them and are never touched by either direction. User-facing entry points require
-// storage_version == 2 (migration complete) and not paused.
+//   rollback_migration(batch_size) governance or admin; backward authorised; paused: a REVERSE
+//                                  migration of the LIVE records (not of a snapshot taken at
+//                                  migration time): users [cursor - batch, cursor) get their
+//                                  current balance, XP, trade count and registration time written
+//                                  back to the v1 maps; storage_version = 1 from the first batch on
+// Users [0, migration_cursor) are on the packed layout, the others on the v1 maps: the forward
+// migration advances the cursor, a user registered under v2 takes the next index and advances it
+// too, the reverse migration walks it back to 0. Each batch moves whole users, so the sum of
+// balances and the user count are the same after every batch. Positions, achievements and the
+// trade history have one layout in both versions and are never moved. User-facing entry points
+// require storage_version == 2 (migration complete) and not paused.
 use starknet::ClassHash;
 use starknet::ContractAddress;
-use upgrade_system::types::{LegacyUserBackup, Position, Trade, TradingPair, UserRecord};
+use upgrade_system::types::{Position, Trade, TradingPair, UserRecord};
 
 #[starknet::interface]
 trait IExchangeV2<TContractState> {
@@ -38,16 +49,18 @@ trait IExchangeV2<TContractState> {
     );
     fn grant_xp(ref self: TContractState, user: ContractAddress, amount: u64);
     // Migration from the v1 layout.
+    fn authorize_migration(ref self: TContractState, target_version: u32);
     fn migrate_users(ref self: TContractState, batch_size: u32) -> u32;
     fn rollback_migration(ref self: TContractState, batch_size: u32) -> u32;
     fn get_migration_cursor(self: @TContractState) -> u32;
-    fn get_migration_backup(self: @TContractState, user: ContractAddress) -> LegacyUserBackup;
+    fn get_migration_target(self: @TContractState) -> u32;
     // Upgrade and emergency.
     fn upgrade(ref self: TContractState, new_class_hash: ClassHash);
     fn pause(ref self: TContractState);
     fn rollback(ref self: TContractState);
     fn resume(ref self: TContractState);
     fn health_check(self: @TContractState) -> felt252;
+    fn check_invariants(ref self: TContractState, batch_size: u32) -> u32;
     // Views (v1's, now served from the packed record; plus get_user and get_level).
     fn version(self: @TContractState) -> u32;
     fn get_storage_version(self: @TContractState) -> u32;
@@ -85,13 +98,14 @@ mod ExchangeV2 {
     use traits::TryInto;
     use option::OptionTrait;
     use zeroable::Zeroable;
-    use upgrade_system::types::{LegacyUserBackup, Position, Trade, TradingPair, UserRecord};
+    use upgrade_system::types::{Position, Trade, TradingPair, UserRecord};
 
     const CODE_VERSION: u32 = 2;
     const STORAGE_VERSION: u32 = 2;
     // The layout this code migrates from.
     const LEGACY_STORAGE_VERSION: u32 = 1;
     const MAX_MIGRATION_BATCH: u32 = 25;
+    const MAX_CHECK_BATCH: u32 = 50;
     const XP_PER_TRADE: u64 = 100;
     const XP_PER_LEVEL: u64 = 300;
     const MAX_LEVEL: u8 = 255;
@@ -111,7 +125,7 @@ mod ExchangeV2 {
         class_hash_history: LegacyMap<u32, ClassHash>,
         class_hash_history_len: u32,
         // Users. The registry is unchanged; the per-field v1 maps are still declared so the
-        // migration can read, clear and restore them.
+        // migration can read and clear them and the reverse migration can write them again.
         user_count: u32,
         user_at: LegacyMap<u32, ContractAddress>,
         user_registered: LegacyMap<ContractAddress, bool>,
@@ -127,10 +141,17 @@ mod ExchangeV2 {
         achievements: LegacyMap<(ContractAddress, felt252), bool>,
         trade_count: u64,
         trades: LegacyMap<u64, Trade>,
+        // Incremental invariant check (as in v1).
+        invariant_cursor: u32,
+        invariant_sum: u128,
+        invariant_status: felt252,
+        // Declared by v1 too (v1 only reads it): users [0, migration_cursor) are on this layout.
+        migration_cursor: u32,
         // New in v2.
         user_records: LegacyMap<ContractAddress, UserRecord>,
-        migration_backup: LegacyMap<ContractAddress, LegacyUserBackup>,
-        migration_cursor: u32,
+        // The layout governance approved migrating to: 0 (never set: forward, as approved by the
+        // upgrade to this class), 2 forward, 1 back to v1.
+        migration_target: u32,
     }
 
     #[event]
@@ -151,6 +172,19 @@ mod ExchangeV2 {
         MigrationProgress: MigrationProgress,
         MigrationCompleted: MigrationCompleted,
         MigrationRolledBack: MigrationRolledBack,
+        MigrationAuthorized: MigrationAuthorized,
+        InvariantsChecked: InvariantsChecked,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    struct MigrationAuthorized {
+        target_version: u32,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    struct InvariantsChecked {
+        status: felt252,
+        user_count: u32,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -282,6 +316,8 @@ mod ExchangeV2 {
             let index = self.user_count.read();
             self.user_at.write(index, user);
             self.user_count.write(index + 1);
+            // Registered on the packed layout: inside the migrated range.
+            self.migration_cursor.write(index + 1);
             self.user_registered.write(user, true);
             self
                 .user_records
@@ -389,8 +425,30 @@ mod ExchangeV2 {
             self.add_xp(user, record, amount);
         }
 
+        fn authorize_migration(ref self: ContractState, target_version: u32) {
+            assert(get_caller_address() == self.governance.read(), 'caller is not governance');
+            assert(
+                target_version == STORAGE_VERSION || target_version == LEGACY_STORAGE_VERSION,
+                'unknown storage version'
+            );
+            let version = self.storage_version.read();
+            if target_version == STORAGE_VERSION {
+                assert(version == LEGACY_STORAGE_VERSION, 'already migrated');
+            } else {
+                // The reverse migration rewrites live records: only with user operations stopped.
+                assert(self.paused.read(), 'pause before rollback');
+                assert(
+                    version == STORAGE_VERSION || self.migration_cursor.read() > 0,
+                    'nothing to roll back'
+                );
+            }
+            self.migration_target.write(target_version);
+            self.emit(Event::MigrationAuthorized(MigrationAuthorized { target_version }));
+        }
+
         fn migrate_users(ref self: ContractState, batch_size: u32) -> u32 {
             self.assert_governance_or_admin();
+            assert(self.effective_target() == STORAGE_VERSION, 'migration not authorized');
             // Version guard: only v1-layout data is migrated, and a finished migration (version
             // 2) can never run again over records that v2 has since modified.
             assert(
@@ -414,6 +472,7 @@ mod ExchangeV2 {
                 index += 1;
             };
             self.migration_cursor.write(to_index);
+            self.reset_invariant_check();
             self
                 .emit(
                     Event::MigrationProgress(MigrationProgress { from_index, to_index, user_count })
@@ -427,7 +486,10 @@ mod ExchangeV2 {
 
         fn rollback_migration(ref self: ContractState, batch_size: u32) -> u32 {
             self.assert_governance_or_admin();
-            // Restoring overwrites live v2 records: only with user operations stopped.
+            assert(
+                self.migration_target.read() == LEGACY_STORAGE_VERSION, 'rollback not authorized'
+            );
+            // Rewrites live records: only with user operations stopped.
             assert(self.paused.read(), 'pause before rollback');
             assert(batch_size > 0 && batch_size <= MAX_MIGRATION_BATCH, 'invalid batch size');
             let from_index = self.migration_cursor.read();
@@ -445,9 +507,10 @@ mod ExchangeV2 {
                     break;
                 }
                 index -= 1;
-                self.restore_user(self.user_at.read(index));
+                self.unmigrate_user(self.user_at.read(index));
             };
             self.migration_cursor.write(to_index);
+            self.reset_invariant_check();
             let user_count = self.user_count.read();
             self
                 .emit(
@@ -463,8 +526,8 @@ mod ExchangeV2 {
             self.migration_cursor.read()
         }
 
-        fn get_migration_backup(self: @ContractState, user: ContractAddress) -> LegacyUserBackup {
-            self.migration_backup.read(user)
+        fn get_migration_target(self: @ContractState) -> u32 {
+            self.effective_target()
         }
 
         fn upgrade(ref self: ContractState, new_class_hash: ClassHash) {
@@ -484,13 +547,21 @@ mod ExchangeV2 {
             self.assert_emergency_or_governance();
             assert(!self.paused.read(), 'already paused');
             self.paused.write(true);
+            self.reset_invariant_check();
             self.emit(Event::Paused(Paused { by: get_caller_address() }));
         }
 
         // Rolling back to v1 is only healthy after `rollback_migration`: v1 code cannot read
-        // packed records, and its health check refuses to resume on storage_version 2.
+        // packed records (and could not convert them back). So the class rollback is refused
+        // until every user is back on the v1 layout (storage_version 1, cursor 0); before any
+        // migration batch ran, that is already the case.
         fn rollback(ref self: ContractState) {
             self.assert_emergency_or_governance();
+            assert(
+                self.storage_version.read() == LEGACY_STORAGE_VERSION
+                    && self.migration_cursor.read() == 0,
+                'roll back the migration first'
+            );
             let len = self.class_hash_history_len.read();
             assert(len > 0, 'no previous class');
             let to_class_hash = self.class_hash_history.read(len - 1);
@@ -502,6 +573,7 @@ mod ExchangeV2 {
                 self.paused.write(true);
                 self.emit(Event::Paused(Paused { by: get_caller_address() }));
             }
+            self.reset_invariant_check();
             replace_class_syscall(to_class_hash).unwrap_syscall();
             self.emit(Event::RolledBack(RolledBack { from_class_hash, to_class_hash }));
         }
@@ -509,14 +581,55 @@ mod ExchangeV2 {
         fn resume(ref self: ContractState) {
             assert(get_caller_address() == self.governance.read(), 'caller is not governance');
             assert(self.paused.read(), 'not paused');
-            let status = self.invariant_status();
+            let status = self.health_status();
             assert(status == 'OK', status);
             self.paused.write(false);
             self.emit(Event::Resumed(Resumed { by: get_caller_address() }));
         }
 
         fn health_check(self: @ContractState) -> felt252 {
-            self.invariant_status()
+            self.health_status()
+        }
+
+        fn check_invariants(ref self: ContractState, batch_size: u32) -> u32 {
+            assert(self.paused.read(), 'pause before checking');
+            assert(batch_size > 0 && batch_size <= MAX_CHECK_BATCH, 'invalid batch size');
+            assert(self.invariant_status.read() == 0, 'check already complete');
+            let user_count = self.user_count.read();
+            let from_index = self.invariant_cursor.read();
+            let to_index = if user_count - from_index > batch_size {
+                from_index + batch_size
+            } else {
+                user_count
+            };
+            let mut sum = self.invariant_sum.read();
+            let mut index = from_index;
+            loop {
+                if index == to_index {
+                    break;
+                }
+                // The balance on whichever layout the user is (as `load_user` reads it).
+                let user = self.user_at.read(index);
+                let record = self.user_records.read(user);
+                if record.registered_at != 0 {
+                    sum += record.balance;
+                } else {
+                    sum += self.user_balance.read(user);
+                }
+                index += 1;
+            };
+            self.invariant_cursor.write(to_index);
+            self.invariant_sum.write(sum);
+            if to_index == user_count {
+                let status = if sum + self.fees_collected.read() == self.total_deposits.read() {
+                    'OK'
+                } else {
+                    'balances != total deposits'
+                };
+                self.invariant_status.write(status);
+                self.emit(Event::InvariantsChecked(InvariantsChecked { status, user_count }));
+            }
+            user_count - to_index
         }
 
         fn version(self: @ContractState) -> u32 {
@@ -625,25 +738,35 @@ mod ExchangeV2 {
 
     #[generate_trait]
     impl InternalImpl of InternalTrait {
-        // 'OK', or the first invariant that does not hold. O(users): a reference-sized check.
-        fn invariant_status(self: @ContractState) -> felt252 {
+        // 'OK', or the first invariant that does not hold. O(1): the structural checks here, the
+        // per-user sum from the last complete `check_invariants` pass.
+        fn health_status(self: @ContractState) -> felt252 {
             if self.storage_version.read() != STORAGE_VERSION {
                 return 'storage version mismatch';
             }
-            let count = self.user_count.read();
-            let mut sum: u128 = 0;
-            let mut index: u32 = 0;
-            loop {
-                if index == count {
-                    break;
-                }
-                sum += self.user_records.read(self.user_at.read(index)).balance;
-                index += 1;
-            };
-            if sum + self.fees_collected.read() != self.total_deposits.read() {
-                return 'balances != total deposits';
+            if self.migration_cursor.read() != self.user_count.read() {
+                return 'migration incomplete';
             }
-            'OK'
+            let status = self.invariant_status.read();
+            if status == 0 {
+                return 'invariants not checked';
+            }
+            status
+        }
+
+        fn reset_invariant_check(ref self: ContractState) {
+            self.invariant_cursor.write(0);
+            self.invariant_sum.write(0);
+            self.invariant_status.write(0);
+        }
+
+        fn effective_target(self: @ContractState) -> u32 {
+            let target = self.migration_target.read();
+            if target == 0 {
+                STORAGE_VERSION
+            } else {
+                target
+            }
         }
 
         // The user's data on whichever layout it currently has: the packed record once migrated
@@ -664,52 +787,42 @@ mod ExchangeV2 {
         }
 
         fn migrate_user(ref self: ContractState, user: ContractAddress) {
-            let backup = LegacyUserBackup {
-                balance: self.user_balance.read(user),
-                xp: self.user_xp.read(user),
-                trade_count: self.user_trade_count.read(user),
-                registered_at: self.user_registered_at.read(user),
-            };
-            // Backup first: an exact copy of every v1 slot cleared below.
-            self.migration_backup.write(user, backup);
+            let xp = self.user_xp.read(user);
             self
                 .user_records
                 .write(
                     user,
                     UserRecord {
-                        balance: backup.balance,
-                        xp: backup.xp,
-                        level: level_for_xp(backup.xp),
-                        trade_count: backup.trade_count,
-                        registered_at: backup.registered_at,
+                        balance: self.user_balance.read(user),
+                        xp,
+                        level: level_for_xp(xp),
+                        trade_count: self.user_trade_count.read(user),
+                        registered_at: self.user_registered_at.read(user),
                     }
                 );
-            // Clearing the v1 slots leaves a single source of truth: v1 code rolled back without
-            // `rollback_migration` sees empty balances and fails its health check instead of
-            // serving stale ones.
+            // Clearing the v1 slots leaves a single source of truth: no stale copy can ever be
+            // written back over later v2 activity (the reverse migration reads the live record).
             self.user_balance.write(user, 0);
             self.user_xp.write(user, 0);
             self.user_trade_count.write(user, 0);
             self.user_registered_at.write(user, 0);
         }
 
-        fn restore_user(ref self: ContractState, user: ContractAddress) {
-            let backup = self.migration_backup.read(user);
-            self.user_balance.write(user, backup.balance);
-            self.user_xp.write(user, backup.xp);
-            self.user_trade_count.write(user, backup.trade_count);
-            self.user_registered_at.write(user, backup.registered_at);
+        // The reverse of `migrate_user`, from the LIVE record: whatever v2 did since the
+        // migration (deposits, trades, XP, users registered under v2) is what v1 reads back. The
+        // level is derived from XP and not stored by v1.
+        fn unmigrate_user(ref self: ContractState, user: ContractAddress) {
+            let record = self.user_records.read(user);
+            self.user_balance.write(user, record.balance);
+            self.user_xp.write(user, record.xp);
+            self.user_trade_count.write(user, record.trade_count);
+            self.user_registered_at.write(user, record.registered_at);
             self
                 .user_records
                 .write(
                     user, UserRecord {
                         balance: 0, xp: 0, level: 0, trade_count: 0, registered_at: 0
                     }
-                );
-            self
-                .migration_backup
-                .write(
-                    user, LegacyUserBackup { balance: 0, xp: 0, trade_count: 0, registered_at: 0 }
                 );
         }
 

@@ -6,7 +6,11 @@
 //   sign (each signer once)                     -> when signatures reach the threshold:
 //                                                  eta = now + timelock_delay (ProposalQueued)
 //   execute (a signer, now >= eta)              -> EXECUTED, then call_contract_syscall(target)
-//   cancel (any signer, while PENDING)          -> CANCELLED
+//   cancel (while PENDING)                      -> CANCELLED when called by the proposer before
+//                                                  any signature, or when `threshold` distinct
+//                                                  signers have called it (a veto needs as many
+//                                                  signers as an approval: one signer can neither
+//                                                  push nor block anything)
 //
 // The ETA is set when the threshold is REACHED, not at proposal time: the full delay always runs
 // between the moment an action became executable and its execution, so a proposal that sat
@@ -63,7 +67,9 @@ trait IGovernance<TContractState> {
     ) -> u64;
     fn sign(ref self: TContractState, proposal_id: u64);
     fn execute(ref self: TContractState, proposal_id: u64) -> Span<felt252>;
-    fn cancel(ref self: TContractState, proposal_id: u64);
+    // True when the proposal is now cancelled; false when a cancel vote was recorded and more
+    // are needed.
+    fn cancel(ref self: TContractState, proposal_id: u64) -> bool;
     // Self-administration: callable only by this contract, i.e. through an executed proposal.
     fn add_signer(ref self: TContractState, signer: ContractAddress);
     fn remove_signer(ref self: TContractState, signer: ContractAddress);
@@ -73,6 +79,7 @@ trait IGovernance<TContractState> {
     fn get_proposal(self: @TContractState, proposal_id: u64) -> Proposal;
     fn get_proposal_calldata(self: @TContractState, proposal_id: u64) -> Array<felt252>;
     fn has_signed(self: @TContractState, proposal_id: u64, signer: ContractAddress) -> bool;
+    fn get_cancel_votes(self: @TContractState, proposal_id: u64) -> u32;
     fn is_signer(self: @TContractState, account: ContractAddress) -> bool;
     fn get_signers(self: @TContractState) -> Array<ContractAddress>;
     fn get_threshold(self: @TContractState) -> u32;
@@ -110,6 +117,8 @@ mod Governance {
         proposals: LegacyMap<u64, Proposal>,
         proposal_calldata: LegacyMap<(u64, u32), felt252>,
         signed: LegacyMap<(u64, ContractAddress), bool>,
+        cancel_votes: LegacyMap<u64, u32>,
+        cancel_voted: LegacyMap<(u64, ContractAddress), bool>,
     }
 
     #[event]
@@ -120,6 +129,7 @@ mod Governance {
         ProposalQueued: ProposalQueued,
         ProposalExecuted: ProposalExecuted,
         ProposalCancelled: ProposalCancelled,
+        CancelVoted: CancelVoted,
         SignerAdded: SignerAdded,
         SignerRemoved: SignerRemoved,
         ThresholdChanged: ThresholdChanged,
@@ -164,6 +174,14 @@ mod Governance {
         #[key]
         proposal_id: u64,
         canceller: ContractAddress,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    struct CancelVoted {
+        #[key]
+        proposal_id: u64,
+        signer: ContractAddress,
+        votes: u32,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -286,16 +304,32 @@ mod Governance {
                 .unwrap_syscall()
         }
 
-        // Cancelling only ever makes the system safer, so one signer suffices: any signer can
-        // veto a proposal during its timelock.
-        fn cancel(ref self: ContractState, proposal_id: u64) {
+        // A cancel blocks an action (an upgrade, a resume, the removal of a signer), so one
+        // signer must not be able to do it alone: the proposer may withdraw a proposal nobody
+        // has signed yet; otherwise `threshold` distinct signers must call cancel.
+        fn cancel(ref self: ContractState, proposal_id: u64) -> bool {
             let canceller = get_caller_address();
             self.assert_signer(canceller);
             let mut proposal = self.stored_proposal(proposal_id);
             assert(proposal.status == STATUS_PENDING, 'proposal not pending');
+            if canceller == proposal.proposer && proposal.signatures == 0 {
+                proposal.status = STATUS_CANCELLED;
+                self.proposals.write(proposal_id, proposal);
+                self.emit(Event::ProposalCancelled(ProposalCancelled { proposal_id, canceller }));
+                return true;
+            }
+            assert(!self.cancel_voted.read((proposal_id, canceller)), 'already voted to cancel');
+            self.cancel_voted.write((proposal_id, canceller), true);
+            let votes = self.cancel_votes.read(proposal_id) + 1;
+            self.cancel_votes.write(proposal_id, votes);
+            self.emit(Event::CancelVoted(CancelVoted { proposal_id, signer: canceller, votes }));
+            if votes < self.threshold.read() {
+                return false;
+            }
             proposal.status = STATUS_CANCELLED;
             self.proposals.write(proposal_id, proposal);
             self.emit(Event::ProposalCancelled(ProposalCancelled { proposal_id, canceller }));
+            true
         }
 
         fn add_signer(ref self: ContractState, signer: ContractAddress) {
@@ -363,6 +397,10 @@ mod Governance {
 
         fn has_signed(self: @ContractState, proposal_id: u64, signer: ContractAddress) -> bool {
             self.signed.read((proposal_id, signer))
+        }
+
+        fn get_cancel_votes(self: @ContractState, proposal_id: u64) -> u32 {
+            self.cancel_votes.read(proposal_id)
         }
 
         fn is_signer(self: @ContractState, account: ContractAddress) -> bool {

@@ -14,3 +14,10 @@ trait IEmergencyTarget<TContractState> {
     fn pause(ref self: TContractState);
     fn rollback(ref self: TContractState);
 }
+
+// The emergency powers over a LedgerProxy: the same two, under the proxy's `proxy_*` names.
+#[starknet::interface]
+trait IProxyEmergencyTarget<TContractState> {
+    fn proxy_pause(ref self: TContractState);
+    fn proxy_rollback(ref self: TContractState);
+}

@@ -1,11 +1,24 @@
-// Forwarding proxy. Cairo 2 has no fallback (`__default__`) entry point, so the proxy declares
-// every forwarded function BY NAME and delegates it to the current implementation class with
-// library_call_syscall (the implementation's code on the proxy's storage). A function the proxy
-// does not name cannot be reached through it, whatever the implementation adds.
+// Governed transparent proxy. Cairo 2 has no fallback (`__default__`) entry point, so the proxy
+// declares every forwarded function BY NAME and delegates it to the current implementation class
+// with library_call_syscall (the implementation's code on the proxy's storage). A function the
+// proxy does not name cannot be reached through it, whatever the implementation adds.
 //
-// Naming rules that keep the two halves apart:
+// Who controls it:
+//   proxy_upgrade(class)  the Governance contract only, i.e. a proposal with >= threshold
+//                         signatures and the 48 h timelock; the replaced class is pushed onto the
+//                         implementation history
+//   proxy_pause()         the emergency council or governance: forwarded state-changing calls
+//                         (deposit, withdraw) are refused; views keep working
+//   proxy_rollback()      the emergency council or governance: back to the last class of the
+//                         history (only ever a class governance installed before), and paused
+//   proxy_resume()        governance only
+// Every change emits an event (ImplementationUpgraded, ImplementationRolledBack, ProxyPaused,
+// ProxyResumed).
+//
+// Naming rules that keep the two halves apart ("transparent"):
 // - admin entry points are `proxy_*`; implementations must not use that prefix, or the proxy's
-//   admin function would shadow theirs (one selector, one function per class);
+//   admin function would shadow theirs (one selector, one function per class; the tests check
+//   every compiled implementation);
 // - proxy storage members are `proxy_*`, implementation members `ledger_*`: both live in the
 //   proxy's storage and a shared name would be a shared address.
 use starknet::ClassHash;
@@ -29,9 +42,15 @@ trait ILedgerProxy<TContractState> {
     fn ledger_version(self: @TContractState) -> felt252;
     // The proxy's own.
     fn proxy_upgrade(ref self: TContractState, new_implementation: ClassHash);
-    fn proxy_change_admin(ref self: TContractState, new_admin: ContractAddress);
-    fn proxy_admin(self: @TContractState) -> ContractAddress;
+    fn proxy_rollback(ref self: TContractState);
+    fn proxy_pause(ref self: TContractState);
+    fn proxy_resume(ref self: TContractState);
+    fn proxy_governance(self: @TContractState) -> ContractAddress;
+    fn proxy_emergency(self: @TContractState) -> ContractAddress;
     fn proxy_implementation(self: @TContractState) -> ClassHash;
+    fn proxy_history_len(self: @TContractState) -> u32;
+    fn proxy_history(self: @TContractState, index: u32) -> ClassHash;
+    fn proxy_is_paused(self: @TContractState) -> bool;
 }
 
 #[starknet::contract]
@@ -49,15 +68,21 @@ mod LedgerProxy {
 
     #[storage]
     struct Storage {
-        proxy_admin: ContractAddress,
+        proxy_governance: ContractAddress,
+        proxy_emergency: ContractAddress,
         proxy_implementation: ClassHash,
+        proxy_history: LegacyMap<u32, ClassHash>,
+        proxy_history_len: u32,
+        proxy_paused: bool,
     }
 
     #[event]
     #[derive(Drop, starknet::Event)]
     enum Event {
         ImplementationUpgraded: ImplementationUpgraded,
-        AdminChanged: AdminChanged,
+        ImplementationRolledBack: ImplementationRolledBack,
+        ProxyPaused: ProxyPaused,
+        ProxyResumed: ProxyResumed,
     }
 
     #[derive(Drop, starknet::Event)]
@@ -67,28 +92,47 @@ mod LedgerProxy {
     }
 
     #[derive(Drop, starknet::Event)]
-    struct AdminChanged {
-        previous_admin: ContractAddress,
-        new_admin: ContractAddress,
+    struct ImplementationRolledBack {
+        from_implementation: ClassHash,
+        to_implementation: ClassHash,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    struct ProxyPaused {
+        by: ContractAddress,
+    }
+
+    #[derive(Drop, starknet::Event)]
+    struct ProxyResumed {
+        by: ContractAddress,
     }
 
     #[constructor]
-    fn constructor(ref self: ContractState, admin: ContractAddress, implementation: ClassHash) {
-        assert(admin.is_non_zero(), 'admin is zero');
+    fn constructor(
+        ref self: ContractState,
+        governance: ContractAddress,
+        emergency: ContractAddress,
+        implementation: ClassHash
+    ) {
+        assert(governance.is_non_zero(), 'governance is zero');
+        assert(emergency.is_non_zero(), 'emergency is zero');
         assert(implementation.is_non_zero(), 'implementation is zero');
-        self.proxy_admin.write(admin);
+        self.proxy_governance.write(governance);
+        self.proxy_emergency.write(emergency);
         self.proxy_implementation.write(implementation);
     }
 
     #[external(v0)]
     impl LedgerProxyImpl of super::ILedgerProxy<ContractState> {
         fn deposit(ref self: ContractState, amount: u128) {
+            self.assert_not_paused();
             let mut calldata = ArrayTrait::new();
             amount.serialize(ref calldata);
             self.delegate(DEPOSIT_SELECTOR, calldata);
         }
 
         fn withdraw(ref self: ContractState, amount: u128) {
+            self.assert_not_paused();
             let mut calldata = ArrayTrait::new();
             amount.serialize(ref calldata);
             self.delegate(WITHDRAW_SELECTOR, calldata);
@@ -107,10 +151,14 @@ mod LedgerProxy {
         }
 
         fn proxy_upgrade(ref self: ContractState, new_implementation: ClassHash) {
-            self.assert_only_admin();
+            self.assert_only_governance();
             assert(new_implementation.is_non_zero(), 'implementation is zero');
             let previous_implementation = self.proxy_implementation.read();
-            self.proxy_implementation.write(new_implementation);
+            assert(new_implementation != previous_implementation, 'implementation already current');
+            let len = self.proxy_history_len.read();
+            self.proxy_history.write(len, previous_implementation);
+            self.proxy_history_len.write(len + 1);
+            self.install(new_implementation);
             self
                 .emit(
                     Event::ImplementationUpgraded(
@@ -119,27 +167,89 @@ mod LedgerProxy {
                 );
         }
 
-        fn proxy_change_admin(ref self: ContractState, new_admin: ContractAddress) {
-            self.assert_only_admin();
-            assert(new_admin.is_non_zero(), 'admin is zero');
-            let previous_admin = self.proxy_admin.read();
-            self.proxy_admin.write(new_admin);
-            self.emit(Event::AdminChanged(AdminChanged { previous_admin, new_admin }));
+        fn proxy_rollback(ref self: ContractState) {
+            self.assert_emergency_or_governance();
+            let len = self.proxy_history_len.read();
+            assert(len > 0, 'no previous implementation');
+            let to_implementation = self.proxy_history.read(len - 1);
+            self.proxy_history.write(len - 1, Zeroable::zero());
+            self.proxy_history_len.write(len - 1);
+            let from_implementation = self.proxy_implementation.read();
+            self.install(to_implementation);
+            // The restored code must not serve writes before governance has looked at the state.
+            if !self.proxy_paused.read() {
+                self.proxy_paused.write(true);
+                self.emit(Event::ProxyPaused(ProxyPaused { by: get_caller_address() }));
+            }
+            self
+                .emit(
+                    Event::ImplementationRolledBack(
+                        ImplementationRolledBack { from_implementation, to_implementation }
+                    )
+                );
         }
 
-        fn proxy_admin(self: @ContractState) -> ContractAddress {
-            self.proxy_admin.read()
+        fn proxy_pause(ref self: ContractState) {
+            self.assert_emergency_or_governance();
+            assert(!self.proxy_paused.read(), 'already paused');
+            self.proxy_paused.write(true);
+            self.emit(Event::ProxyPaused(ProxyPaused { by: get_caller_address() }));
+        }
+
+        fn proxy_resume(ref self: ContractState) {
+            self.assert_only_governance();
+            assert(self.proxy_paused.read(), 'not paused');
+            self.proxy_paused.write(false);
+            self.emit(Event::ProxyResumed(ProxyResumed { by: get_caller_address() }));
+        }
+
+        fn proxy_governance(self: @ContractState) -> ContractAddress {
+            self.proxy_governance.read()
+        }
+
+        fn proxy_emergency(self: @ContractState) -> ContractAddress {
+            self.proxy_emergency.read()
         }
 
         fn proxy_implementation(self: @ContractState) -> ClassHash {
             self.proxy_implementation.read()
         }
+
+        fn proxy_history_len(self: @ContractState) -> u32 {
+            self.proxy_history_len.read()
+        }
+
+        fn proxy_history(self: @ContractState, index: u32) -> ClassHash {
+            self.proxy_history.read(index)
+        }
+
+        fn proxy_is_paused(self: @ContractState) -> bool {
+            self.proxy_paused.read()
+        }
     }
 
     #[generate_trait]
     impl InternalImpl of InternalTrait {
-        fn assert_only_admin(self: @ContractState) {
-            assert(get_caller_address() == self.proxy_admin.read(), 'caller is not proxy admin');
+        fn assert_only_governance(self: @ContractState) {
+            assert(get_caller_address() == self.proxy_governance.read(), 'caller is not governance');
+        }
+
+        fn assert_emergency_or_governance(self: @ContractState) {
+            let caller = get_caller_address();
+            assert(
+                caller == self.proxy_emergency.read() || caller == self.proxy_governance.read(),
+                'caller is not emergency'
+            );
+        }
+
+        // The only writer of `proxy_implementation` after construction.
+        fn install(ref self: ContractState, implementation: ClassHash) {
+            assert(implementation.is_non_zero(), 'implementation is zero');
+            self.proxy_implementation.write(implementation);
+        }
+
+        fn assert_not_paused(self: @ContractState) {
+            assert(!self.proxy_paused.read(), 'proxy paused');
         }
 
         // The library call keeps the proxy's caller, so the implementation sees the real user.

@@ -42,12 +42,3 @@ struct UserRecord {
     trade_count: u32,
     registered_at: u64,
 }
-
-// Exact copy of the v1 per-user slots the v2 migration clears; restoring it undoes the migration.
-#[derive(Copy, Drop, Serde, starknet::Store)]
-struct LegacyUserBackup {
-    balance: u128,
-    xp: u64,
-    trade_count: u32,
-    registered_at: u64,
-}
