@@ -192,7 +192,15 @@ def test_design_view() -> None:
     text = result.stdout
     assert text.startswith(f"{CONTRACTS}\n")
     assert re.search(r"\n├── ExchangeV2 \(contract, \S*exchange_v2\.cairo:\d+\)  \[migration, rollback\]\n", text)
-    assert "│   │   └── proxy_admin: proxy_upgrade, proxy_change_admin" in text
+    assert "│   │   ├── assert_only_governance: proxy_upgrade, proxy_resume" in text
+    assert "│   │   ├── governance: authorize_migration, migrate_users, rollback_migration, upgrade, pause, rollback, resume" in text
+    # Who can call whose upgrade, rollback, pause and resume; the stop-only powers of one key.
+    assert "│   │   ├── assert_only_governance -> proxy_upgrade (upgrade)" in text
+    assert "│   │   ├── proxy_emergency -> proxy_rollback (roll back)" in text
+    assert "│   │   └── assert_only_governance -> proxy_resume (resume)" in text
+    assert "│   │   ├── proxy_emergency alone can roll back (proxy_rollback)" in text
+    assert "│   │   └── governance -> resume (resume)" in text
+    assert "│   │   └── emergency alone can roll back (rollback)" in text
     assert "│       ├── upgrade -> replace_class_syscall" in text
     assert "deposit -> delegate -> library_call_syscall" in text
 
@@ -202,8 +210,20 @@ def test_design_view_as_json() -> None:
     by_name = {c["name"]: c for c in document["contracts"]}
     assert by_name["Router"]["patterns"] == ["diamond-pattern"]
     assert by_name["ExchangeV2"]["roles"]["governance"] == [
-        "migrate_users", "rollback_migration", "upgrade", "pause", "rollback", "resume",
+        "authorize_migration", "migrate_users", "rollback_migration", "upgrade", "pause", "rollback", "resume",
     ]  # fmt: skip
+    assert by_name["LedgerProxy"]["governed_by"] == [
+        {"authority": "assert_only_governance", "entry_point": "proxy_upgrade", "power": "upgrade"},
+        {"authority": "proxy_emergency", "entry_point": "proxy_rollback", "power": "roll back"},
+        {"authority": "proxy_governance", "entry_point": "proxy_rollback", "power": "roll back"},
+        {"authority": "proxy_emergency", "entry_point": "proxy_pause", "power": "pause"},
+        {"authority": "proxy_governance", "entry_point": "proxy_pause", "power": "pause"},
+        {"authority": "assert_only_governance", "entry_point": "proxy_resume", "power": "resume"},
+    ]
+    assert by_name["LedgerProxy"]["single_key_powers"] == [
+        {"authority": "proxy_emergency", "entry_point": "proxy_rollback", "power": "roll back"},
+        {"authority": "proxy_emergency", "entry_point": "proxy_pause", "power": "pause"},
+    ]
     assert by_name["ExchangeV1"]["upgrade_paths"][0] == {
         "entry_point": "upgrade",
         "syscall": "replace_class_syscall",

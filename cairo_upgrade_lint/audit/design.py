@@ -11,8 +11,9 @@ from ..model import Contract, upgrade_paths
 from ..rules.guards import entry_guard
 from .base import external
 from .checklist import PROFILES, AuditRun, detects
-from .report import report_context
 from .execution import executions
+from .proxy import upgrades as proxy_upgrades
+from .report import report_context
 from .roles import authorities, governance_only
 from .rollback import pause_flags, rollbacks, sets_flag
 
@@ -35,6 +36,10 @@ def _power(audit: Any, contract: Contract, entry: Any) -> str | None:
     syscalls = audit.graph.syscalls_reached(entry.function)
     if "replace_class_syscall" in syscalls:
         return "roll back" if entry in rollbacks(audit, contract) else "upgrade"
+    if entry in proxy_upgrades(audit, contract)[1]:
+        # A proxy's implementation change: with a class hash in the calldata an upgrade, without
+        # one (the class comes from the contract's own history) a rollback.
+        return "upgrade" if any("ClassHash" in p.type for p in entry.params) else "roll back"
     flags = pause_flags(contract)
     if flags and sets_flag(audit, entry, flags, 1):
         return "pause"
