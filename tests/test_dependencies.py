@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -229,3 +230,28 @@ def test_layout_names_the_origin_package(monkeypatch):
     (vault,) = description["contracts"]
     origins = {m["name"]: m["origin"] for m in vault["storage"]}
     assert origins["balance"] is None and origins["owned.Owned_owner"].startswith("guards 1.0.0 (git+")
+
+
+# ----------------------------------------------------------------------------- --base REF
+
+
+def test_base_ref_resolves_the_old_lock_from_the_cache(tmp_path):
+    """`--base REF`: the old side's dependencies are those its own Scarb.lock at REF pins (vault_types
+    1.0.0), the work tree's those of the current lock (1.1.0); 1.1.0 inserted a member into the stored
+    `Config`, which is a CUL104 naming the member and both versions of the dependency."""
+    repo = tmp_path / "repo"
+    shutil.copytree(os.path.join(REGISTRY, "old"), repo)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t", "GIT_CONFIG_GLOBAL": os.devnull}  # fmt: skip
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "v1"], ["tag", "deployed"]):
+        subprocess.run(["git", *command], cwd=repo, env=env, check=True, capture_output=True)
+    same = lint("--base", "deployed", str(repo), env={"SCARB_CACHE": CACHE})
+    assert same["findings"] == [] and same["summary"].get("unknown_dependencies", []) == []
+    for name in ("Scarb.toml", "Scarb.lock"):
+        shutil.copy(os.path.join(REGISTRY, "new", name), repo / name)
+    out = lint("--base", "deployed", str(repo), env={"SCARB_CACHE": CACHE})
+    (finding,) = out["findings"]
+    assert finding["rule_id"] == "CUL104" and finding["severity"] == "error"
+    assert "`paused` inserted" in finding["message"] and "vault_types 1.1.0" in finding["message"]
+    assert "old: vault_types 1.0.0" in finding["message"]
+    assert out["summary"].get("unknown_dependencies", []) == []

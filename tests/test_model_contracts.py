@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from cairo_upgrade_lint.model import Project, analyze
+from cairo_upgrade_lint.model import Project, analyze, known_components
 from cairo_upgrade_lint.model.hashing import sn_keccak
 
 FIXTURES = Path(__file__).parent / "fixtures" / "model"
@@ -91,3 +92,15 @@ def test_with_components_injects_storage_events_and_imports(project: Project) ->
     assert [m.display for m in injected.storage] == ["ownable.Ownable_owner", "ownable.Ownable_pending_owner"]
     assert ("Upgraded",) in {e.selectors for e in injected.events}
     assert injected.unresolved == ()
+
+
+def test_openzeppelin_stubs_are_package_data_marked_with_their_versions() -> None:
+    folder = Path(known_components.__file__).parent / known_components.STUB_FOLDER
+    assert sorted(p.stem for p in folder.glob("*.cairo")) == sorted(known_components.STUB_FILES)
+    for name in known_components.STUB_FILES:
+        header = (folder / f"{name}.cairo").read_text().split("\n\n", 1)[0]
+        assert header.startswith("// ") and re.search(r"v\d+\.\d+\.\d+ \.\. v\d+\.\d+\.\d+", header), name
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert f'"{known_components.STUB_FOLDER}/*.cairo"' in pyproject
+    text = known_components.stubs()
+    assert "OpenZeppelin Contracts for Cairo v" not in text and "pub mod ERC721Component" in text

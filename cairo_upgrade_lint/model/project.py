@@ -18,7 +18,7 @@ from .contracts import (
     Interface,
     is_contract_module,
 )
-from .known_components import KNOWN_CRATE, KNOWN_PATH, STUBS
+from .known_components import KNOWN_CRATE, KNOWN_PATH, stubs
 from .layout import LayoutBuilder
 from .loading import EXTERNAL_KINDS, CrateSource, LoadNote, SourceModule, Sources, load
 from .scope import KNOWN_PREFIX, Scope, ScopeIndex
@@ -108,7 +108,7 @@ def analyze(path: str) -> Project:
 @lru_cache(maxsize=1)
 def known_crate() -> CrateSource:
     """The shipped OpenZeppelin knowledge as a crate (parsed once)."""
-    return CrateSource(KNOWN_CRATE, "known", "", (SourceModule((), parse(STUBS, KNOWN_PATH)),))
+    return CrateSource(KNOWN_CRATE, "known", "", (SourceModule((), parse(stubs(), KNOWN_PATH)),))
 
 
 def build(sources: Sources) -> Project:
@@ -117,7 +117,7 @@ def build(sources: Sources) -> Project:
     # `#[with_components]`: an input naming neither does not pay for analysing it
     known = known_crate() if any(w in t for t in texts.values() for w in _KNOWN_MARKERS) else None
     if known is not None:
-        texts[KNOWN_PATH] = STUBS.encode()
+        texts[KNOWN_PATH] = stubs().encode()
     index = ScopeIndex(sources.crates, known)
     resolver = TypeResolver(index)
     layouts = LayoutBuilder(resolver, _custom_store_impls(index, resolver))
