@@ -282,42 +282,52 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         new = diff.new.entry_point(old.name)
         if new is None or new.kind == "constructor" or _table_moved(old, new):
             continue
-        details = _signature_details(old, new)
-        if not details and _grown_return(old, new):
+        found = _signature_finding(diff, ctx, old, new)
+        if found is not None:
+            message, severity, fix = found
             yield ctx.finding(
                 "CUL202",
-                f"entry point `{new.name}` of {diff.new.name} returns more values: {old.signature} -> "
-                f"{new.signature}. Old callers decode the values they know and ignore the rest (generated "
-                "dispatchers do not check the length of returned data); off-chain decoders using the old "
-                "ABI do the same.",
+                message,
                 _site(new, ctx.project),
                 related=_old(_site(old, ctx.old)),
-                severity=Severity.NOTE,
+                fix=fix,
+                severity=severity,
             )
-        if not details:
-            continue
-        caller = _only_caller(diff, ctx, new) if all(d.startswith("return ") for d in details) else None
-        if caller is not None:
-            yield ctx.finding(
-                "CUL202",
-                f"entry point `{new.name}` of {diff.new.name} changed its return value: {old.signature} -> "
-                f"{new.signature} ({'; '.join(details)}). {caller}, not other contracts, so no external "
-                "caller decodes it; check that off-chain tools simulating it accept the new value.",
-                _site(new, ctx.project),
-                related=_old(_site(old, ctx.old)),
-                severity=Severity.NOTE,
-            )
-            continue
-        yield ctx.finding(
-            "CUL202",
-            f"entry point `{new.name}` (selector {new.selector_hex}) of {diff.new.name} changed "
-            f"signature: {old.signature} -> {new.signature} ({'; '.join(details)}). Callers still reach "
-            "it under the same selector with calldata encoded for the old signature.",
-            _site(new, ctx.project),
-            related=_old(_site(old, ctx.old)),
-            fix=f"keep `{old.signature}` unchanged (it can forward to the new code) and expose the new "
-            f"signature under a new name, e.g. `{new.name}_v2`",
+
+
+def _signature_finding(
+    diff: ContractDiff, ctx: Context, old: EntryPoint, new: EntryPoint
+) -> tuple[str, Severity | None, str | None] | None:
+    """Message, severity (None: the catalogue's) and fix of a changed signature, if it changed."""
+    details = _signature_details(old, new)
+    if not details:
+        if not _grown_return(old, new):
+            return None
+        message = (
+            f"entry point `{new.name}` of {diff.new.name} returns more values: {old.signature} -> "
+            f"{new.signature}. Old callers decode the values they know and ignore the rest (generated "
+            "dispatchers do not check the length of returned data); off-chain decoders using the old "
+            "ABI do the same."
         )
+        return message, Severity.NOTE, None
+    caller = _only_caller(diff, ctx, new) if all(d.startswith("return ") for d in details) else None
+    if caller is not None:
+        message = (
+            f"entry point `{new.name}` of {diff.new.name} changed its return value: {old.signature} -> "
+            f"{new.signature} ({'; '.join(details)}). {caller}, not other contracts, so no external "
+            "caller decodes it; check that off-chain tools simulating it accept the new value."
+        )
+        return message, Severity.NOTE, None
+    message = (
+        f"entry point `{new.name}` (selector {new.selector_hex}) of {diff.new.name} changed "
+        f"signature: {old.signature} -> {new.signature} ({'; '.join(details)}). Callers still reach "
+        "it under the same selector with calldata encoded for the old signature."
+    )
+    fix = (
+        f"keep `{old.signature}` unchanged (it can forward to the new code) and expose the new "
+        f"signature under a new name, e.g. `{new.name}_v2`"
+    )
+    return message, None, fix
 
 
 def _grown_return(old: EntryPoint, new: EntryPoint) -> bool:
