@@ -17,12 +17,10 @@ from typing import TYPE_CHECKING
 from . import baseline, runcache
 from .config import Config
 from .diff import ProjectDiff, diff_projects
-from .diff.pairing import external_initializer, rivals
 from .errors import InputError
-from .findings import Finding, Related, Severity
+from .findings import Finding, Severity
 from .forked import forked
 from .model import (
-    Contract,
     Project,
     Sources,
     UpgradePath,
@@ -33,12 +31,11 @@ from .model import (
 )
 from .model.project import unknown_dependencies
 from .model.syntax_utils import location
-from .model.upgrades import upgrade_paths
 from .records import record, replace
 from .rules import suppressions
 from .rules.base import Context
 from .rules.catalogue import load_catalogue
-from .rules.in_place import no_upgrade_path
+from .rules.pairing import pairing_findings
 from .rules.registry import check_contracts, check_diff
 from .syntax import ast as A
 
@@ -195,7 +192,7 @@ def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str])
         diff = replace(diff, contracts=chosen)
     contracts = new.contracts
     ctx = Context(new, config, load_catalogue(), old=old)
-    pairing = [] if pairs else _pairing_findings(diff, ctx, version.upgrade_paths)
+    pairing = [] if pairs else pairing_findings(diff, ctx, version.upgrade_paths)
     if pairs:
         _check_pairs(pairs, diff, old.input)
         chosen = tuple(d for d in diff.contracts if {d.old.name, d.old.qualified_name} & set(pairs))
@@ -203,87 +200,6 @@ def _compare(version: _Old, new: Project, config: Config, pairs: dict[str, str])
         contracts = tuple(d.new for d in diff.contracts)
     found = [*version.parse_errors, *parse_errors(new)] + pairing + check_diff(diff, ctx) + check_contracts(contracts, ctx)
     return found, diff
-
-
-def _pairing_findings(diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None = None) -> list[Finding]:
-    """CUL002: every contract accounted for. A pair made by similarity says its evidence (a note);
-    an old deployable contract without a counterpart is a warning, anything else unpaired a note:
-    an external initializer contract (never deployed), and an old contract that cannot replace its
-    class (its deployments cannot be upgraded to anything). ``recorded``: the old version's upgrade
-    paths when it is read from a lock file."""
-    out = []
-    for old, new, evidence in diff.pairings:
-        message = f"{evidence}; if `{new.name}` is not the new version of `{old.name}`, name the right pair with --contract"
-        related = (Related(old.declaration or old.location, f"`{old.name}` in the old version"),)
-        out.append(ctx.finding("CUL002", message, new.declaration or new.location, related=related,
-                               severity=Severity.NOTE))  # fmt: skip
-    # a component that moved between the input and a dependency is the same code to the compiler:
-    # the contracts that use it compare it
-    moved = {c.qualified_name for p in (ctx.project, ctx.old) if p is not None for c in p.known_components}
-    unpaired_old = [c for c in diff.unpaired_old if c.kind == "contract" or c.qualified_name not in moved]
-    out += [f for old in unpaired_old if (f := _removed(old, diff, ctx, recorded)) is not None]
-    for new in diff.unpaired_new:
-        if new.kind != "contract" and new.qualified_name in moved:
-            continue
-        what = "contract" if new.kind == "contract" else "component"
-        if external_initializer(new):
-            message = (
-                f"`{new.name}` is an external initializer contract (it implements eic_initialize and has no "
-                "constructor): it is never deployed, it runs as a library call from its host's upgrade on the "
-                "host's storage, so it is not compared as a contract of its own (its eic_initialize counts as "
-                "a migration of the contract whose storage it declares)"
-            )
-        else:
-            message = (
-                f"{what} `{new.name}` is new: it has no counterpart in OLD, so it was not compared "
-                f"(if it is a renamed one, pair it with --contract OLD_NAME={new.name})"
-            )
-        out.append(ctx.finding("CUL002", message, new.declaration or new.location, severity=Severity.NOTE))
-    return out
-
-
-def _removed(
-    old: Contract, diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None
-) -> Finding | None:
-    """CUL002 for an old contract or component without a counterpart (none for an old external
-    initializer contract that the new version still has)."""
-    where = old.declaration or old.location
-    if external_initializer(old):
-        if any(external_initializer(c) and c.name == old.name for c in diff.unpaired_new):
-            return None  # the new one's note covers both
-        message = (
-            f"`{old.name}` (an external initializer contract: it implements eic_initialize and has no "
-            "constructor) has no counterpart in NEW; it is never deployed, only library-called by its "
-            "host's upgrade, so no deployment depends on it"
-        )
-        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
-    what = "" if old.kind == "contract" else "component "
-    message = (
-        f"{what}`{old.name}` has no counterpart in NEW: removed, or renamed? "
-        f"pair it with --contract {old.name}=NEW_NAME"
-    )
-    candidates = rivals(old, diff.unpaired_new)
-    if candidates:
-        names = " and ".join(f"`{c.name}`" for c in candidates)
-        message += f" ({names} are as similar to it and no name decides between them)"
-    if old.kind != "contract":
-        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
-    if _cannot_replace_class(old, ctx, recorded):
-        message += (
-            f"; the old {old.name} cannot replace its class (no path to replace_class_syscall or "
-            "library_call_syscall), so its deployments cannot be upgraded to any new version"
-        )
-        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
-    return ctx.finding("CUL002", message, where, severity=Severity.WARNING)
-
-
-def _cannot_replace_class(old: Contract, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None) -> bool:
-    """Whether the deployments of a removed contract provably cannot run new code (another contract
-    that library-calls its class runs that class's code as it is, whatever the repository does)."""
-    if ctx.old is None:
-        return False
-    paths = recorded.get(old.qualified_name, ()) if recorded is not None else upgrade_paths(ctx.old.call_graph, old)
-    return no_upgrade_path(old, paths)
 
 
 def _check_pairs(pairs: dict[str, str], diff: ProjectDiff, old: str) -> None:
