@@ -18,8 +18,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from .findings import Finding
+
+if TYPE_CHECKING:
+    from .model import Contract
 
 # rule ids (or prefixes) of the rules that judge one version only
 SINGLE_VERSION = ("CUL001", "CUL106", "CUL201", "CUL3", "CUL4")
@@ -45,10 +49,10 @@ def normalise(message: str) -> str:
 class Scopes:
     """The innermost contract or component holding a location, per file of one version."""
 
-    def __init__(self, contracts: Iterable[object], root: str) -> None:
-        self.by_path: dict[str, list[object]] = {}
+    def __init__(self, contracts: Iterable[Contract], root: str) -> None:
+        self.by_path: dict[str, list[Contract]] = {}
         for contract in contracts:
-            self.by_path.setdefault(contract.location.path, []).append(contract)  # type: ignore[attr-defined]
+            self.by_path.setdefault(contract.location.path, []).append(contract)
         self.root = root
 
     def of(self, finding: Finding) -> tuple[str, str]:
@@ -57,11 +61,11 @@ class Scopes:
         loc = finding.location
         best = None
         for contract in self.by_path.get(loc.path, ()):
-            where = contract.location  # type: ignore[attr-defined]
+            where = contract.location
             if where.line <= loc.line <= where.end_line and (best is None or where.line >= best.location.line):
                 best = contract
         if best is not None:
-            return best.qualified_name, best.name  # type: ignore[attr-defined]
+            return best.qualified_name, best.name
         return "file:" + _relative(loc.path, self.root), ""
 
 
