@@ -32,9 +32,7 @@ from toolchain.vm import CallResult
 def resources(result: CallResult) -> tuple[int, str]:
     used = result.call_info.execution_resources
     builtins = ", ".join(
-        f"{name.removesuffix('_builtin')}={count}"
-        for name, count in sorted(used.builtin_instance_counter.items())
-        if count
+        f"{name.removesuffix('_builtin')}={count}" for name, count in sorted(used.builtin_instance_counter.items()) if count
     )
     return used.n_steps, builtins
 
@@ -53,9 +51,7 @@ def main() -> None:
     proposal = chain.call(governance, "propose_upgrade", args, caller=SIGNERS[0])
     measure("propose_upgrade", proposal)
     proposal_id = proposal.retdata[0]
-    measure(
-        "sign (below threshold)", chain.call(governance, "sign", [proposal_id], caller=SIGNERS[0])
-    )
+    measure("sign (below threshold)", chain.call(governance, "sign", [proposal_id], caller=SIGNERS[0]))
     chain.call(governance, "sign", [proposal_id], caller=SIGNERS[1])
     measure(
         "sign (reaches threshold, sets ETA)",

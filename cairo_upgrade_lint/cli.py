@@ -98,7 +98,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
             raise
         except click.ClickException:
             raise
-        except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+        except Exception as error:
             if os.environ.get("CUL_DEBUG"):
                 raise
             click.echo(f"cairo-upgrade-lint: internal error: {type(error).__name__}: {error} "
@@ -154,8 +154,10 @@ def emit_report(
     color = color and sys.stdout.isatty()
     reader = read_file_source
     if run.old_texts:
+
         def reader(path: str) -> str | None:
             return run.old_texts[path] if path in run.old_texts else read_file_source(path)
+
     context = ReportContext(
         root=os.getcwd(),
         catalogue=load_catalogue(),

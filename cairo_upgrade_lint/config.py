@@ -156,7 +156,7 @@ def _parse(data: dict, path: str) -> Config:
 def _folders(value: object, base: str) -> tuple[tuple[str, str], ...]:
     """``[dependencies]``: NAME = "folder" (relative to the config file)."""
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise ValueError("dependencies must be a table of NAME = \"folder\"")
+        raise ValueError('dependencies must be a table of NAME = "folder"')
     return tuple((str(k), os.path.join(base, v)) for k, v in value.items())
 
 

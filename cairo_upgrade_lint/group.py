@@ -126,29 +126,69 @@ def explain_command(rule_id: str, markdown: bool) -> int:
 
 @main.command("audit", context_settings=CONTEXT)
 @click.argument("path", type=PATH_ARGUMENT)
-@click.option("--type", "kind", type=click.Choice([*audit.PROFILE_NAMES, "all"]), default="all", show_default=True,
-              help="The upgrade pattern whose requirements are checked.")
-@click.option("--contract", metavar="NAME", default=None,
-              help="Audit only this contract, against every chosen pattern (default: the contracts that implement each).")
-@click.option("--design", is_flag=True,
-              help="Print the detected architecture instead: contracts, components, roles and guards, upgrade paths.")
-@click.option("--graph", "graph_format", type=click.Choice(["dot", "mermaid"]), default=None,
-              help="Print the call graph of the upgrade paths instead, as Graphviz DOT or Mermaid.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
-              help="Report format (default: text; --design: text or json).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to FILE (atomically) instead of stdout.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml "
-              "with [tool.cairo-upgrade-lint]).")
-@click.option("--timelock-min-seconds", type=click.IntRange(min=0), default=None,
-              help="Least timelock between approval and execution (default: 172800, 48 h).")
-@click.option("--multisig-threshold-min", type=click.IntRange(min=1), default=None,
-              help="Least multisig threshold (default: 3).")
-@click.option("--multisig-signers-min", type=click.IntRange(min=1), default=None,
-              help="Least number of multisig signers (default: 5).")
-@click.option("--select", multiple=True, metavar="IDS",
-              help="Only these requirement ids or prefixes (repeatable, comma-separated, e.g. CUL50).")
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice([*audit.PROFILE_NAMES, "all"]),
+    default="all",
+    show_default=True,
+    help="The upgrade pattern whose requirements are checked.",
+)
+@click.option(
+    "--contract",
+    metavar="NAME",
+    default=None,
+    help="Audit only this contract, against every chosen pattern (default: the contracts that implement each).",
+)
+@click.option(
+    "--design",
+    is_flag=True,
+    help="Print the detected architecture instead: contracts, components, roles and guards, upgrade paths.",
+)
+@click.option(
+    "--graph",
+    "graph_format",
+    type=click.Choice(["dot", "mermaid"]),
+    default=None,
+    help="Print the call graph of the upgrade paths instead, as Graphviz DOT or Mermaid.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    help="Report format (default: text; --design: text or json).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to FILE (atomically) instead of stdout.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml with [tool.cairo-upgrade-lint]).",
+)
+@click.option(
+    "--timelock-min-seconds",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Least timelock between approval and execution (default: 172800, 48 h).",
+)
+@click.option("--multisig-threshold-min", type=click.IntRange(min=1), default=None, help="Least multisig threshold (default: 3).")
+@click.option(
+    "--multisig-signers-min", type=click.IntRange(min=1), default=None, help="Least number of multisig signers (default: 5)."
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="IDS",
+    help="Only these requirement ids or prefixes (repeatable, comma-separated, e.g. CUL50).",
+)
 @click.option("--ignore", multiple=True, metavar="IDS", help="Skip these requirement ids or prefixes.")
 @click.option("--no-color", is_flag=True, help="Never colour the report (the audit report is plain text).")
 @guarded

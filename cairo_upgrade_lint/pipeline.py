@@ -117,7 +117,9 @@ def _outcome(unit: Unit, config: Config, new_sources: Sources, new: Project, old
     files = len(new_sources.files) + (old.files if old else 0)
     unknown = unknown_dependencies(new)
     said = {line.split("; ")[0] for line in unknown}  # a dependency both versions miss is said once
-    unknown += tuple(line for line in (old.dependencies if old else ()) if line.removeprefix("old version: ").split("; ")[0] not in said)
+    unknown += tuple(
+        line for line in (old.dependencies if old else ()) if line.removeprefix("old version: ").split("; ")[0] not in said
+    )
     return runcache.Outcome(findings, errors, files, read, present, len(new_sources.skipped), unknown)
 
 

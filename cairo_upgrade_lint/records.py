@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, dataclass_transform, overload
 
 C = TypeVar("C", bound=type)
 R = TypeVar("R")
@@ -61,9 +61,16 @@ def field(
     return FieldSpec("", default, default_factory, init, repr, compare, hash)
 
 
-def record(
-    cls: C | None = None, /, *, eq: bool = True, slots: bool = True, frozen: bool = True, guard: bool = True
-) -> Any:
+@overload
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def record(cls: C, /) -> C: ...
+
+
+@overload
+def record(*, eq: bool = True, slots: bool = True, frozen: bool = True, guard: bool = True) -> Callable[[C], C]: ...
+
+
+def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = True, frozen: bool = True, guard: bool = True) -> Any:
     """Make ``cls`` a record: ``eq=False`` keeps identity equality and hashing, ``slots`` gives it
     ``__slots__`` (faster stores, less memory; ``slots=False`` leaves a ``__dict__``, for a
     ``cached_property``), ``frozen=False`` allows assignment (and, with ``eq``, makes it
@@ -86,7 +93,12 @@ def record(
             made.__init__ = make_init(made, specs, slots)
             made.__init__(self, *args, **kwargs)
 
-        namespace = {**kept, **_value_methods(specs, eq=eq, frozen=frozen, guard=guard), "_record_specs": specs, "__init__": __init__}
+        namespace = {
+            **kept,
+            **_value_methods(specs, eq=eq, frozen=frozen, guard=guard),
+            "_record_specs": specs,
+            "__init__": __init__,
+        }
         if slots:
             namespace["__slots__"] = names
         # The class is made again with all of this in its namespace: setting methods on a made class
@@ -205,7 +217,7 @@ def _template(arity: int, mode: str) -> Callable[..., Callable[..., None]]:
         + "    return __init__\n"
     )
     namespace: dict[str, Any] = {}
-    exec(source, namespace)  # noqa: S102 - a fixed template over numbered names
+    exec(source, namespace)
     return namespace["make"]  # type: ignore[no-any-return]
 
 

@@ -89,7 +89,7 @@ def lookup(key: str) -> Outcome | None:
     try:
         with open(_entry(key), "rb") as handle:
             outcome, outside = pickle.load(handle)
-    except Exception:  # noqa: BLE001 - a missing, stale or corrupt entry is simply recomputed
+    except Exception:
         return None
     if not isinstance(outcome, Outcome) or any(_content_hash(path) != known for path, known in outside):
         return None

@@ -147,7 +147,7 @@ def load_verdicts(path: Path) -> tuple[dict[str, Verdict], list[Miss]]:
     for fingerprint, entry in data.get("verdict", {}).items():
         value = str(entry.get("verdict", "")).strip().lower()
         if value not in ("", "true", "false"):
-            raise ValueError(f"{path}: verdict of {fingerprint!r} must be \"true\" or \"false\", not {value!r}")
+            raise ValueError(f'{path}: verdict of {fingerprint!r} must be "true" or "false", not {value!r}')
         if value:
             verdicts[fingerprint] = Verdict(value, str(entry.get("reason", "")))
     misses = [Miss(str(m.get("step", "")), str(m.get("rule", "")), str(m.get("description", ""))) for m in data.get("miss", [])]
@@ -403,8 +403,14 @@ def summary_json(summary: Summary) -> str:
     """The machine-readable summary."""
     document = {
         "steps": [
-            {"id": r.step.id, "status": r.status, "detail": r.detail, "files": r.files, "seconds": round(r.seconds, 2),
-             "counts": r.counts()}
+            {
+                "id": r.step.id,
+                "status": r.status,
+                "detail": r.detail,
+                "files": r.files,
+                "seconds": round(r.seconds, 2),
+                "counts": r.counts(),
+            }
             for r in summary.results
         ],
         "precision": {"rules": summary.precision, "overall": summary.overall(), "value": ratio(summary.overall())},
@@ -426,7 +432,7 @@ def toml_string(text: str) -> str:
 
 def unlabelled_stubs(results: list[StepResult], verdicts: dict[str, Verdict]) -> str:
     """TOML stubs for every unlabelled error or warning finding."""
-    out = ["# unlabelled findings: fill in verdict (\"true\" | \"false\") and reason, then move to verdicts.toml", ""]
+    out = ['# unlabelled findings: fill in verdict ("true" | "false") and reason, then move to verdicts.toml', ""]
     for finding in (f for r in results for f in r.findings):
         if finding.severity in ("error", "warning") and finding.fingerprint not in verdicts:
             out.append(f"# {finding.severity} {finding.rule} {finding.path}:{finding.line}")

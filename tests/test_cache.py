@@ -36,9 +36,7 @@ def test_the_environment_variable_wins(monkeypatch: pytest.MonkeyPatch, tmp_path
         ("darwin", "/xdg", "HOME/Library/Caches/cairo-upgrade-lint"),
     ],
 )
-def test_platform_cache_folders(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platform: str, xdg: str, expected: str
-) -> None:
+def test_platform_cache_folders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platform: str, xdg: str, expected: str) -> None:
     monkeypatch.delenv(ENV)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CACHE_HOME", xdg)

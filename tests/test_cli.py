@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES, lint_upgrade_imports
 
 from cairo_upgrade_lint import __version__
 from cairo_upgrade_lint.cli import lint_upgrade
 from cairo_upgrade_lint.group import main
-from conftest import FIXTURES, lint_upgrade_imports
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "vault"
 BROKEN = FIXTURES / "syntax" / "invalid" / "missing_semicolon.cairo"

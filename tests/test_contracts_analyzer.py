@@ -88,7 +88,7 @@ class Slots:
         assert member.path is not None
         return storage_address(map_entry_path(member.path, keys))
 
-    def value_layout(self, name: str):  # noqa: ANN201 - a model.layout.Layout
+    def value_layout(self, name: str):
         layout = self.members[name].layout
         return layout.value if layout.kind == "map" else layout
 
@@ -126,7 +126,7 @@ def written_slots(chain_state: object, address: int) -> set[int]:
     return keys
 
 
-def assert_slots_explained(chain, address: int, predicted: dict[int, str]) -> None:  # noqa: ANN001
+def assert_slots_explained(chain, address: int, predicted: dict[int, str]) -> None:
     """No non-zero slot of `address` is one the model cannot name."""
     live = {key for key in written_slots(chain.state, address) if chain.storage(address, key) != 0}
     unexplained = sorted(hex(key) for key in live - set(predicted))
@@ -351,7 +351,9 @@ def reference_upgrade() -> tuple[Finding, ...]:
 
 
 def describe(findings: Sequence[Finding]) -> str:
-    return "\n".join(f"{f.rule_id} {f.severity.name} {Path(f.location.path).name}:{f.location.line} {f.message}" for f in findings)
+    return "\n".join(
+        f"{f.rule_id} {f.severity.name} {Path(f.location.path).name}:{f.location.line} {f.message}" for f in findings
+    )
 
 
 def test_lint_upgrade_v1_to_v2_reports_no_error() -> None:

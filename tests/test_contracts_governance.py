@@ -23,9 +23,7 @@ STATUS = {"pending": 1, "executed": 2, "cancelled": 3}
 
 
 def proposal(s: System, proposal_id: int) -> dict[str, int]:
-    fields = (
-        "proposer target selector class_hash description calldata_len signatures eta status epoch"
-    )
+    fields = "proposer target selector class_hash description calldata_len signatures eta status epoch"
     values = s.chain.call(s.governance, "get_proposal", [proposal_id]).retdata
     return dict(zip(fields.split(), values))
 
@@ -35,9 +33,7 @@ def test_constructor_defaults_and_enforced_minimums(
 ) -> None:
     """0 selects threshold 3 and delay 48 h; anything below the policy floor is refused."""
     chain = Starknet(timestamp=START)
-    governance_class = chain.declare(
-        contract_classes["governance"].sierra, contract_classes["governance"].casm
-    )
+    governance_class = chain.declare(contract_classes["governance"].sierra, contract_classes["governance"].casm)
     signers = [len(SIGNERS), *SIGNERS]
     governance = chain.deploy(governance_class, [*signers, 0, 0])
     assert chain.call(governance, "get_threshold").retdata == [3]

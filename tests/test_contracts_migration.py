@@ -32,9 +32,7 @@ def test_v1_layout_is_where_the_views_read(upgrade_system: System) -> None:
     assert position[0] > 0 and position[2] == 1
     assert s.slot("achievements", user, short("FIRST_TRADE")) == 1
     assert s.slot("user_at", 2) == user
-    assert get_storage_var_address("user_balance", user) != get_storage_var_address(
-        "user_records", user
-    )
+    assert get_storage_var_address("user_balance", user) != get_storage_var_address("user_records", user)
 
 
 def test_migration_entry_points_are_guarded_and_version_checked(upgrade_system: System) -> None:

@@ -48,9 +48,7 @@ def router_selectors(contract_classes: dict[str, CompiledClass]) -> list[int]:
     return sorted(contract_classes["router"].external_selectors())
 
 
-def deploy_router(
-    chain: Starknet, hashes: dict[str, int], governor: int, reserved: list[int]
-) -> int:
+def deploy_router(chain: Starknet, hashes: dict[str, int], governor: int, reserved: list[int]) -> int:
     return chain.deploy(hashes["router"], [governor, len(reserved), *reserved])
 
 
@@ -58,9 +56,7 @@ def deploy_router(
 def routed(contract_classes: dict[str, CompiledClass], seeded_system: System) -> RouterChain:
     """A fork of the seeded chain with a Router governed by the plain account GOVERNOR."""
     chain = fork(seeded_system.chain)
-    router = deploy_router(
-        chain, seeded_system.class_hashes, GOVERNOR, router_selectors(contract_classes)
-    )
+    router = deploy_router(chain, seeded_system.class_hashes, GOVERNOR, router_selectors(contract_classes))
     return RouterChain(
         chain,
         router,
@@ -69,9 +65,7 @@ def routed(contract_classes: dict[str, CompiledClass], seeded_system: System) ->
     )
 
 
-def test_router_reserves_exactly_its_own_entry_points(
-    contract_classes: dict[str, CompiledClass], routed: RouterChain
-) -> None:
+def test_router_reserves_exactly_its_own_entry_points(contract_classes: dict[str, CompiledClass], routed: RouterChain) -> None:
     """The constructor list equals the compiled router's selectors; each one is reserved."""
     own = router_selectors(contract_classes)
     names = [
@@ -140,14 +134,10 @@ def test_registration_refuses_collisions(routed: RouterChain) -> None:
     assert r.call("facet_of", [selector("record_volume")]) == [r.rewards_v1]
 
 
-def test_facets_change_only_through_governance(
-    contract_classes: dict[str, CompiledClass], upgrade_system: System
-) -> None:
+def test_facets_change_only_through_governance(contract_classes: dict[str, CompiledClass], upgrade_system: System) -> None:
     """Direct add/replace/remove by signers or outsiders fail; a governance proposal works."""
     s = upgrade_system
-    router = deploy_router(
-        s.chain, s.class_hashes, s.governance, router_selectors(contract_classes)
-    )
+    router = deploy_router(s.chain, s.class_hashes, s.governance, router_selectors(contract_classes))
     rewards_v1, rewards_v2 = s.class_hashes["rewards_v1"], s.class_hashes["rewards_v2"]
     volume = selector("record_volume")
     for caller in (OUTSIDER, SIGNERS[0], GOVERNOR):

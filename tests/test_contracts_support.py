@@ -160,9 +160,7 @@ class System:
 
     # Governance.
 
-    def propose_call(
-        self, target: int, function: str, calldata: Sequence[int] = (), proposer: int = SIGNERS[0]
-    ) -> int:
+    def propose_call(self, target: int, function: str, calldata: Sequence[int] = (), proposer: int = SIGNERS[0]) -> int:
         args = [target, selector(function), len(calldata), *calldata, short(function[:31])]
         return self.chain.call(self.governance, "propose_call", args, caller=proposer).retdata[0]
 
@@ -213,9 +211,7 @@ class System:
         """Run `check_invariants` batches until the pass completes (anyone may call it)."""
         results = [self.chain.call(self.exchange, "check_invariants", [batch_size], caller=caller)]
         while results[-1].retdata != [0]:
-            results.append(
-                self.chain.call(self.exchange, "check_invariants", [batch_size], caller=caller)
-            )
+            results.append(self.chain.call(self.exchange, "check_invariants", [batch_size], caller=caller))
         return results
 
     def resume(self) -> CallResult:
@@ -261,12 +257,8 @@ def deploy_system(classes: dict[str, CompiledClass]) -> System:
     chain = Starknet(timestamp=START)
     hashes = {name: chain.declare(c.sierra, c.casm) for name, c in classes.items()}
     governance = chain.deploy(hashes["governance"], [len(SIGNERS), *SIGNERS, 0, 0])
-    council = chain.deploy(
-        hashes["emergency"], [governance, EMERGENCY_ADMIN, len(COUNCIL), *COUNCIL]
-    )
-    exchange = chain.deploy(
-        hashes["exchange_v1"], [governance, council, ADMIN, hashes["exchange_v1"]]
-    )
+    council = chain.deploy(hashes["emergency"], [governance, EMERGENCY_ADMIN, len(COUNCIL), *COUNCIL])
+    exchange = chain.deploy(hashes["exchange_v1"], [governance, council, ADMIN, hashes["exchange_v1"]])
     return System(chain, hashes, governance, council, exchange)
 
 
@@ -305,9 +297,7 @@ def seeded_system(contract_classes: dict[str, CompiledClass]) -> System:
 @pytest.fixture
 def upgrade_system(seeded_system: System) -> System:
     """A private fork of the seeded system: governance, council, exchange v1 with five users."""
-    return dataclasses.replace(
-        seeded_system, chain=fork(seeded_system.chain), seeded_users=list(USERS)
-    )
+    return dataclasses.replace(seeded_system, chain=fork(seeded_system.chain), seeded_users=list(USERS))
 
 
 # Storage layout of the exchange, for raw snapshots. Store structs take consecutive slots.
@@ -365,6 +355,4 @@ def exchange_slots(system: System) -> list[tuple[str, int]]:
 
 
 def snapshot(system: System) -> dict[str, int]:
-    return {
-        label: system.chain.storage(system.exchange, key) for label, key in exchange_slots(system)
-    }
+    return {label: system.chain.storage(system.exchange, key) for label, key in exchange_slots(system)}

@@ -143,9 +143,7 @@ def test_v2_features_after_migration(upgrade_system: System) -> None:
     assert s.ex("migrate_users", [25], caller=ADMIN) == [0]
     user = USERS[1]  # 200 XP: level 1, one trade away from level 2
     assert s.ex("get_user", [user])[1:3] == [200, 1]
-    result = s.chain.call(
-        s.exchange, "open_position", [short("ETH-USDC"), 1_000, 2_500, 1], caller=user
-    )
+    result = s.chain.call(s.exchange, "open_position", [short("ETH-USDC"), 1_000, 2_500, 1], caller=user)
     assert event_names(result) == ["TradeExecuted", "LevelUp"]
     assert result.events[1].data == [2]
     assert s.ex("get_user", [user])[1:4] == [300, 2, 3]

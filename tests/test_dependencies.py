@@ -49,30 +49,73 @@ def metadata_document(workspace: str) -> dict:
         "app_exe": "scarb",
         "app_version_info": {"version": "2.9.2", "cairo": {"version": "2.9.2"}},
         "target_dir": os.path.join(workspace, "target"),
-        "workspace": {"manifest_path": os.path.join(workspace, "Scarb.toml"), "root": workspace,
-                      "members": ["app 0.1.0 (path+file://" + app + "/Scarb.toml)"]},
+        "workspace": {
+            "manifest_path": os.path.join(workspace, "Scarb.toml"),
+            "root": workspace,
+            "members": ["app 0.1.0 (path+file://" + app + "/Scarb.toml)"],
+        },
         "packages": [
-            {"id": "app 0.1.0 (path+file://" + app + "/Scarb.toml)", "name": "app", "version": "0.1.0",
-             "edition": "2024_07", "source": "path+file://" + app + "/Scarb.toml", "root": app,
-             "manifest_path": os.path.join(app, "Scarb.toml"),
-             "dependencies": [{"name": "guards", "version_req": "*", "source": source, "kind": None}],
-             "targets": [{"kind": "starknet-contract", "name": "app", "params": {}, "source_path": os.path.join(app, "src", "lib.cairo")}],
-             "manifest_metadata": {}},
-            {"id": f"guards 1.0.0 ({source})", "name": "guards", "version": "1.0.0", "edition": "2024_07",
-             "source": source, "root": CHECKOUT, "manifest_path": os.path.join(CHECKOUT, "Scarb.toml"),
-             "dependencies": [], "targets": [{"kind": "lib", "name": "guards", "params": {},
-                                              "source_path": os.path.join(CHECKOUT, "src", "lib.cairo")}],
-             "manifest_metadata": {}},
-            {"id": "core 2.9.2 (std)", "name": "core", "version": "2.9.2", "source": "std",
-             "root": "/nonexistent/core", "manifest_path": "/nonexistent/core/Scarb.toml", "dependencies": [],
-             "targets": [], "manifest_metadata": {}},
+            {
+                "id": "app 0.1.0 (path+file://" + app + "/Scarb.toml)",
+                "name": "app",
+                "version": "0.1.0",
+                "edition": "2024_07",
+                "source": "path+file://" + app + "/Scarb.toml",
+                "root": app,
+                "manifest_path": os.path.join(app, "Scarb.toml"),
+                "dependencies": [{"name": "guards", "version_req": "*", "source": source, "kind": None}],
+                "targets": [
+                    {
+                        "kind": "starknet-contract",
+                        "name": "app",
+                        "params": {},
+                        "source_path": os.path.join(app, "src", "lib.cairo"),
+                    }
+                ],
+                "manifest_metadata": {},
+            },
+            {
+                "id": f"guards 1.0.0 ({source})",
+                "name": "guards",
+                "version": "1.0.0",
+                "edition": "2024_07",
+                "source": source,
+                "root": CHECKOUT,
+                "manifest_path": os.path.join(CHECKOUT, "Scarb.toml"),
+                "dependencies": [],
+                "targets": [
+                    {"kind": "lib", "name": "guards", "params": {}, "source_path": os.path.join(CHECKOUT, "src", "lib.cairo")}
+                ],
+                "manifest_metadata": {},
+            },
+            {
+                "id": "core 2.9.2 (std)",
+                "name": "core",
+                "version": "2.9.2",
+                "source": "std",
+                "root": "/nonexistent/core",
+                "manifest_path": "/nonexistent/core/Scarb.toml",
+                "dependencies": [],
+                "targets": [],
+                "manifest_metadata": {},
+            },
         ],
         "compilation_units": [
-            {"id": "app-unit", "package": "app 0.1.0", "target": {"kind": "starknet-contract", "name": "app"},
-             "components": [{"package": "app 0.1.0", "name": "app", "source_path": os.path.join(app, "src", "lib.cairo")},
-                            {"package": f"guards 1.0.0 ({source})", "name": "guards",
-                             "source_path": os.path.join(CHECKOUT, "src", "lib.cairo")}],
-             "cairo_plugins": [], "cfg": [{"name": "target", "value": "starknet-contract"}]},
+            {
+                "id": "app-unit",
+                "package": "app 0.1.0",
+                "target": {"kind": "starknet-contract", "name": "app"},
+                "components": [
+                    {"package": "app 0.1.0", "name": "app", "source_path": os.path.join(app, "src", "lib.cairo")},
+                    {
+                        "package": f"guards 1.0.0 ({source})",
+                        "name": "guards",
+                        "source_path": os.path.join(CHECKOUT, "src", "lib.cairo"),
+                    },
+                ],
+                "cairo_plugins": [],
+                "cfg": [{"name": "target", "value": "starknet-contract"}],
+            },
         ],
     }
 
@@ -147,7 +190,9 @@ def test_cache_missing_the_locked_version(tmp_path, monkeypatch):
     monkeypatch.setenv("SCARB_CACHE", str(tmp_path))
     resolution = deps.resolve(os.path.join(REGISTRY, "new"), {"treasury"}, deps.Options(scarb=""))
     assert not resolution.found
-    assert resolution.missing == (deps.Missing("vault_types", f"1.1.0 (registry+https://scarbs.xyz/) not in Scarb's cache {tmp_path}"),)
+    assert resolution.missing == (
+        deps.Missing("vault_types", f"1.1.0 (registry+https://scarbs.xyz/) not in Scarb's cache {tmp_path}"),
+    )
 
 
 def test_corrupt_lock_is_one_line(tmp_path, monkeypatch):
@@ -168,8 +213,13 @@ def test_corrupt_lock_is_one_line(tmp_path, monkeypatch):
 
 def test_dependency_named_by_hand(tmp_path):
     guards = os.path.join(MOVED, "old", "guards")
-    out = lint("--dependency", f"guards={guards}", os.path.join(MOVED, "old"), os.path.join(MOVED, "new"),
-               env={"SCARB_CACHE": str(tmp_path)})
+    out = lint(
+        "--dependency",
+        f"guards={guards}",
+        os.path.join(MOVED, "old"),
+        os.path.join(MOVED, "new"),
+        env={"SCARB_CACHE": str(tmp_path)},
+    )
     assert out["findings"] == [] and out["summary"].get("unknown_dependencies", []) == []
 
 
@@ -199,7 +249,7 @@ def test_metadata_stand_in_finds_the_git_dependency(tmp_path):
     [
         ("echo 'error: cannot fetch in offline mode' >&2\nexit 1\n", "scarb metadata failed (exit 1: error: cannot fetch"),
         ("echo '{not json'\n", "printed no usable metadata"),
-        ("echo '{\"packages\": [{\"name\": 1}]}'\n", "printed no usable metadata"),
+        ('echo \'{"packages": [{"name": 1}]}\'\n', "printed no usable metadata"),
         ("sleep 5\n", "timed out"),
     ],
 )

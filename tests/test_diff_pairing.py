@@ -70,9 +70,7 @@ def _modules(pair: Path) -> list[str]:
 
 def _contract(name: str, members: list[str], entries: list[str], extra: str = "") -> str:
     storage = "\n".join(f"        {m}: u128," for m in members)
-    functions = "\n".join(
-        f"    #[external(v0)]\n    fn {e}(ref self: ContractState) {{}}" for e in entries
-    )
+    functions = "\n".join(f"    #[external(v0)]\n    fn {e}(ref self: ContractState) {{}}" for e in entries)
     return f"""
 #[starknet::contract]
 mod {name} {{
@@ -150,5 +148,7 @@ def test_an_unbroken_tie_pairs_nothing_and_names_the_candidates(tmp_path: Path) 
     from rule_cases import analyse_sources
 
     (tmp_path / "cli").mkdir()
-    (removed,) = [f for f in analyse_sources(tmp_path / "cli", old=old, new=new) if f.rule_id == "CUL002" and "`Vault`" in f.message]
+    (removed,) = [
+        f for f in analyse_sources(tmp_path / "cli", old=old, new=new) if f.rule_id == "CUL002" and "`Vault`" in f.message
+    ]
     assert "(`Safe` and `Box` are as similar to it and no name decides between them)" in removed.message

@@ -98,7 +98,7 @@ def _rename_fingerprint(setup: dict[str, Path], capsys: pytest.CaptureFixture[st
     stubs = (setup["root"] / "stubs.toml").read_text()
     errors = [line for line in stubs.splitlines() if line.startswith("[verdict.") and "|CUL102|" in line]
     assert len(errors) == 1, stubs
-    fingerprint = errors[0][len("[verdict."):-1]
+    fingerprint = errors[0][len("[verdict.") : -1]
     return str(json.loads(fingerprint))  # a TOML basic string without escapes is a JSON string
 
 

@@ -209,9 +209,7 @@ def test_crlf_line_endings_give_the_same_findings_as_lf(tmp_path: Path) -> None:
         upgrade = run(folder / "v1.cairo", folder / "v2.cairo", "--format", "json", script="lint_upgrade")
         checked = check(folder / "broken.cairo", folder / "allowed.cairo")
         assert upgrade.returncode == checked.exit_code == 1
-        reports[ending] = [
-            json.loads(r.replace(str(folder), "DIR"))["findings"] for r in (upgrade.stdout, checked.stdout)
-        ]
+        reports[ending] = [json.loads(r.replace(str(folder), "DIR"))["findings"] for r in (upgrade.stdout, checked.stdout)]
     assert reports["crlf"] == reports["lf"]
     assert reports["lf"][0] and [f["rule_id"] for f in reports["lf"][1]] == ["CUL000"]
 

@@ -113,18 +113,11 @@ def test_component_calls_reach_known_guards_and_syscalls() -> None:
     assert guard == [upgrade, "openzeppelin::OwnableComponent::InternalImpl::assert_only_owner"]
     assert [c.name for c in graph.get(upgrade).facts.guard_calls] == ["assert_only_owner"]
     set_price = graph.get("contracts::Shop::ShopImpl::set_price")
-    assert [(c.kind, c.component) for c in set_price.facts.calls] == [
-        ("component", "openzeppelin::OwnableComponent")
-    ]
+    assert [(c.kind, c.component) for c in set_price.facts.calls] == [("component", "openzeppelin::OwnableComponent")]
 
 
 def test_dependency_components_resolve_through_impl_parameters() -> None:
     project = analyze(str(FIXTURES / "contracts.cairo"))
     schedule = "openzeppelin::TimelockControllerComponent::Timelock::schedule"
-    path = project.call_graph.find(
-        schedule, lambda f: f.name == "assert_only_role" and "AccessControl" in f.id
-    )
-    assert (
-        path is not None
-        and path[-1] == "openzeppelin::AccessControlComponent::InternalImpl::assert_only_role"
-    )
+    path = project.call_graph.find(schedule, lambda f: f.name == "assert_only_role" and "AccessControl" in f.id)
+    assert path is not None and path[-1] == "openzeppelin::AccessControlComponent::InternalImpl::assert_only_role"

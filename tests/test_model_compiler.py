@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURES
 from toolchain import compiler
 from toolchain.vm import Starknet
 
 from cairo_upgrade_lint.model import analyze
 from cairo_upgrade_lint.model.hashing import map_entry_path, storage_address
-from conftest import FIXTURES
 
 PROBES = FIXTURES / "compiler" / "probes"
 COMPILED = [

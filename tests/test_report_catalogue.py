@@ -109,9 +109,7 @@ def test_render_markdown_of_an_old_new_rule() -> None:
 
 def test_fences_outgrow_backticks_in_the_code() -> None:
     doc = parse_rule(
-        VALID.replace(
-            'new = "struct Storage { balances: u256 }"', 'new = "// ```` odd\\nstruct Storage { balances: u256 }"'
-        ),
+        VALID.replace('new = "struct Storage { balances: u256 }"', 'new = "// ```` odd\\nstruct Storage { balances: u256 }"'),
         "CUL102.toml",
     )
     assert "`````cairo\n// ```` odd\n" in render_markdown(doc)

@@ -14,9 +14,7 @@ NEW_FILES = {
     "src/token.cairo": (
         "#[storage]\nstruct Storage {\n\tbalances: Map<ContractAddress, u256>, // 残高 ✓\n    名前: felt252,\n}\n"
     ),
-    "src/lib.cairo": (
-        "mod token;\nfn f() {\n    let a = 1;\n\n    let b = 2;\n    let c = 3;\n    let d = 4;\n}\nfn g("
-    ),
+    "src/lib.cairo": ("mod token;\nfn f() {\n    let a = 1;\n\n    let b = 2;\n    let c = 3;\n    let d = 4;\n}\nfn g("),
     "src/naïve file.cairo": "fn x() {}\n",
 }
 OLD_FILES = {
@@ -45,9 +43,7 @@ def catalogue() -> dict[str, RuleDoc]:
             confidence="medium",
             tags=("storage",),
         ),
-        replace(
-            base, id="CUL301", name="unguarded-upgrade", tags=("guards", "security"), security_severity="9.1"
-        ),
+        replace(base, id="CUL301", name="unguarded-upgrade", tags=("guards", "security"), security_severity="9.1"),
     ]
     return {**load_catalogue(), **{d.id: d for d in extra}}
 

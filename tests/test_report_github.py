@@ -38,8 +38,7 @@ def test_properties_and_message_are_escaped(tmp_path: Path) -> None:
     path = s.new / "src" / "a,b:c%.cairo"
     finding = Finding("CUL000", Severity.ERROR, "50% done\r\nnext: a, b", Location(str(path), 1, 1, 1, 1))
     assert render([finding], "github", s.context) == (
-        "::error file=src/a%2Cb%3Ac%25.cairo,line=1,col=1,endLine=1,endColumn=1,title=CUL000::"
-        "50%25 done%0D%0Anext: a, b\n"
+        "::error file=src/a%2Cb%3Ac%25.cairo,line=1,col=1,endLine=1,endColumn=1,title=CUL000::50%25 done%0D%0Anext: a, b\n"
     )
 
 

@@ -97,9 +97,7 @@ def test_gutter_width_follows_the_largest_line_number(tmp_path: Path) -> None:
 
 def test_unreadable_source_or_line_out_of_range_prints_locations_only(tmp_path: Path) -> None:
     old = tmp_path / "old" / "a.cairo"
-    context = ReportContext(
-        root=tmp_path / "new", old_root=tmp_path / "old", catalogue={}, read_source=lambda path: None
-    )
+    context = ReportContext(root=tmp_path / "new", old_root=tmp_path / "old", catalogue={}, read_source=lambda path: None)
     finding = Finding(
         "CUL999",
         Severity.ERROR,

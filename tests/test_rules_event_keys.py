@@ -154,10 +154,6 @@ def test_a_lock_file_event_without_its_path_is_judged_as_before(tmp_path: Path) 
     new_src.write_text(contract(roles))
     old = analyze(str(old_src)).contract("Vault").events
     new = analyze(str(new_src)).contract("Vault").events
-    assert [(c.kind, c.name) for c in diff_events(old, new) if c.kind in ("removed", "unknown")] == [
-        ("removed", "Paused")
-    ]
+    assert [(c.kind, c.name) for c in diff_events(old, new) if c.kind in ("removed", "unknown")] == [("removed", "Paused")]
     legacy = tuple(replace(e, via=()) for e in old)
-    assert [(c.kind, c.name) for c in diff_events(legacy, new) if c.kind in ("removed", "unknown")] == [
-        ("unknown", "Paused")
-    ]
+    assert [(c.kind, c.name) for c in diff_events(legacy, new) if c.kind in ("removed", "unknown")] == [("unknown", "Paused")]

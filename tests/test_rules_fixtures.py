@@ -23,9 +23,9 @@ def test_fixture(case: Case) -> None:
     assert len(mine) == case.findings, [f.message for f in mine]
     if case.findings:
         expected_file = {"old": "old.cairo", "new": "new.cairo", "contract": "contract.cairo"}[case.file or "new"]
-        assert any(
-            f.location.path.endswith(expected_file) and f.location.line == case.line for f in mine
-        ), [(f.location.path, f.location.line) for f in mine]
+        assert any(f.location.path.endswith(expected_file) and f.location.line == case.line for f in mine), [
+            (f.location.path, f.location.line) for f in mine
+        ]
         if case.contains:
             assert all(case.contains in f.message for f in mine), [f.message for f in mine]
     if case.errors is not None:

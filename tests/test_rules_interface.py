@@ -290,7 +290,9 @@ def test_parameters_are_aligned_by_name_and_encoding(tmp_path: Path) -> None:
 
 
 def test_account_protocol_return_change_is_a_note(tmp_path: Path) -> None:
-    old = "\n    #[external(v0)]\n    fn __validate__(self: @ContractState, calls: Array<felt252>) -> felt252 {\n        0\n    }\n"
+    old = (
+        "\n    #[external(v0)]\n    fn __validate__(self: @ContractState, calls: Array<felt252>) -> felt252 {\n        0\n    }\n"
+    )
     new = old.replace("-> felt252 {\n        0", "-> u256 {\n        0")
     [finding] = compared(tmp_path, contract(old), contract(new), "CUL202")
     assert finding.severity.value == "note" and "protocol calls `__validate__`" in finding.message
@@ -398,10 +400,13 @@ def test_event_data_fields_swapped(tmp_path: Path) -> None:
 
 
 def test_removed_event_points_at_the_new_event_enum(tmp_path: Path) -> None:
-    old = contract(EVENTS.replace("Transfer: Transfer,", "Transfer: Transfer,\n        Paused: Paused,") + """
+    old = contract(
+        EVENTS.replace("Transfer: Transfer,", "Transfer: Transfer,\n        Paused: Paused,")
+        + """
     #[derive(Drop, starknet::Event)]
     struct Paused {}
-""")
+"""
+    )
     new = contract(EVENTS)
     [finding] = compared(tmp_path, old, new, "CUL205")
     assert "Paused" in finding.message and finding.location.line == line_of(new, "enum Event")
@@ -468,7 +473,9 @@ def test_encoding_compatibility() -> None:
     assert decodes_as("{?dep_Amount, u8}", "{?dep_Amount, u8}")
     unknown = mismatch("{?dep_Amount, u8}", "{u128, u8}")
     assert unknown is not None and unknown.unknown
-    assert decodes_as("{%a::L enum<Array<u8> | Array<{%a::F felt252, ^2}>>}", "{%b::L enum<Array<u8> | Array<{%b::F felt252, ^2}>>}")
+    assert decodes_as(
+        "{%a::L enum<Array<u8> | Array<{%a::F felt252, ^2}>>}", "{%b::L enum<Array<u8> | Array<{%b::F felt252, ^2}>>}"
+    )
     assert not decodes_as("enum<Array<{felt252, ^2}>>", "enum<Array<{felt252, ^1}>>")
 
 
@@ -581,7 +588,7 @@ def test_return_change_of_a_self_only_entry_point_is_a_note(tmp_path: Path) -> N
 def test_a_return_value_that_only_gains_trailing_values_is_a_note(tmp_path: Path) -> None:
     """Generated dispatchers deserialize what they know and do not check the returned length."""
     interface = "#[derive(Drop, Serde)]\nstruct Details {\n    a: u64,\n    b: felt252,\n}\n"
-    body = "\n    #[external(v0)]\n    fn details(self: @ContractState) -> super::Details {\n        panic!(\"x\")\n    }\n"
+    body = '\n    #[external(v0)]\n    fn details(self: @ContractState) -> super::Details {\n        panic!("x")\n    }\n'
     grown = interface.replace("b: felt252,\n", "b: felt252,\n    c: u8,\n")
     [finding] = compared(tmp_path, contract(body + UPGRADE, interface), contract(body + UPGRADE, grown), "CUL202")
     assert finding.severity.value == "note" and "returns more values" in finding.message

@@ -265,20 +265,14 @@ def test_a_raw_write_at_the_removed_members_address_backs_the_removal(tmp_path: 
     )
     (finding,) = rule(analyse_sources(tmp_path, old=V1, new=new), "CUL101")
     assert finding.severity is Severity.NOTE and "`total`" in finding.message
-    assert finding.location.path.endswith("new.cairo") and finding.related[0].location.path.endswith(
-        "old.cairo"
-    )
+    assert finding.location.path.endswith("new.cairo") and finding.related[0].location.path.endswith("old.cairo")
 
 
 def test_removal_is_placed_on_the_new_storage_struct_and_suppressible_there(tmp_path: Path) -> None:
     new = new_vault("fee: u128,", "")
     (finding,) = rule(analyse_sources(tmp_path, old=V1, new=new), "CUL101")
-    assert (tmp_path / "new.cairo").read_text().splitlines()[
-        finding.location.line - 1
-    ].strip() == "struct Storage {"
-    suppressed = new.replace(
-        "    #[storage]", "    // cairo-upgrade-lint: allow(CUL101) total is dead\n    #[storage]"
-    )
+    assert (tmp_path / "new.cairo").read_text().splitlines()[finding.location.line - 1].strip() == "struct Storage {"
+    suppressed = new.replace("    #[storage]", "    // cairo-upgrade-lint: allow(CUL101) total is dead\n    #[storage]")
     assert not rule(analyse_sources(tmp_path, old=V1, new=suppressed), "CUL101")
 
 
@@ -302,12 +296,8 @@ impl PricePacking of starknet::storage_access::StorePacking<Price, felt252> {
     fn unpack(value: felt252) -> Price { Price { value: 0, decimals: 0 } }
 }
 """
-    old = packing.replace("SHIFT", "256") + V1.replace("fee: u128,", "fee: super::Price,").replace(
-        "self.fee.read() + ", ""
-    )
-    same = "// reformatted\n" + old.replace(
-        "fn pack(value: Price) -> felt252 {", "fn pack(value: Price)\n -> felt252 {"
-    )
+    old = packing.replace("SHIFT", "256") + V1.replace("fee: u128,", "fee: super::Price,").replace("self.fee.read() + ", "")
+    same = "// reformatted\n" + old.replace("fn pack(value: Price) -> felt252 {", "fn pack(value: Price)\n -> felt252 {")
     changed = old.replace("* 256", "* 1024")
     assert not rule(analyse_sources(tmp_path, old=old, new=same), "CUL108")  # the same code: the same encoding
     (warning,) = rule(analyse_sources(tmp_path, old=old, new=changed), "CUL108")
@@ -332,12 +322,8 @@ def test_constructor_only_member_settable_only_by_its_own_holder_is_reported(tmp
     new = new_vault("fee: u128, total: u128, admin: ContractAddress,", setter, "self.admin.write(owner);")
     (finding,) = rule(analyse_sources(tmp_path, old=V1, new=new), "CUL402")
     assert "`admin`" in finding.message and "`set_admin`, `admin_only`" in finding.message
-    open_setter = setter.replace(
-        "assert(get_caller_address() == self.admin.read(), 'not admin');\n            self", "self"
-    )
-    new = new_vault(
-        "fee: u128, total: u128, admin: ContractAddress,", open_setter, "self.admin.write(owner);"
-    )
+    open_setter = setter.replace("assert(get_caller_address() == self.admin.read(), 'not admin');\n            self", "self")
+    new = new_vault("fee: u128, total: u128, admin: ContractAddress,", open_setter, "self.admin.write(owner);")
     assert not rule(analyse_sources(tmp_path, old=V1, new=new), "CUL402")
 
 
@@ -376,8 +362,7 @@ def test_backup_through_locals_and_struct_literals_is_a_copy(tmp_path: Path, cop
     storage = "fee: u128, total: u128, fee_backup: Backup, pair_backup: (u128, u128), fee_backup_raw: u128,"
     new = new_vault(storage, body).replace(
         "#[starknet::contract]",
-        "#[derive(Copy, Drop, Serde, starknet::Store)]\nstruct Backup { fee: u128, total: u128 }\n\n"
-        "#[starknet::contract]",
+        "#[derive(Copy, Drop, Serde, starknet::Store)]\nstruct Backup { fee: u128, total: u128 }\n\n#[starknet::contract]",
     )
     assert not rule(analyse_sources(tmp_path, old=V1, new=new), "CUL403")
     derived = new.replace("self.fee.read()", "self.total.read()")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cairo_upgrade_lint import analysis
 from cairo_upgrade_lint.analysis import Options
 from cairo_upgrade_lint.config import Config
-from conftest import FIXTURES
 
 SEEDS = sorted(
     p.read_bytes().decode(errors="replace")
@@ -52,9 +52,7 @@ def storage_and_abi_findings(tmp: Path, source: str) -> list[str]:
     old, new = str(tmp / "old" / "contract.cairo"), str(tmp / "new" / "contract.cairo")
     run = analysis.compare(old, new, Options(Config(), use_cache=False), {})
     return [
-        f"{f.rule_id}: {f.message}"
-        for f in run.findings
-        if f.rule_id[:4] in ("CUL1", "CUL2") and f.rule_id not in SINGLE_VERSION
+        f"{f.rule_id}: {f.message}" for f in run.findings if f.rule_id[:4] in ("CUL1", "CUL2") and f.rule_id not in SINGLE_VERSION
     ]
 
 

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from toolchain import compiler
 
 from cairo_upgrade_lint.syntax import parse
-from conftest import FIXTURES
 
 INVALID = sorted((FIXTURES / "syntax" / "invalid").glob("*.cairo"))
 COMPILED = [FIXTURES / "compiler" / "counter.cairo", *sorted((FIXTURES / "compiler" / "probes").rglob("*.cairo"))]

@@ -14,7 +14,7 @@ CASES = [
     ("fn f() {\n    let x = ;\n}\n", 2, 13, "expected an expression, found ';'"),
     ("struct S {\n    a: u8\n    b: u8,\n}\n", 3, 5, "expected '}', found 'b'"),
     ("fn f( {}\n", 1, 7, "expected parameter name, found '{'"),
-    ("fn f() {\n    let s = \"open;\n}\n", 2, 13, "unterminated string"),
+    ('fn f() {\n    let s = "open;\n}\n', 2, 13, "unterminated string"),
     ("fn f() {\n    let s = 'open;\n}\n", 2, 13, "unterminated short string"),
     ("fn f() {\n    let x = 1 € 2;\n}\n", 2, 15, "unexpected character '€'"),
     # a last comment ending in as many spaces as the bad bytes took once hid them

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cairo_upgrade_lint.syntax import parse, walk
-from conftest import FIXTURES
 
 SEEDS = sorted(p.read_bytes() for p in FIXTURES.rglob("*.cairo") if "invalid" not in p.parts)
 TOKENS = [

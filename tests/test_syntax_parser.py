@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 from cairo_upgrade_lint.syntax import ast as A
 from cairo_upgrade_lint.syntax import parse, walk
-from conftest import FIXTURES
 
 CONSTRUCTS = FIXTURES / "syntax" / "valid" / "constructs.cairo"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXTURES
 
 from cairo_upgrade_lint.cli import lint_upgrade
 from cairo_upgrade_lint.group import main
@@ -15,7 +16,6 @@ from cairo_upgrade_lint.model import analyze
 from cairo_upgrade_lint.syntax import MAX_NESTING, children, parse, walk
 from cairo_upgrade_lint.syntax import ast as A
 from cairo_upgrade_lint.syntax.cairo0 import is_cairo0
-from conftest import FIXTURES
 
 SYNTAX = FIXTURES / "syntax"
 REST_PATTERNS = SYNTAX / "valid" / "rest_patterns.cairo"

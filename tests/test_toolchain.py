@@ -78,9 +78,7 @@ def test_toolchain_is_installed_with_its_corelib() -> None:
     assert version.stdout.strip() == "starknet-compile 2.1.0"
 
 
-def test_toolchain_dir_follows_the_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_toolchain_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(compiler.TOOLCHAIN_ENV, str(tmp_path))
     assert compiler.toolchain_dir() == tmp_path
     monkeypatch.delenv(compiler.TOOLCHAIN_ENV)
@@ -99,9 +97,7 @@ def test_every_selector_is_sn_keccak_of_its_name(sierra: dict[str, Json], contra
     assert selectors["L1_HANDLER"] == set()
 
 
-def test_sierra_to_casm_keeps_the_entry_points(
-    sierra: dict[str, Json], casm: dict[str, Json]
-) -> None:
+def test_sierra_to_casm_keeps_the_entry_points(sierra: dict[str, Json], casm: dict[str, Json]) -> None:
     for contract, program in sierra.items():
         for kind, entry_points in program["entry_points_by_type"].items():
             casm_selectors = {ep["selector"] for ep in casm[contract]["entry_points_by_type"][kind]}

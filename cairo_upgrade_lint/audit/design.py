@@ -86,9 +86,7 @@ def _contract(run: AuditRun, contract: Contract, path: str) -> dict[str, Any]:
         "name": contract.name,
         "kind": contract.kind,
         "location": f"{path}:{where.line}",
-        "patterns": [
-            name for name, profile in PROFILES.items() if name in run.profiles and detects(audit, profile, contract)
-        ],
+        "patterns": [name for name, profile in PROFILES.items() if name in run.profiles and detects(audit, profile, contract)],
         "governed_by": relations,
         "single_key_powers": single_key,
         "components": [{"storage": u.storage, "component": u.component or u.path} for u in contract.components],
@@ -112,9 +110,7 @@ def _tree(record: dict[str, Any]) -> Tree:
     patterns = f"  [{', '.join(record['patterns'])}]" if record["patterns"] else ""
     components = [(f"{c['storage']}: {c['component']}", ()) for c in record["components"]]
     roles = [(f"{name}: {', '.join(entries)}", ()) for name, entries in record["roles"].items()]
-    relations: list[Tree] = [
-        (f"{r['authority']} -> {r['entry_point']} ({r['power']})", ()) for r in record["governed_by"]
-    ]
+    relations: list[Tree] = [(f"{r['authority']} -> {r['entry_point']} ({r['power']})", ()) for r in record["governed_by"]]
     single: list[Tree] = [
         (f"{r['authority']} alone can {r['power']} ({r['entry_point']})", ()) for r in record["single_key_powers"]
     ]

@@ -126,9 +126,7 @@ PROFILE = Profile(
     "no router (no library call runs a class hash read from a selector -> ClassHash map)",
     (
         Requirement("CUL541", lambda _: "a facet registry exists", facet_registry),
-        Requirement(
-            "CUL542", lambda _: "no selector is registered twice (registration refuses a taken one)", refuses_taken
-        ),
+        Requirement("CUL542", lambda _: "no selector is registered twice (registration refuses a taken one)", refuses_taken),
         Requirement("CUL543", lambda _: "registration is guarded", registration_guarded),
         Requirement("CUL544", lambda _: "the router's own selectors are reserved", selectors_reserved),
     ),

@@ -63,7 +63,7 @@ class Mark:
 
 def is_account(contract: Contract) -> bool:
     """An SRC6 account: the protocol calls its ``__validate__`` then ``__execute__``."""
-    return ACCOUNT_ENTRY_POINTS <= {e.name for e in contract.entry_points}
+    return {e.name for e in contract.entry_points} >= ACCOUNT_ENTRY_POINTS
 
 
 @record
@@ -118,9 +118,7 @@ def _constant_operand(operand: object) -> bool:
     return kind in ("literal", "const") or text.startswith("selector!")
 
 
-def _approved_state(
-    audit: Audit, entry: EntryPoint, entries: list[EntryPoint]
-) -> tuple[tuple[str, ...], EntryPoint] | None:
+def _approved_state(audit: Audit, entry: EntryPoint, entries: list[EntryPoint]) -> tuple[tuple[str, ...], EntryPoint] | None:
     """Proposal state ``entry`` reads that another state-changing entry point writes (not who may call)."""
     reads: set[str] = set()
     for fid in audit.graph.reachable(entry.function):
@@ -173,10 +171,7 @@ def _known_delay(entry: EntryPoint, known: tuple[str, str, str]) -> Outcome:
     if value == "none":
         message = f"`{entry.name}` executes as soon as the proposal is approved ({component}: {note})"
         return failed(message, [at(entry, f"{entry.name}: executes ({component})")])
-    message = (
-        f"`{entry.name}` executes through another contract ({component}: {note}): its delay is that "
-        "contract's, audit it"
-    )
+    message = f"`{entry.name}` executes through another contract ({component}: {note}): its delay is that contract's, audit it"
     return not_found(message, [at(entry, f"{entry.name}: executes through {component}")])
 
 
@@ -273,9 +268,7 @@ def _delay(audit: Audit, contract: Contract, entry: EntryPoint, gate: Evidence, 
     return worst(outcomes, "")
 
 
-def _least_delay(
-    audit: Audit, contract: Contract, flow: Flow, value: A.Expr
-) -> tuple[int | None, list[Evidence], str | None]:
+def _least_delay(audit: Audit, contract: Contract, flow: Flow, value: A.Expr) -> tuple[int | None, list[Evidence], str | None]:
     """The least value of what is added to the timestamp: the best bound among its parts (constants,
     a stored delay's floor, a parameter's asserted minimum, constant or stored). The third item names
     a stored delay with no floor that only the constructor and governance write."""

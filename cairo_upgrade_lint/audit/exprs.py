@@ -86,9 +86,7 @@ def exits(loop: A.Loop | A.While | A.For) -> Iterator[A.Expr]:
 
 def sides(condition: A.Expr) -> list[A.Expr]:
     """The operands of the comparisons in a condition (the condition itself when it has none)."""
-    sides = [
-        side for n in walk(condition) if isinstance(n, A.Binary) and n.op in COMPARISONS for side in (n.left, n.right)
-    ]
+    sides = [side for n in walk(condition) if isinstance(n, A.Binary) and n.op in COMPARISONS for side in (n.left, n.right)]
     return sides or [condition]
 
 

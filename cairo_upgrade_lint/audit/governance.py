@@ -20,9 +20,9 @@ from ..config import Config
 from ..model import Contract
 from ..rules.access import duration_text
 from ..rules.guards import write_sites
+from . import knowledge
 from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, not_found, passed, worst
 from .bounds import constant, member_floor
-from . import knowledge
 from .execution import execution_facts, single_execution, timelock_policy
 from .flow import Check, Flow
 from .roles import authorities, governance_only, guard_evidence, unguarded
@@ -109,9 +109,7 @@ def self_administration(audit: Audit, contract: Contract) -> Outcome:
             message = f"`{entry.name}` changes `{written[0]}` with no auth check"
             outcomes.append(unguarded(audit, entry, guard, message))
         elif governance_only(names):
-            outcomes.append(
-                passed(f"`{entry.name}` runs only through governance ({shown})", [guard_evidence(entry, guard)])
-            )
+            outcomes.append(passed(f"`{entry.name}` runs only through governance ({shown})", [guard_evidence(entry, guard)]))
         elif names and all(ROLE_GUARD.search(n) for n in names):
             message = (
                 f"`{entry.name}` changes `{written[0]}` for holders of a role ({shown}): who holds its admin "
@@ -176,8 +174,6 @@ PROFILE = Profile(
         Requirement("CUL502", _timelock_title, timelock_policy),
         Requirement("CUL503", lambda _: "a proposal cannot be executed twice", single_execution),
         Requirement("CUL504", lambda _: "a cancel entry point exists", cancel_exists),
-        Requirement(
-            "CUL505", lambda _: "signer, threshold and delay changes go through governance", self_administration
-        ),
+        Requirement("CUL505", lambda _: "signer, threshold and delay changes go through governance", self_administration),
     ),
 )

@@ -27,9 +27,7 @@ def upgrade_graph(run: AuditRun) -> nx.DiGraph:
                 if entry.function not in calls or target not in calls or not nx.has_path(calls, entry.function, target):
                     continue
                 nodes = (nx.descendants(calls, entry.function) | {entry.function}) & nx.ancestors(calls, target)
-                out.add_edges_from(
-                    ((contract.name, a), (contract.name, b)) for a, b in calls.subgraph(nodes | {target}).edges
-                )
+                out.add_edges_from(((contract.name, a), (contract.name, b)) for a, b in calls.subgraph(nodes | {target}).edges)
                 guard = run.audit.guard(contract, entry, syscall_sites(syscall))
                 admitted = " | ".join(sorted(authorities(run.audit, entry, guard))) if guard.guarded else None
                 entries.setdefault((contract.name, entry.function), []).append(admitted)

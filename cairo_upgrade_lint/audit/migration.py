@@ -109,9 +109,7 @@ def _backup(audit: Audit, migration: Migration) -> Outcome:
     records = {m.name for m in migration.contract.storage if isinstance(m.layout, (MapLayout, VecLayout))}
     reads = frozenset().union(*(f.info.facts.reads for f in flows)) & records
     versions = version_members(migration)  # the version a migration advances is bookkeeping, not data
-    destroyed = sorted(
-        {w.member for f, w in writes if w.member in reads - versions and not _from(f, w, w.member)}
-    )
+    destroyed = sorted({w.member for f, w in writes if w.member in reads - versions and not _from(f, w, w.member)})
     if not destroyed:
         return passed(f"`{migration.name}` overwrites no data it reads")
     everywhere = [(f, w) for f in audit.contract_flows(migration.contract) for w in f.writes]
@@ -119,14 +117,10 @@ def _backup(audit: Audit, migration: Migration) -> Outcome:
     restored: dict[tuple[str, str], tuple[Location, list[str]]] = {}
     for member in destroyed:
         copies = [(f, w) for f, w in writes if w.member != member and _from(f, w, member)]
-        restores = [
-            (f, w, c.member) for f, w in everywhere for _, c in copies if w.member == member and _from(f, w, c.member)
-        ]
+        restores = [(f, w, c.member) for f, w in everywhere for _, c in copies if w.member == member and _from(f, w, c.member)]
         if not copies or not restores:
             moved = f" (copied into {_list({w.member for _, w in copies})})" if copies else ""
-            message = (
-                f"`{migration.name}` overwrites `{member}`{moved} and nothing restores it: a rollback finds it lost"
-            )
+            message = f"`{migration.name}` overwrites `{member}`{moved} and nothing restores it: a rollback finds it lost"
             return failed(message, [_destroyed(member, writes)])
         copy_flow, copy = copies[0]
         copied.setdefault((copy_flow.info.name, copy.member), (copy.location, []))[1].append(member)

@@ -137,9 +137,7 @@ PROFILE = Profile(
     (
         Requirement("CUL531", lambda _: "the implementation class hash is stored", implementation_stored),
         Requirement("CUL532", lambda _: "the upgrade is guarded and rejects a zero class hash", upgrade_checked),
-        Requirement(
-            "CUL533", lambda _: "admin selectors do not collide with implementation selectors", selectors_distinct
-        ),
+        Requirement("CUL533", lambda _: "admin selectors do not collide with implementation selectors", selectors_distinct),
         Requirement("CUL534", lambda _: "the upgrade emits an event", upgrade_event),
     ),
 )

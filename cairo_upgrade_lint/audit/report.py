@@ -96,9 +96,7 @@ def render_text(run: AuditRun, context: ReportContext) -> str:
         results = list(group)
         if contract is None:
             lines += ["", f"{profile}: not found: {results[0].outcome.message}"]
-            lines += [
-                f"  {_MARK[Status.NOT_FOUND]:<11} {r.requirement.id} {r.requirement.title(config)}" for r in results
-            ]
+            lines += [f"  {_MARK[Status.NOT_FOUND]:<11} {r.requirement.id} {r.requirement.title(config)}" for r in results]
             continue
         where = _where(contract.declaration or contract.location, context)
         lines += ["", f"{profile}: {contract.name} ({where})"]

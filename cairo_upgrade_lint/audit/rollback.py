@@ -109,9 +109,7 @@ def history_kept(audit: Audit, contract: Contract) -> Outcome:
         kept = [w for f, w in audit.writes(entry, hashes) if _keeps_previous(audit, entry, f, w)]
         if kept:
             note = f"{entry.name}: keeps the replaced class hash in `{kept[0].member}`"
-            outcomes.append(
-                passed(f"`{entry.name}` records the replaced class hash", [Evidence(kept[0].location, note)])
-            )
+            outcomes.append(passed(f"`{entry.name}` records the replaced class hash", [Evidence(kept[0].location, note)]))
         else:
             message = f"`{entry.name}` does not record the class it replaces: a rollback has no class to return to"
             outcomes.append(failed(message, [at(entry, f"{entry.name}: upgrade entry point")]))
@@ -134,9 +132,7 @@ def rollback_pauses(audit: Audit, contract: Contract) -> Outcome:
             outcomes.append(failed(message, [guard_evidence(entry, guard)]))
         else:
             pause = Evidence(pauses[0].location, f"{entry.name}: pauses")
-            outcomes.append(
-                passed(f"`{entry.name}` rolls back, guarded, and pauses", [guard_evidence(entry, guard), pause])
-            )
+            outcomes.append(passed(f"`{entry.name}` rolls back, guarded, and pauses", [guard_evidence(entry, guard), pause]))
     return worst(outcomes, "")
 
 

@@ -49,9 +49,7 @@ def diff_contracts(old: Contract, new: Contract, old_graph: CallGraph, new_graph
         storage=tuple(storage),
         unchanged=tuple(unchanged),
         new_collisions=new_collisions(old.collisions, new.collisions),
-        entry_points=tuple(
-            diff_entry_points(old.entry_points, new.entry_points, unknown_impls(old, new), old.embedded)
-        ),
+        entry_points=tuple(diff_entry_points(old.entry_points, new.entry_points, unknown_impls(old, new), old.embedded)),
         events=tuple(diff_events(old.events, new.events)),
         old_upgrade_paths=upgrade_paths(old_graph, old),
         new_upgrade_paths=upgrade_paths(new_graph, new),

@@ -33,32 +33,18 @@ def diff_entry_points(
         old_types = [p.type for p in before.params]
         new_types = [p.type for p in after.params]
         if old_types != new_types or before.returns != after.returns:
-            changes.append(
-                EntryPointChange(
-                    "signature_changed", name, before, after, f"{before.signature} -> {after.signature}"
-                )
-            )
+            changes.append(EntryPointChange("signature_changed", name, before, after, f"{before.signature} -> {after.signature}"))
         elif [p.name for p in before.params] != [p.name for p in after.params]:
             changes.append(
-                EntryPointChange(
-                    "parameters_renamed", name, before, after, f"{before.signature} -> {after.signature}"
-                )
+                EntryPointChange("parameters_renamed", name, before, after, f"{before.signature} -> {after.signature}")
             )
         if before.kind != after.kind:
-            changes.append(
-                EntryPointChange("kind_changed", name, before, after, f"{before.kind} -> {after.kind}")
-            )
-    changes += [
-        EntryPointChange("added", n, None, e, e.signature)
-        for n, e in new_by_name.items()
-        if n not in old_by_name
-    ]
+            changes.append(EntryPointChange("kind_changed", name, before, after, f"{before.kind} -> {after.kind}"))
+    changes += [EntryPointChange("added", n, None, e, e.signature) for n, e in new_by_name.items() if n not in old_by_name]
     return changes
 
 
-def hiding(
-    entry: EntryPoint, unknown: tuple[EmbeddedImpl, ...], old_aliases: tuple[EmbeddedImpl, ...]
-) -> list[EmbeddedImpl]:
+def hiding(entry: EntryPoint, unknown: tuple[EmbeddedImpl, ...], old_aliases: tuple[EmbeddedImpl, ...]) -> list[EmbeddedImpl]:
     """The unresolved embedded impls of the new version that may serve the old ``entry``: the
     one declared under the name of the old impl that embedded it, else those under a name the
     old version did not embed (code that moved into a dependency comes back through a new
@@ -78,10 +64,7 @@ def unknown_impls(old: Contract, new: Contract) -> tuple[EmbeddedImpl, ...]:
     explains no difference between them."""
     before = {e.name: e for e in old.embedded}
     return tuple(
-        e
-        for e in new.embedded
-        if not e.resolved
-        and ((b := before.get(e.name)) is None or b.resolved or b.target != e.target)
+        e for e in new.embedded if not e.resolved and ((b := before.get(e.name)) is None or b.resolved or b.target != e.target)
     )
 
 
@@ -97,15 +80,12 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
         if not before.resolved or not after.resolved:
             changes.append(EventChange("unverifiable", name, before, after, "payload type unknown"))
         elif _shape(before) != _shape(after):
-            changes.append(
-                EventChange("changed", name, before, after, f"{_describe(before)} -> {_describe(after)}")
-            )
+            changes.append(EventChange("changed", name, before, after, f"{_describe(before)} -> {_describe(after)}"))
     removed = [e for k, e in old_by_key.items() if k not in new_by_key]
     opaque = [e for e in new if not e.resolved]
     unknown = [e for e in removed if any(_may_emit(u, e, old) for u in opaque)]
     changes += [
-        EventChange("unknown", "::".join(e.selectors), e, None, "may be emitted through an unresolved payload")
-        for e in unknown
+        EventChange("unknown", "::".join(e.selectors), e, None, "may be emitted through an unresolved payload") for e in unknown
     ]
     removed = [e for e in removed if e not in unknown]
     added = [e for k, e in new_by_key.items() if k not in old_by_key]
@@ -121,16 +101,8 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
             )
         )
     paired = {id(e) for pair in renamed for e in pair}
-    changes += [
-        EventChange("removed", "::".join(e.selectors), e, None, _describe(e))
-        for e in removed
-        if id(e) not in paired
-    ]
-    changes += [
-        EventChange("added", "::".join(e.selectors), None, e, _describe(e))
-        for e in added
-        if id(e) not in paired
-    ]
+    changes += [EventChange("removed", "::".join(e.selectors), e, None, _describe(e)) for e in removed if id(e) not in paired]
+    changes += [EventChange("added", "::".join(e.selectors), None, e, _describe(e)) for e in added if id(e) not in paired]
     return changes
 
 
@@ -193,7 +165,5 @@ def _renames(removed: list[Event], added: list[Event]) -> list[tuple[Event, Even
         if event.resolved and event.fields:
             by_new[_shape(event)].append(event)
     return [
-        (events[0], by_new[shape][0])
-        for shape, events in by_old.items()
-        if len(events) == 1 and len(by_new.get(shape, ())) == 1
+        (events[0], by_new[shape][0]) for shape, events in by_old.items() if len(events) == 1 and len(by_new.get(shape, ())) == 1
     ]

@@ -75,18 +75,10 @@ def signature(layout: Layout) -> str:
         return "{" + ",".join(f"{f.name}:{signature(f.layout)}" for f in layout.fields) + "}"
     if isinstance(layout, EnumLayout):
         return (
-            "<"
-            + ",".join(
-                f"{v.name}={v.indicator}:{signature(v.payload) if v.payload else ''}" for v in layout.variants
-            )
-            + ">"
+            "<" + ",".join(f"{v.name}={v.indicator}:{signature(v.payload) if v.payload else ''}" for v in layout.variants) + ">"
         )
     if isinstance(layout, MapLayout):
-        keys = (
-            ",".join(layout.key_felts)
-            if layout.key_felts is not None
-            else "?" + ",".join(k.identity for k in layout.keys)
-        )
+        keys = ",".join(layout.key_felts) if layout.key_felts is not None else "?" + ",".join(k.identity for k in layout.keys)
         return f"map({keys})->{signature(layout.value)}"
     if isinstance(layout, VecLayout):
         return f"vec({signature(layout.element)})"
@@ -258,9 +250,7 @@ def _same_positions(old: StructLayout, new: StructLayout, path: str) -> list[Lay
 
 
 def _appended(where: str, type_text: str) -> LayoutChange:
-    return LayoutChange(
-        "struct_member_appended", where, None, type_text, C.COMPATIBLE, "appended after every old member"
-    )
+    return LayoutChange("struct_member_appended", where, None, type_text, C.COMPATIBLE, "appended after every old member")
 
 
 def _by_name(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChange]:
@@ -314,11 +304,7 @@ def _by_name(old: StructLayout, new: StructLayout, path: str) -> list[LayoutChan
         if match is None:
             continue
         inner = compare(field.layout, match.layout, f"{path}.{field.name}")
-        if (
-            field.layout.size != match.layout.size
-            and field.layout.size is not None
-            and match.layout.size is not None
-        ):
+        if field.layout.size != match.layout.size and field.layout.size is not None and match.layout.size is not None:
             out.append(
                 LayoutChange(
                     "struct_member_resized",
@@ -371,9 +357,7 @@ def _enum(old: EnumLayout, new: EnumLayout, path: str) -> list[LayoutChange]:
     for variant in old.variants:
         where = f"{path}::{variant.name}"
         match = new_by_indicator.get(variant.indicator)
-        moved = match is not None and match.name != variant.name and (
-            match.name in old_names or variant.name in new_names
-        )
+        moved = match is not None and match.name != variant.name and (match.name in old_names or variant.name in new_names)
         if match is None or moved:
             out.append(_lost_variant(variant, new_names.get(variant.name), where))
             continue
@@ -488,9 +472,7 @@ def _map(old: MapLayout, new: MapLayout, path: str) -> list[LayoutChange]:
                 old_keys,
                 new_keys,
                 C.COMPATIBLE if compatible else C.INCOMPATIBLE,
-                "same key felts hash to the same entries"
-                if compatible
-                else "keys hash differently or lose range",
+                "same key felts hash to the same entries" if compatible else "keys hash differently or lose range",
             )
         )
     return out + compare(old.value, new.value, f"{path}[]")

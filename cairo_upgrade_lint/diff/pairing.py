@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from os.path import commonpath
 
 from ..model.contracts import Contract
 
@@ -164,7 +165,7 @@ def _affinity(a: Contract, b: Contract) -> tuple[bool, int]:
     files of the same name; the length of their module names' common prefix)."""
     x, y = a.name.lower(), b.name.lower()
     stem = _stem(a) == _stem(b)
-    return (x.startswith(y) or y.startswith(x) or stem, len(os.path.commonprefix([x, y])))
+    return (x.startswith(y) or y.startswith(x) or stem, len(commonpath([x, y])))
 
 
 def _stem(contract: Contract) -> str:

@@ -32,11 +32,7 @@ def diff_storage(
         compatibility = worst([d.compatibility for d in details])
         if match.name != member.name:
             changes.append(StorageChange("renamed", member, match, compatibility, details, explicit=True))
-        elif (
-            details
-            and all(d.kind in ("unresolved", "custom_packing") for d in details)
-            and member.type_text == match.type_text
-        ):
+        elif details and all(d.kind in ("unresolved", "custom_packing") for d in details) and member.type_text == match.type_text:
             changes.append(StorageChange("unverifiable", member, match, compatibility, details))
         elif details:
             changes.append(StorageChange("retyped", member, match, compatibility, details))
@@ -50,18 +46,12 @@ def diff_storage(
     for old_member, new_member in renamed:
         changes.append(StorageChange("renamed", old_member, new_member, Compatibility.INCOMPATIBLE))
     paired = {id(m) for pair in renamed for m in pair}
-    changes += [
-        StorageChange("removed", m, None, Compatibility.INCOMPATIBLE) for m in removed if id(m) not in paired
-    ]
-    changes += [
-        StorageChange("added", None, m, Compatibility.COMPATIBLE) for m in added if id(m) not in paired
-    ]
+    changes += [StorageChange("removed", m, None, Compatibility.INCOMPATIBLE) for m in removed if id(m) not in paired]
+    changes += [StorageChange("added", None, m, Compatibility.COMPATIBLE) for m in added if id(m) not in paired]
     return changes, unchanged
 
 
-def _by_address(
-    old: tuple[StorageMember, ...], new: tuple[StorageMember, ...]
-) -> list[tuple[StorageMember, StorageMember]]:
+def _by_address(old: tuple[StorageMember, ...], new: tuple[StorageMember, ...]) -> list[tuple[StorageMember, StorageMember]]:
     """Old and new members at one address (same key). Where several members share a key (a
     collision, or two components declaring one name), the one reached through the same
     ``#[substorage]`` path is its counterpart, then declaration order decides."""
@@ -97,9 +87,7 @@ def unknown_substorage(contract: Contract) -> frozenset[str]:
     return frozenset(unresolved)
 
 
-def _implicit_renames(
-    removed: list[StorageMember], added: list[StorageMember]
-) -> list[tuple[StorageMember, StorageMember]]:
+def _implicit_renames(removed: list[StorageMember], added: list[StorageMember]) -> list[tuple[StorageMember, StorageMember]]:
     """Pairs of a removed and an added member with one encoding, when that pairing is unique."""
     by_shape_old: dict[str, list[StorageMember]] = defaultdict(list)
     by_shape_new: dict[str, list[StorageMember]] = defaultdict(list)
@@ -114,9 +102,7 @@ def _implicit_renames(
     ]
 
 
-def new_collisions(
-    old: tuple[AddressCollision, ...], new: tuple[AddressCollision, ...]
-) -> tuple[AddressCollision, ...]:
+def new_collisions(old: tuple[AddressCollision, ...], new: tuple[AddressCollision, ...]) -> tuple[AddressCollision, ...]:
     """Collisions of the new version that the old version did not have."""
     before = {(c.address, c.members) for c in old}
     return tuple(c for c in new if (c.address, c.members) not in before)

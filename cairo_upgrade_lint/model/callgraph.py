@@ -246,9 +246,7 @@ class CallGraphBuilder:
                     for function in functions_of(item.items):
                         if isinstance(item, A.Trait) and function.body is None:
                             continue
-                        table.setdefault(function.name, []).append(
-                            _Method(function_id(scope, item.name, function.name), item)
-                        )
+                        table.setdefault(function.name, []).append(_Method(function_id(scope, item.name, function.name), item))
                 if isinstance(item, A.Impl):
                     trait = self.index.resolve(scope, [s.name for s in item.trait.segments])
                     key = (
@@ -257,9 +255,7 @@ class CallGraphBuilder:
                         else scope.qualify(item.trait.text)
                     )
                     self.trait_impls.setdefault(key, []).append((scope, item))
-                    names = self.generated.setdefault(scope.qualified, {}).setdefault(
-                        item.trait.last.name, {}
-                    )
+                    names = self.generated.setdefault(scope.qualified, {}).setdefault(item.trait.last.name, {})
                     for function in functions_of(item.items):
                         names[function.name] = function_id(scope, item.name, function.name)
 
@@ -280,34 +276,20 @@ class CallGraphBuilder:
         }
         return CallGraph(edges, functions)
 
-    def _function(
-        self, scope: Scope, container: A.Impl | A.Trait | None, function: A.Function
-    ) -> FunctionInfo:
+    def _function(self, scope: Scope, container: A.Impl | A.Trait | None, function: A.Function) -> FunctionInfo:
         owner = owner_scope(scope)
         generics = generic_parameters(function.generics, container.generics if container else ())
         params = tuple(
-            Parameter(p.name, self.resolver.resolve(scope, p.type, generics).text)
-            for p in function.params
-            if p.name != "self"
+            Parameter(p.name, self.resolver.resolve(scope, p.type, generics).text) for p in function.params if p.name != "self"
         )
-        returns = (
-            self.resolver.resolve(scope, function.return_type, generics).text
-            if function.return_type
-            else None
-        )
+        returns = self.resolver.resolve(scope, function.return_type, generics).text if function.return_type else None
         linker = _FunctionLinker(self, scope, owner, container if isinstance(container, A.Impl) else None)
-        facts = FunctionAnalyzer(
-            function, scope.file.path, self.texts.get(scope.file.path, b""), linker
-        ).analyze()
+        facts = FunctionAnalyzer(function, scope.file.path, self.texts.get(scope.file.path, b""), linker).analyze()
         receiver = self_param(function)
         self_kind = None
         if receiver is not None:
             self_kind = (
-                "snapshot"
-                if isinstance(receiver.type, A.SnapshotType)
-                else "ref"
-                if "ref" in receiver.modifiers
-                else "value"
+                "snapshot" if isinstance(receiver.type, A.SnapshotType) else "ref" if "ref" in receiver.modifiers else "value"
             )
         return FunctionInfo(
             id=function_id(scope, container.name if container else None, function.name),
@@ -315,9 +297,7 @@ class CallGraphBuilder:
             module=scope.qualified,
             owner=owner.qualified if owner else None,
             impl=container.name if isinstance(container, A.Impl) else None,
-            trait=(container.trait.last.name if isinstance(container, A.Impl) else container.name)
-            if container
-            else None,
+            trait=(container.trait.last.name if isinstance(container, A.Impl) else container.name) if container else None,
             params=params,
             returns=returns,
             self_kind=self_kind,
@@ -342,9 +322,7 @@ def _functions(scope: Scope) -> Iterator[tuple[A.Impl | A.Trait | None, A.Functi
 class _FunctionLinker:
     """Resolves the calls of one function (the ``facts.Linker`` protocol)."""
 
-    def __init__(
-        self, builder: CallGraphBuilder, scope: Scope, owner: Scope | None, impl: A.Impl | None
-    ) -> None:
+    def __init__(self, builder: CallGraphBuilder, scope: Scope, owner: Scope | None, impl: A.Impl | None) -> None:
         self.builder = builder
         self.scope = scope
         self.owner = owner
@@ -364,9 +342,7 @@ class _FunctionLinker:
             return None, "variant"
         if len(segments) >= 2:
             for module in self._modules():
-                target = (
-                    self.builder.generated.get(module.qualified, {}).get(segments[-2], {}).get(segments[-1])
-                )
+                target = self.builder.generated.get(module.qualified, {}).get(segments[-2], {}).get(segments[-1])
                 if target is not None:
                     return target, "trait"
         return None, "function"

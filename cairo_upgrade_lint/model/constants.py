@@ -76,9 +76,7 @@ class ConstantEvaluator:
         return None
 
 
-def module_constants(
-    index: ScopeIndex, evaluator: ConstantEvaluator, texts: dict[str, bytes]
-) -> tuple[Constant, ...]:
+def module_constants(index: ScopeIndex, evaluator: ConstantEvaluator, texts: dict[str, bytes]) -> tuple[Constant, ...]:
     """Every module-level constant of the analysed crates with its value (None if not computable)."""
     out = []
     for scope in index.all_scopes():
@@ -87,11 +85,7 @@ def module_constants(
         for item in scope.items:
             if isinstance(item, A.Const):
                 data = texts.get(scope.file.path, b"")
-                text = (
-                    data[item.value.span.start : item.value.span.end].decode("utf-8", "replace")
-                    if item.value
-                    else ""
-                )
+                text = data[item.value.span.start : item.value.span.end].decode("utf-8", "replace") if item.value else ""
                 out.append(
                     Constant(
                         scope.qualify(item.name),

@@ -14,8 +14,8 @@ from ..syntax.walk import walk
 from .callgraph import Parameter, function_id
 from .hashing import felt_hex, selector
 from .known_components import WITH_COMPONENTS
-from .loading import EXTERNAL_KINDS
 from .layout import AddressCollision, LayoutBuilder, StorageMember, collisions
+from .loading import EXTERNAL_KINDS
 from .scope import Scope, ScopeIndex
 from .syntax_utils import (
     attribute_args,
@@ -204,9 +204,7 @@ class ContractBuilder:
         notes: list[str] = []
         components = self.components(scope, notes)
         storage = self._storage(scope, components, notes)
-        notes += [
-            f"storage member {m.display}: {m.layout.reason}" for m in storage if m.layout.kind == "unresolved"
-        ]
+        notes += [f"storage member {m.display}: {m.layout.reason}" for m in storage if m.layout.kind == "unresolved"]
         prefix = scope.qualified + "::"
         path = scope.file.path
         aliases: list[EmbeddedImpl] = []
@@ -260,9 +258,7 @@ class ContractBuilder:
                 continue
             if not any(u.storage == injected.storage for u in uses):
                 span = next(a.span for a in scope.attributes if a.name == "with_components")
-                uses.append(
-                    self._component(scope, injected.path, injected.storage, injected.event, True, span, notes)
-                )
+                uses.append(self._component(scope, injected.path, injected.storage, injected.event, True, span, notes))
         return uses
 
     def _component(
@@ -276,11 +272,7 @@ class ContractBuilder:
         notes: list[str] | None,
     ) -> ComponentUse:
         found = self.index.resolve(scope, path.split("::")) if path else None
-        component = (
-            found.scope
-            if found is not None and found.item is None and has_attribute(found.scope, COMPONENT)
-            else None
-        )
+        component = found.scope if found is not None and found.item is None and has_attribute(found.scope, COMPONENT) else None
         if component is None and notes is not None:
             notes.append(f"component {path or '?'} (storage {storage}) not found")
         return ComponentUse(
@@ -355,13 +347,7 @@ class ContractBuilder:
                 per_item = attribute_args(item, "abi") == ("per_item",)
                 embedded = attribute_args(item, "abi") == ("embed_v0",) or has_attribute(item, "external")
                 for function in functions_of(item.items):
-                    kind = (
-                        _attribute_kind(function)
-                        if per_item
-                        else _method_kind(function)
-                        if embedded
-                        else None
-                    )
+                    kind = _attribute_kind(function) if per_item else _method_kind(function) if embedded else None
                     if kind is not None:
                         out.append(self._entry_point(scope, item, function, kind, item.name, None))
             elif isinstance(item, A.ImplAlias) and attribute_args(item, "abi") == ("embed_v0",):
@@ -437,9 +423,7 @@ class ContractBuilder:
     ) -> tuple[tuple[CairoType, ...], CairoType | None]:
         """The resolved parameter types (``self`` excluded) and return type of ``function``."""
         generics = generic_parameters(function.generics, outer)
-        types = tuple(
-            self.resolver.resolve(scope, p.type, generics) for p in function.params if p.name != "self"
-        )
+        types = tuple(self.resolver.resolve(scope, p.type, generics) for p in function.params if p.name != "self")
         returns = function.return_type
         return types, self.resolver.resolve(scope, returns, generics) if returns is not None else None
 
@@ -483,21 +467,15 @@ class ContractBuilder:
             payload = self.resolver.resolve(scope, variant.type)
             found = self.resolver.definition(payload)
             if found is not None and isinstance(found.item, A.Enum) and depth < 8:
-                inner_component = (
-                    found.scope.qualified if has_attribute(found.scope, COMPONENT) else component
-                )
+                inner_component = found.scope.qualified if has_attribute(found.scope, COMPONENT) else component
                 inner_via = via + ((variant.name, has_attribute(variant, "flat")),)
-                out += self._variants(
-                    found.scope, found.item, chain, inner_component, notes, depth + 1, site or where, inner_via
-                )
+                out += self._variants(found.scope, found.item, chain, inner_component, notes, depth + 1, site or where, inner_via)
             elif found is not None and isinstance(found.item, A.Struct):
                 fields = tuple(
                     EventField(m.name, t.text, has_attribute(m, "key"), self.resolver.serde(t))
                     for m, t in self.resolver.members(payload)
                 )
-                out.append(
-                    Event(variant.name, prefix + (variant.name,), fields, component, True, where, site, via=via)
-                )
+                out.append(Event(variant.name, prefix + (variant.name,), fields, component, True, where, site, via=via))
             elif payload.category == "tuple" and not payload.args:
                 out.append(Event(variant.name, prefix + (variant.name,), (), component, True, where, site, via=via))
             elif self._eventless_component(scope, variant.type):
@@ -505,9 +483,7 @@ class ContractBuilder:
             else:
                 notes.append(f"event {variant.name}: payload type {payload.text} not found")
                 flat = has_attribute(variant, "flat")
-                out.append(
-                    Event(variant.name, prefix + (variant.name,), (), component, False, where, site, flat, via)
-                )
+                out.append(Event(variant.name, prefix + (variant.name,), (), component, False, where, site, flat, via))
         return out
 
     def _eventless_component(self, scope: Scope, payload: A.TypeExpr) -> bool:
@@ -528,12 +504,8 @@ class ContractBuilder:
         functions = []
         for function in functions_of(trait.items):
             params, returns = self.signature(scope, function, trait.generics)
-            functions.append(
-                InterfaceFunction(function.name, _method_kind(function) or "function", params, returns)
-            )
-        return Interface(
-            trait.name, scope.qualify(trait.name), tuple(functions), location(scope.file.path, trait.span)
-        )
+            functions.append(InterfaceFunction(function.name, _method_kind(function) or "function", params, returns))
+        return Interface(trait.name, scope.qualify(trait.name), tuple(functions), location(scope.file.path, trait.span))
 
 
 def _attribute_kind(function: A.Function) -> str | None:
@@ -597,4 +569,3 @@ def _named(scope: Scope, name: str, kind: type) -> Location | None:
     """The name of the item ``name`` declared in ``scope`` when it is a ``kind``."""
     item = scope.declared.get(name)
     return location(scope.file.path, item.name_span) if isinstance(item, kind) else None
-

@@ -190,7 +190,9 @@ def _in_cache(name: str, version: str, source: str) -> str | None:
         if "github.com" in url:
             repo = repo.lower()
         pattern = os.path.join(registry, "git", "checkouts", glob.escape(repo) + "-*", "*")
-        checkouts = [p for p in sorted(glob.glob(pattern)) if len(os.path.basename(p)) >= 4 and commit.startswith(os.path.basename(p))]
+        checkouts = [
+            p for p in sorted(glob.glob(pattern)) if len(os.path.basename(p)) >= 4 and commit.startswith(os.path.basename(p))
+        ]
         for checkout in checkouts:
             found = _package_below(checkout, name)
             if found:

@@ -31,8 +31,9 @@ def describe_project(project: Project) -> dict[str, Any]:
         "input": project.input,
         "contracts": [describe_contract(c, project) for c in project.contracts],
         "dependencies": {
-            "found": [{"name": d.name, "version": d.version, "source": d.source, "root": d.root}
-                      for d in project.dependencies.found],
+            "found": [
+                {"name": d.name, "version": d.version, "source": d.source, "root": d.root} for d in project.dependencies.found
+            ],
             "unknown": [{"name": m.name, "reason": m.reason} for m in project.dependencies.missing],
         },
         "notes": [{"path": n.path, "line": n.line, "message": n.message} for n in project.notes],
@@ -50,8 +51,7 @@ def describe_contract(contract: Contract, project: Project | None = None) -> dic
         "location": _location(contract.location),
         "storage": [{**_member(m), "origin": origin(m.owner) or None} for m in contract.storage],
         "collisions": [
-            {"address": felt_hex(c.address), "members": list(c.members), "allowed": c.allowed}
-            for c in contract.collisions
+            {"address": felt_hex(c.address), "members": list(c.members), "allowed": c.allowed} for c in contract.collisions
         ],
         "entry_points": [_entry_point(e) for e in contract.entry_points],
         "events": [_event(e) for e in contract.events],
@@ -91,9 +91,7 @@ def _member(member: StorageMember) -> dict[str, Any]:
 def _layout(layout: Layout) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": layout.kind, "type": layout.type.text, "size": layout.size}
     if isinstance(layout, StructLayout):
-        out["fields"] = [
-            {"name": f.name, "offset": f.offset, "layout": _layout(f.layout)} for f in layout.fields
-        ]
+        out["fields"] = [{"name": f.name, "offset": f.offset, "layout": _layout(f.layout)} for f in layout.fields]
     elif isinstance(layout, EnumLayout):
         out["default"] = layout.default
         out["variants"] = [
@@ -160,9 +158,7 @@ def render_text(description: dict[str, Any]) -> str:
             lines.append(f"  collision {collision['address']}: {', '.join(collision['members'])}{allowed}")
         lines.append("  entry points:")
         for entry in contract["entry_points"]:
-            lines.append(
-                f"    {entry['selector']:<66} {entry['kind']:<11} {entry['signature']}  [{entry['origin']}]"
-            )
+            lines.append(f"    {entry['selector']:<66} {entry['kind']:<11} {entry['signature']}  [{entry['origin']}]")
         if not contract["entry_points"]:
             lines.append("    (none)")
         for note in contract["unresolved"]:
@@ -190,9 +186,7 @@ def _layout_lines(layout: dict[str, Any], indent: str) -> list[str]:
         return [
             line
             for f in layout["fields"]
-            for line in [
-                f"{indent}+{f['offset'] if f['offset'] is not None else '?'} {f['name']}: {f['layout']['type']}"
-            ]
+            for line in [f"{indent}+{f['offset'] if f['offset'] is not None else '?'} {f['name']}: {f['layout']['type']}"]
             + _layout_lines(f["layout"], indent + "    ")
         ]
     if kind == "enum":
@@ -202,13 +196,9 @@ def _layout_lines(layout: dict[str, Any], indent: str) -> list[str]:
         ]
     if kind == "map":
         felts = ", ".join(layout["key_felts"]) if layout["key_felts"] is not None else "unknown"
-        return [f"{indent}key felts: {felts}; value: {layout['value']['type']}"] + _layout_lines(
-            layout["value"], indent + "    "
-        )
+        return [f"{indent}key felts: {felts}; value: {layout['value']['type']}"] + _layout_lines(layout["value"], indent + "    ")
     if kind == "vec":
-        return [f"{indent}element: {layout['element']['type']}"] + _layout_lines(
-            layout["element"], indent + "    "
-        )
+        return [f"{indent}element: {layout['element']['type']}"] + _layout_lines(layout["element"], indent + "    ")
     if kind == "node":
         return [line for m in layout["members"] for line in _member_lines(m, indent)]
     if kind in ("custom", "unresolved"):

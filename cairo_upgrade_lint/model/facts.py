@@ -85,9 +85,7 @@ ASSERT_MACROS = {
 }
 PANICS = frozenset({"panic", "panic_with_felt252", "panic_with_byte_array", "panic_with_const_felt252"})
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
-_TRANSPARENT_METHODS = frozenset(
-    {"into", "try_into", "unwrap", "expect", "unbox", "clone", "deref", "unwrap_syscall"}
-)
+_TRANSPARENT_METHODS = frozenset({"into", "try_into", "unwrap", "expect", "unbox", "clone", "deref", "unwrap_syscall"})
 _MAX_LOCAL_DEPTH = 8
 _PRUNED = (A.Path,)
 
@@ -143,7 +141,7 @@ class Assertion:
     location: Location
     tested_args: tuple[Operand, ...] = ()
     tested_calls: tuple[Operand, ...] = ()
-    signatures: tuple["SignatureCheck", ...] = ()
+    signatures: tuple[SignatureCheck, ...] = ()
 
 
 @record
@@ -340,11 +338,7 @@ class FunctionAnalyzer:
 
     def _collect_locals(self, node: object) -> None:
         for child in _descendants(node):
-            if (
-                isinstance(child, A.Let)
-                and isinstance(child.pattern, A.IdentPattern)
-                and child.value is not None
-            ):
+            if isinstance(child, A.Let) and isinstance(child.pattern, A.IdentPattern) and child.value is not None:
                 self.locals[child.pattern.name] = child.value
                 self.bindings.append((child.span.start, child.pattern.name, child.value))
 
@@ -445,20 +439,12 @@ class FunctionAnalyzer:
         if name == "assert" and args:
             self._assertion("assert_macro", args[0].value, node.span)
         elif name in ASSERT_MACROS and len(args) >= 2:
-            comparison = Comparison(
-                ASSERT_MACROS[name], self.operand(args[0].value), self.operand(args[1].value)
-            )
+            comparison = Comparison(ASSERT_MACROS[name], self.operand(args[0].value), self.operand(args[1].value))
             operands = (comparison.left, comparison.right)
-            self.assertions.append(
-                Assertion(name, self._text(node.span), (comparison,), operands, self._loc(node.span))
-            )
+            self.assertions.append(Assertion(name, self._text(node.span), (comparison,), operands, self._loc(node.span)))
 
     def _if(self, node: A.If) -> None:
-        if (
-            not _panics(node.then)
-            or len(node.conditions) != 1
-            or isinstance(node.conditions[0], A.LetCondition)
-        ):
+        if not _panics(node.then) or len(node.conditions) != 1 or isinstance(node.conditions[0], A.LetCondition):
             return
         condition = node.conditions[0]
         comparisons = tuple(_negate(c) for c in self.comparisons(condition, negate_ors=True))
@@ -573,11 +559,7 @@ class FunctionAnalyzer:
         if is_self(root) and steps:
             self._self_chain(node, steps)
             return
-        if (
-            isinstance(root, (A.PathExpr, A.MacroCall, A.StructLiteral))
-            and steps
-            and isinstance(steps[0], A.MethodCall)
-        ):
+        if isinstance(root, (A.PathExpr, A.MacroCall, A.StructLiteral)) and steps and isinstance(steps[0], A.MethodCall):
             self._receiver_call(root, steps[0])
         if not isinstance(root, A.PathExpr):
             self._visit(root)
@@ -591,11 +573,7 @@ class FunctionAnalyzer:
                 self.emits.extend(_event_name(a.value) for a in first.args)
                 return
             args = tuple(self.operand(a.value) for a in first.args)
-            self.calls.append(
-                CallSite(
-                    first.name, "method", self.linker.self_method(first.name), args, self._loc(first.span)
-                )
-            )
+            self.calls.append(CallSite(first.name, "method", self.linker.self_method(first.name), args, self._loc(first.span)))
             for step in steps[1:]:
                 if isinstance(step, A.MethodCall):
                     self._on_receiver(step, state=True)
@@ -615,9 +593,7 @@ class FunctionAnalyzer:
         values = tuple(self._leaves(written[-1])) if written else ()
         names = tuple(s.name for s in steps if isinstance(s, A.MethodCall))
         copied = tuple(sorted(set(self._copied(written[-1])))) if written and op == "write" else ()
-        self.storage.append(
-            StorageAccess(first.name, op, fields, self._loc(node.span), args, values, names, copied)
-        )
+        self.storage.append(StorageAccess(first.name, op, fields, self._loc(node.span), args, values, names, copied))
 
     def _copied(self, expr: A.Expr, depth: int = 0, field: str | None = None) -> Iterator[str]:
         """Members whose storage reads ``expr`` carries unchanged (see ``StorageAccess.copied``);
@@ -655,9 +631,7 @@ class FunctionAnalyzer:
         args = tuple(self.operand(a.value) for a in call.args)
         if isinstance(value, A.MacroCall) and value.path.text.startswith("get_dep_component") and value.args:
             impl_name = value.args[-1].value
-            component = (
-                self.linker.dependency(impl_name.path.text) if isinstance(impl_name, A.PathExpr) else None
-            )
+            component = self.linker.dependency(impl_name.path.text) if isinstance(impl_name, A.PathExpr) else None
             target = self.linker.component_method(component, call.name) if component else None
             self.calls.append(CallSite(call.name, "component", target, args, self._loc(call.span), component))
         elif isinstance(value, A.StructLiteral) and value.path.last.name.endswith("Dispatcher"):
@@ -674,9 +648,7 @@ class FunctionAnalyzer:
             operands = (self.operand(target),) if target is not None else ()
             name = "library_call_syscall" if library else "call_contract_syscall"
             self.syscalls.append(
-                SyscallUse(
-                    name, operands + args, self._loc(call.span), "dispatcher", call.name, value.path.last.name
-                )
+                SyscallUse(name, operands + args, self._loc(call.span), "dispatcher", call.name, value.path.last.name)
             )
         elif isinstance(root, A.PathExpr) and len(root.path.segments) == 1:
             self._on_receiver(call, state=is_self(unwind(value)[0]))
@@ -690,11 +662,7 @@ class FunctionAnalyzer:
 
     def _local_value(self, expr: A.Expr) -> A.Expr:
         for _ in range(_MAX_LOCAL_DEPTH):
-            if (
-                isinstance(expr, A.PathExpr)
-                and len(expr.path.segments) == 1
-                and expr.path.text in self.locals
-            ):
+            if isinstance(expr, A.PathExpr) and len(expr.path.segments) == 1 and expr.path.text in self.locals:
                 expr = self.locals[expr.path.text]
             else:
                 break
@@ -798,9 +766,7 @@ class FunctionAnalyzer:
         value = self._local_value(root)
         if isinstance(value, A.MacroCall) and value.path.text.startswith("get_dep_component") and steps:
             impl_name = value.args[-1].value if value.args else None
-            component = (
-                self.linker.dependency(impl_name.path.text) if isinstance(impl_name, A.PathExpr) else None
-            )
+            component = self.linker.dependency(impl_name.path.text) if isinstance(impl_name, A.PathExpr) else None
             name = steps[0].name
             return Operand(
                 "call",
@@ -836,9 +802,7 @@ def unwind(node: A.Expr) -> tuple[A.Expr, list[A.MethodCall | A.FieldAccess]]:
     while True:
         current = strip_wrappers(current)
         if isinstance(current, (A.MethodCall, A.FieldAccess)):
-            if not (
-                isinstance(current, A.MethodCall) and current.name in _TRANSPARENT_METHODS and steps == []
-            ):
+            if not (isinstance(current, A.MethodCall) and current.name in _TRANSPARENT_METHODS and steps == []):
                 steps.append(current)
             current = current.receiver
         else:
@@ -856,11 +820,7 @@ def strip_wrappers(expr: A.Expr) -> A.Expr:
             expr = expr.operand
         elif isinstance(expr, A.Try):
             expr = expr.inner
-        elif (
-            isinstance(expr, A.MethodCall)
-            and expr.name in _TRANSPARENT_METHODS
-            and not is_self(expr.receiver)
-        ):
+        elif isinstance(expr, A.MethodCall) and expr.name in _TRANSPARENT_METHODS and not is_self(expr.receiver):
             expr = expr.receiver
         else:
             return expr
@@ -877,11 +837,7 @@ def is_self(expr: A.Expr) -> bool:
 
 def _reads_environment(expr: A.Expr) -> bool:
     root, _ = unwind(expr)
-    return (
-        isinstance(root, A.Call)
-        and isinstance(root.function, A.PathExpr)
-        and root.function.path.last.name in ENVIRONMENT
-    )
+    return isinstance(root, A.Call) and isinstance(root.function, A.PathExpr) and root.function.path.last.name in ENVIRONMENT
 
 
 def _call_args(expr: A.Expr) -> tuple[A.Expr, ...]:

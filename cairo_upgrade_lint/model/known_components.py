@@ -64,12 +64,8 @@ WITH_COMPONENTS: dict[str, InjectedComponent] = dict(
         _injected("ERC6909Metadata", "openzeppelin_token::erc6909::extensions", "erc6909_metadata"),
         _injected("ERC6909TokenSupply", "openzeppelin_token::erc6909::extensions", "erc6909_token_supply"),
         _injected("ERC20Wrapper", "openzeppelin_token::erc20::extensions::erc20_wrapper", "erc20_wrapper"),
-        _injected(
-            "ERC20FlashMint", "openzeppelin_token::erc20::extensions::erc20_flash_mint", "erc20_flash_mint"
-        ),
-        _injected(
-            "ERC721Wrapper", "openzeppelin_token::erc721::extensions::erc721_wrapper", "erc721_wrapper"
-        ),
+        _injected("ERC20FlashMint", "openzeppelin_token::erc20::extensions::erc20_flash_mint", "erc20_flash_mint"),
+        _injected("ERC721Wrapper", "openzeppelin_token::erc721::extensions::erc721_wrapper", "erc721_wrapper"),
         _injected("Governor", "openzeppelin_governance::governor", "governor"),
         _injected(
             "GovernorCoreExecution",

@@ -240,9 +240,7 @@ class LayoutBuilder:
                 nested = self._storage_struct(t)
                 if nested is not None:
                     inner_scope, inner, bound = nested
-                    out += self.members(
-                        inner_scope, inner, parent, dynamic, via + (member.name,), bound, depth + 1
-                    )
+                    out += self.members(inner_scope, inner, parent, dynamic, via + (member.name,), bound, depth + 1)
                     continue
             key = _renamed(member) or member.name
             if dynamic:

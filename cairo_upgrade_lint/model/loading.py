@@ -288,7 +288,11 @@ class _Loader:
         manifest = os.path.normpath(os.path.join(dependency.root, "Scarb.toml"))
         if not os.path.isfile(manifest):  # a folder named by hand may be a bare source folder
             name = crate_name(dependency.name)
-            root = dependency.root if os.path.isfile(os.path.join(dependency.root, "lib.cairo")) else os.path.join(dependency.root, "src")
+            root = (
+                dependency.root
+                if os.path.isfile(os.path.join(dependency.root, "lib.cairo"))
+                else os.path.join(dependency.root, "src")
+            )
             self.crate(name, "dependency", root, dependency.root, dependency.origin)
             return
         if not self.first_visit(manifest):
@@ -386,11 +390,7 @@ class _Loader:
                 continue
             file = os.path.join(root_dir, *child) + ".cairo"
             if not os.path.isfile(file):
-                self.notes.append(
-                    LoadNote(
-                        tree.path, item.span.line, f"module file {file} for `mod {item.name};` not found"
-                    )
-                )
+                self.notes.append(LoadNote(tree.path, item.span.line, f"module file {file} for `mod {item.name};` not found"))
                 continue
             if self.already_loaded(file, out):
                 note = f"`mod {item.name};` loops back to {file}"

@@ -9,7 +9,6 @@ from ..records import field, record
 from ..syntax import ast as A
 from ..syntax.parser import parse
 from .callgraph import CallGraph, CallGraphBuilder
-from .dependencies import Resolution
 from .constants import Constant, ConstantEvaluator, module_constants
 from .contracts import (
     INTERFACE,
@@ -18,6 +17,7 @@ from .contracts import (
     Interface,
     is_contract_module,
 )
+from .dependencies import Resolution
 from .known_components import KNOWN_CRATE, KNOWN_PATH, stubs
 from .layout import LayoutBuilder
 from .loading import EXTERNAL_KINDS, CrateSource, LoadNote, SourceModule, Sources, load
@@ -77,14 +77,13 @@ def unknown_dependencies(project: Project) -> tuple[str, ...]:
     for missing in project.dependencies.missing:
         named = re.compile(rf"\b{re.escape(missing.name)}::|\buse {re.escape(missing.name)}\b".encode())
         users = [c for c in project.contracts if named.search(project.texts.get(c.location.path, b""))]
-        members = sum(
-            1
-            for c in users
-            for m in c.storage
-            if m.flattened or _unresolved(m.layout)
-        )
+        members = sum(1 for c in users for m in c.storage if m.flattened or _unresolved(m.layout))
         impls = sum(1 for c in users for e in c.embedded if not e.resolved)
-        what = f"; {members} storage member(s) and {impls} embedded impl(s) of {len(users)} contract(s) depend on it" if users else ""
+        what = (
+            f"; {members} storage member(s) and {impls} embedded impl(s) of {len(users)} contract(s) depend on it"
+            if users
+            else ""
+        )
         lines.append(f"dependency {missing.name} not found ({missing.reason}){what}")
     return tuple(lines) + project.dependencies.notes
 
@@ -125,16 +124,12 @@ def build(sources: Sources) -> Project:
     evaluator = ConstantEvaluator(index)
 
     modules = [s for s in index.all_scopes() if is_contract_module(s)]
-    component_maps = {
-        s.qualified: {u.storage: u.component for u in contracts.components(s) if u.component} for s in modules
-    }
+    component_maps = {s.qualified: {u.storage: u.component for u in contracts.components(s) if u.component} for s in modules}
     graph = CallGraphBuilder(index, resolver, evaluator, texts, component_maps).build()
     ids = sorted(graph.functions)  # ids under a module share its prefix: a contract's are a slice
     built = [contracts.build(s, ids) for s in modules if s.crate.kind not in EXTERNAL_KINDS]
     used = {u.component for c in built for u in c.components if u.known}
-    known_built = [
-        contracts.build(s, ids) for s in modules if s.crate.kind in EXTERNAL_KINDS and s.qualified in used
-    ]
+    known_built = [contracts.build(s, ids) for s in modules if s.crate.kind in EXTERNAL_KINDS and s.qualified in used]
     interfaces = [
         contracts.interface(scope, item)
         for scope in index.all_scopes()

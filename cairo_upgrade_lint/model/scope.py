@@ -142,9 +142,7 @@ class ScopeIndex:
                 file = files.get(rel) if item.items is None else scope.file
                 if file is None:
                     continue
-                child = Scope(
-                    scope.crate, scope.path + (item.name,), file, item.attributes, scope, span=item.span
-                )
+                child = Scope(scope.crate, scope.path + (item.name,), file, item.attributes, scope, span=item.span)
                 self._children.setdefault(scope, {})[item.name] = child
                 self._fill(child, item.items if item.items is not None else file.items, files)
             elif isinstance(item, A.Use):
@@ -235,11 +233,7 @@ class ScopeIndex:
         """Outside-the-rules lookups for a path that does not resolve: into the shipped knowledge
         for ``openzeppelin*`` paths, else (plain folders) by the simple name of its first segment."""
         if segments[0].startswith(KNOWN_PREFIX):
-            if (
-                self.known_root is None
-                or segments[0] in self.roots
-                and self.roots[segments[0]] is not self.known_root
-            ):
+            if self.known_root is None or (segments[0] in self.roots and self.roots[segments[0]] is not self.known_root):
                 return None
             return self._by_simple_name(self.known_root.crate.name, segments[1:])
         if scope.crate.siblings:
@@ -300,15 +294,11 @@ class ScopeIndex:
             return self._in_module(current.scope, name, depth + 1)
         if isinstance(item, A.Enum) and any(v.name == name for v in item.variants):
             return Resolved(current.scope, item, name)
-        if isinstance(item, (A.Trait, A.Impl)) and any(
-            isinstance(f, A.Function) and f.name == name for f in item.items or ()
-        ):
+        if isinstance(item, (A.Trait, A.Impl)) and any(isinstance(f, A.Function) and f.name == name for f in item.items or ()):
             return Resolved(current.scope, item, name)
         return None
 
-    def _by_simple_name(
-        self, crate: str, candidates: Sequence[str], rest: Sequence[str] = ()
-    ) -> Resolved | None:
+    def _by_simple_name(self, crate: str, candidates: Sequence[str], rest: Sequence[str] = ()) -> Resolved | None:
         """The first of ``candidates`` (left to right) that a simple-name lookup in ``crate`` knows
         and from which the segments after it (then ``rest``) resolve."""
         table = self._simple.get(crate, {})

@@ -63,9 +63,7 @@ class SelectorValues:
     def of(self, function: str, operand: Operand) -> frozenset[int]:
         return frozenset(s.value for s in self.sources(function, operand, None))
 
-    def sources(
-        self, function: str, operand: Operand, where: Location | None, depth: int = 0
-    ) -> Iterator[Source]:
+    def sources(self, function: str, operand: Operand, where: Location | None, depth: int = 0) -> Iterator[Source]:
         """The literal selectors ``operand`` (used at ``where`` in ``function``) can hold."""
         value = literal_selector(operand)
         if value is not None:

@@ -132,9 +132,7 @@ class TypeResolver:
         self._expanding: set[str] = set()  # the type aliases being expanded
         self._serde_impls: dict[str, A.Impl] | None = None  # hand-written Serde impls by type
 
-    def resolve(
-        self, scope: Scope, expr: A.TypeExpr | None, generics: Mapping[str, CairoType] | None = None
-    ) -> CairoType:
+    def resolve(self, scope: Scope, expr: A.TypeExpr | None, generics: Mapping[str, CairoType] | None = None) -> CairoType:
         generics = generics or {}
         if expr is None:
             return UNIT
@@ -144,14 +142,8 @@ class TypeResolver:
             elements = tuple(self.resolve(scope, e, generics) for e in expr.elements)
             return CairoType("()", "tuple", elements)
         if isinstance(expr, A.FixedArrayType):
-            length = (
-                expr.size.value
-                if isinstance(expr.size, A.Literal) and isinstance(expr.size.value, int)
-                else None
-            )
-            return CairoType(
-                "[]", "fixed_array", (self.resolve(scope, expr.element, generics),), length=length
-            )
+            length = expr.size.value if isinstance(expr.size, A.Literal) and isinstance(expr.size.value, int) else None
+            return CairoType("[]", "fixed_array", (self.resolve(scope, expr.element, generics),), length=length)
         if isinstance(expr, A.PathType):
             return self._path(scope, expr.path, generics)
         return unresolved(type(expr).__name__)
@@ -225,10 +217,7 @@ class TypeResolver:
         if found is None or not isinstance(found.item, A.Enum):
             return []
         bound = {p.name: a for p, a in zip(_type_params(found.item.generics), t.args)}
-        return [
-            (v, self.resolve(found.scope, v.type, bound) if v.type is not None else None)
-            for v in found.item.variants
-        ]
+        return [(v, self.resolve(found.scope, v.type, bound) if v.type is not None else None) for v in found.item.variants]
 
     def serde(self, t: CairoType, depth: int = 0, expanding: tuple[str, ...] = ()) -> str:
         """How ``t`` is serialized in calldata, events and return data, type names left out: a
@@ -256,9 +245,7 @@ class TypeResolver:
             if t.category == "struct":
                 members = [self.serde(m, depth + 1, inner_expanding) for _, m in self.members(t)]
                 return "{%" + t.qualified + " " + ", ".join(members) + "}"
-            payloads = [
-                self.serde(v, depth + 1, inner_expanding) if v is not None else "()" for _, v in self.variants(t)
-            ]
+            payloads = [self.serde(v, depth + 1, inner_expanding) if v is not None else "()" for _, v in self.variants(t)]
             return _enum(payloads, t.qualified)
         if depth > SERDE_DEPTH:
             return "?" + _word(t.identity)

@@ -84,9 +84,7 @@ def _rule(doc: RuleDoc) -> om.ReportingDescriptor:
     )
 
 
-def _result(
-    finding: Finding, rule_index: dict[str, int], hashes: dict[str, dict[int, str]], context: ReportContext
-) -> om.Result:
+def _result(finding: Finding, rule_index: dict[str, int], hashes: dict[str, dict[int, str]], context: ReportContext) -> om.Result:
     related = [
         om.Location(id=i, message=om.Message(text=r.message), physical_location=_physical(r.location, context))
         for i, r in enumerate(finding.related, start=1)

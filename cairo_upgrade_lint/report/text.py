@@ -131,8 +131,7 @@ class _TextReport:
                 clean = f"Nothing analysed: {unread}."
             return f"{self.paint(clean, 'bold')} {ran}"
         counts = ", ".join(
-            self.paint(_plural(n, s.value), s) if n else _plural(n, s.value)
-            for s, n in severity_counts(findings).items()
+            self.paint(_plural(n, s.value), s) if n else _plural(n, s.value) for s, n in severity_counts(findings).items()
         )
         files = len({c.relative(f.location.path) for f in findings})  # the reported ones
         found = self.paint(f"Found {_plural(len(findings), 'problem')}", "bold")

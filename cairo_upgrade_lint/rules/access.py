@@ -146,9 +146,7 @@ def _last(graph: CallGraph, guard: Guard) -> FunctionInfo | None:
     return graph.get(guard.unguarded_path[-1]) if guard.unguarded_path else None
 
 
-def _origins(
-    graph: CallGraph, entry: EntryPoint, syscall: str
-) -> Iterator[tuple[tuple[str, ...], Origin, Location]]:
+def _origins(graph: CallGraph, entry: EntryPoint, syscall: str) -> Iterator[tuple[tuple[str, ...], Origin, Location]]:
     """(call path, origin of the class hash, syscall site) of each use of ``syscall`` that
     ``entry`` reaches, along each call path."""
     for info in functions_with_syscall(graph, entry.function, syscall):
@@ -422,8 +420,7 @@ def _cross_upgrade(
                 stored = stored if stored is not None else _written_upgrade_selector(ctx, contract, upgrades)
                 if stored:
                     return use.location, (
-                        f"call_contract_syscall with the stored selector `{operand.text}` (the contract proposes "
-                        f"`{stored}`)"
+                        f"call_contract_syscall with the stored selector `{operand.text}` (the contract proposes `{stored}`)"
                     )
     return None
 
@@ -466,9 +463,7 @@ def _zero_write(access: StorageAccess) -> bool:
     return bool(access.values) and all(v.kind == "literal" and v.value == 0 for v in access.values)
 
 
-def _approval(
-    functions: list[FunctionInfo], vocabulary: frozenset[str] = APPROVAL_WORDS, fields: bool = False
-) -> str | None:
+def _approval(functions: list[FunctionInfo], vocabulary: frozenset[str] = APPROVAL_WORDS, fields: bool = False) -> str | None:
     """An asserted member (``fields``: or struct field, ``proposal.signatures``) named like an
     approval."""
     names = _asserted(functions) | (_asserted_fields(functions) if fields else set())
@@ -553,9 +548,7 @@ def _contract_functions(graph: CallGraph, contract: Contract) -> list[FunctionIn
     return [info for fid in sorted(ids) if (info := graph.get(fid)) is not None]
 
 
-def _constructor_values(
-    graph: CallGraph, constructor: EntryPoint, members: set[str]
-) -> Iterator[tuple[int, StorageAccess]]:
+def _constructor_values(graph: CallGraph, constructor: EntryPoint, members: set[str]) -> Iterator[tuple[int, StorageAccess]]:
     """(value, write) for each computable value the constructor stores in one of ``members``."""
     for info in _reachable(graph, constructor):
         for access in (a for a in info.facts.storage if a.op == "write" and a.member in members):
@@ -617,10 +610,7 @@ def _executing_class(ctx: Context, contract: Contract, entry: EntryPoint, param:
 
 
 def rejects_zero(graph: CallGraph, function_id: str, param: str) -> bool:
-    return any(
-        op == "library_call" or (op == "!=" and _is_zero(other))
-        for op, other in param_checks(graph, function_id, param)
-    )
+    return any(op == "library_call" or (op == "!=" and _is_zero(other)) for op, other in param_checks(graph, function_id, param))
 
 
 def _is_zero(operand: Operand) -> bool:
@@ -676,9 +666,7 @@ def unprotected_initializer(contract: Contract, ctx: Context) -> Iterator[Findin
         upgrades = REPLACE_CLASS in graph.syscalls_reached(entry.function)
         problems = [] if guard.guarded or upgrades else [f"anyone can call it{_uncertainty(guard)}"]
         if entry.name not in REPEATABLE and not _once_guarded(_reachable(graph, entry)) and not one_shot(ctx, entry):
-            problems.append(
-                "it can run more than once (no initialized flag or storage version is checked and then written)"
-            )
+            problems.append("it can run more than once (no initialized flag or storage version is checked and then written)")
         if problems:
             yield ctx.finding(
                 "CUL307",
@@ -695,9 +683,7 @@ def _once_guarded(functions: list[FunctionInfo]) -> bool:
     asserted = _asserted(functions, auth=False)
     written = {w for info in functions for w in info.facts.writes}
     initializable = any(
-        c.kind == "component" and c.name == "initialize" and c.target is None
-        for info in functions
-        for c in info.facts.calls
+        c.kind == "component" and c.name == "initialize" and c.target is None for info in functions for c in info.facts.calls
     )
     return bool(asserted & written) or initializable
 
@@ -751,9 +737,7 @@ def _threshold_problem(graph: CallGraph, entry: EntryPoint, minimum: int) -> str
     return None
 
 
-def _value_problem(
-    graph: CallGraph, path: tuple[str, ...], value: Operand, member: str, minimum: int
-) -> str | None:
+def _value_problem(graph: CallGraph, path: tuple[str, ...], value: Operand, member: str, minimum: int) -> str | None:
     if value.kind in ("literal", "const") and value.value is not None and value.value < minimum:
         return f"sets the threshold `{member}` to {value.value}, below the policy minimum {minimum}"
     origin = trace_origin(graph, path, value) if value.kind == "param" else None

@@ -184,10 +184,7 @@ def render_markdown(doc: RuleDoc) -> str:
     """The rule's documentation as Markdown (``explain ID``, SARIF ``help.markdown``)."""
     parts = [
         f"# {doc.id} {doc.name}",
-        (
-            f"**Severity:** {doc.severity.value} · **Confidence:** {doc.confidence}"
-            f" · **Tags:** {', '.join(doc.tags) or '-'}"
-        ),
+        (f"**Severity:** {doc.severity.value} · **Confidence:** {doc.confidence} · **Tags:** {', '.join(doc.tags) or '-'}"),
         doc.summary,
         "## Why it matters",
         doc.why,

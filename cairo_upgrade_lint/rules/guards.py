@@ -188,7 +188,6 @@ def one_shot(ctx: Context, entry: EntryPoint) -> str | None:
     (``assert(get_first_signer(SignerType::Stark) == 0, ..)`` then adding the signer). Receiver calls
     that do not resolve (``key.add_signer()``) are followed into the project's functions of that name.
     The written value is not evaluated: a write that may store zero again is not told apart."""
-    graph = ctx.project.call_graph
     functions = _one_shot_functions(ctx, entry.function)
     written = {slot for info in functions for slot in _slots(info, "write")}
     for info in functions:
@@ -214,7 +213,7 @@ def _before_effects(info: FunctionInfo, assertion: Assertion) -> bool:
     facts = info.facts
     effects = [c.location for c in (*facts.calls, *facts.receiver_calls)]
     effects += [a.location for a in (*facts.storage, *facts.raw_storage, *facts.computed_storage) if a.op == "write"]
-    return all((loc.line, loc.column) >= end or loc.line >= assertion.location.line and (loc.line, loc.column) < end
+    return all((loc.line, loc.column) >= end or (loc.line >= assertion.location.line and (loc.line, loc.column) < end)
                for loc in effects)  # fmt: skip
 
 

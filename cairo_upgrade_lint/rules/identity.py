@@ -111,10 +111,7 @@ def _identity_finding(
     check: IdentityCheck | None,
     in_old: bool,
 ) -> Finding:
-    changed = (
-        f"`{entry.name}` of `{diff.new.name}` returns {new.describe()} in this version, "
-        f"{old.describe()} in the old one"
-    )
+    changed = f"`{entry.name}` of `{diff.new.name}` returns {new.describe()} in this version, {old.describe()} in the old one"
     related = [Related(old.location, "the old version's value")]
     if check is not None:
         where = "the old version's" if in_old else "the new version's"
@@ -179,7 +176,14 @@ def _checks(project: Project, contract: Contract) -> dict[str, IdentityCheck]:
                 assertion = _compared(info.facts.assertions, name) if name is not None else None
                 if name is not None and assertion is not None:
                     found.setdefault(
-                        name, IdentityCheck(name=name, entry=entry.function, function=function, assertion=assertion.location, library_call=call.location)
+                        name,
+                        IdentityCheck(
+                            name=name,
+                            entry=entry.function,
+                            function=function,
+                            assertion=assertion.location,
+                            library_call=call.location,
+                        ),
                     )
     return found
 
@@ -204,9 +208,7 @@ def _compared(assertions: tuple[Assertion, ...], name: str) -> Assertion | None:
     """An equality assertion with a call of ``name`` on one side."""
     for assertion in assertions:
         for comparison in assertion.comparisons:
-            if comparison.op == "==" and any(
-                o.kind == "call" and o.name == name for o in (comparison.left, comparison.right)
-            ):
+            if comparison.op == "==" and any(o.kind == "call" and o.name == name for o in (comparison.left, comparison.right)):
                 return assertion
     return None
 
@@ -329,7 +331,9 @@ class _Folder(ConstantEvaluator):
         if len(segments) > 1:
             suffix = "::" + "::".join(s for s in segments if s not in ("crate", "super", "self"))
             candidates = [c for c in candidates if c[0].endswith(suffix)] or candidates
-        enclosing = [c for c in candidates if module == c[0].rsplit("::", 1)[0] or module.startswith(c[0].rsplit("::", 1)[0] + "::")]
+        enclosing = [
+            c for c in candidates if module == c[0].rsplit("::", 1)[0] or module.startswith(c[0].rsplit("::", 1)[0] + "::")
+        ]
         if enclosing:
             return max(enclosing, key=lambda c: len(c[0]))
         values = {c[1] for c in candidates}
@@ -413,7 +417,9 @@ def _registrations(graph: CallGraph, entries: list[EntryPoint]) -> list[Registra
             if argument.kind == "param":
                 continue
             name = argument.name if argument.kind == "const" and argument.name else argument.text
-            found.append(Registration(value=argument.value, name=name, text=argument.text, location=call.location, function=function))
+            found.append(
+                Registration(value=argument.value, name=name, text=argument.text, location=call.location, function=function)
+            )
     return found
 
 

@@ -58,8 +58,4 @@ def _library_calls(ctx: Context) -> bool:
     old = ctx.old
     if old is None:
         return True
-    return any(
-        path.syscall == LIBRARY_CALL
-        for contract in old.contracts
-        for path in upgrade_paths(old.call_graph, contract)
-    )
+    return any(path.syscall == LIBRARY_CALL for contract in old.contracts for path in upgrade_paths(old.call_graph, contract))

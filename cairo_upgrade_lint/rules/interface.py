@@ -122,9 +122,7 @@ def _duplicate_entry_points(contract: Contract, ctx: Context) -> Iterator[Findin
             f"{contract.name}: {claims}. A class has one function per selector, so the compiler "
             "rejects it; the selector is sn_keccak of the bare name, whatever the impl or trait.",
             _claim(primary, ctx.project),
-            related=tuple(
-                Related(_claim(e, ctx.project), f"`{name}` also exposed by {_origin(e)}") for e in others
-            ),
+            related=tuple(Related(_claim(e, ctx.project), f"`{name}` also exposed by {_origin(e)}") for e in others),
             fix=f"rename {_origin(primary)} (the selector follows the name), or embed a "
             f"component impl that does not expose `{name}` (e.g. the non-mixin impl)",
         )
@@ -143,8 +141,7 @@ def proxy_shadowing(contract: Contract, ctx: Context) -> Iterator[Finding]:
     implementations = [
         i
         for i in ctx.project.interfaces
-        if i.name not in own
-        and (i.name in traits or any(selector(f.name) in selectors for f in i.functions))
+        if i.name not in own and (i.name in traits or any(selector(f.name) in selectors for f in i.functions))
     ]
     for entry in entries:
         if entry.selector in forwarded[entry.function][0]:
@@ -244,14 +241,11 @@ def _registered_twice(label: str, member: str, source: Source, first: Location, 
         "the second write replaces the first facet, whose function becomes unreachable through the router.",
         source.location,
         related=(Related(first, "first registration"),),
-        fix="register each selector for exactly one facet; change a mapping only through an explicit "
-        "replace operation",
+        fix="register each selector for exactly one facet; change a mapping only through an explicit replace operation",
     )
 
 
-def _router_shadows(
-    label: str, contract: Contract, member: str, source: Source, entry: EntryPoint, ctx: Context
-) -> Finding:
+def _router_shadows(label: str, contract: Contract, member: str, source: Source, entry: EntryPoint, ctx: Context) -> Finding:
     return ctx.finding(
         "CUL201",
         f"selector {label} registered in `{member}` is also {contract.name}'s own entry point "
@@ -498,8 +492,7 @@ def _unknown_entry_points(diff: ContractDiff, ctx: Context) -> Iterator[Finding]
             f"{'is' if len(entries) == 1 else 'are'} still served cannot be checked (not reported as removed).",
             root.location,
             related=tuple(Related(_site(e, ctx.old), "old entry point") for e in entries[:8]),
-            fix="add the dependency's source to the analysed input (a Scarb workspace with its cache) so "
-            "the impl resolves",
+            fix="add the dependency's source to the analysed input (a Scarb workspace with its cache) so the impl resolves",
             severity=Severity.NOTE,
             confidence="low",
         )
@@ -509,8 +502,11 @@ def _gone(change: EntryPointChange) -> bool:
     """Removed, or moved between the external and the L1-handler tables (one name, other table)."""
     if change.kind == "removed":
         return True
-    return change.kind == "kind_changed" and change.old is not None and change.new is not None and (
-        _table_moved(change.old, change.new)
+    return (
+        change.kind == "kind_changed"
+        and change.old is not None
+        and change.new is not None
+        and (_table_moved(change.old, change.new))
     )
 
 
@@ -615,9 +611,7 @@ def event_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
             yield _event_finding(kind, old, new, details, diff, ctx)
 
 
-def _event_changes(
-    old: tuple[Event, ...], new: tuple[Event, ...]
-) -> Iterator[tuple[str, Event, Event | None, list[str]]]:
+def _event_changes(old: tuple[Event, ...], new: tuple[Event, ...]) -> Iterator[tuple[str, Event, Event | None, list[str]]]:
     """(kind, old event, new event, details): 'removed', 'renamed', or 'changed' keys/data
     encodings (events matched by their selector chain; unresolved payloads are not judged)."""
     for change in diff_events(old, new):
@@ -632,9 +626,7 @@ def _event_changes(
                 yield "changed", before, match, details
 
 
-def _event_finding(
-    kind: str, old: Event, new: Event | None, details: list[str], diff: ContractDiff, ctx: Context
-) -> Finding:
+def _event_finding(kind: str, old: Event, new: Event | None, details: list[str], diff: ContractDiff, ctx: Context) -> Finding:
     chain = "::".join(old.selectors)
     if new is None:
         return ctx.finding(

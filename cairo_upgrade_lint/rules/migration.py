@@ -108,10 +108,7 @@ def _initialising_migration(graph: CallGraph, found: tuple[Migration, ...], key:
         (
             m
             for m in found
-            if m.guarded
-            and not m.external_initializer
-            and key in m.writes
-            and not _replaces_class(graph, m.entry)
+            if m.guarded and not m.external_initializer and key in m.writes and not _replaces_class(graph, m.entry)
         ),
         None,
     )
@@ -129,10 +126,7 @@ def _replaces_class(graph: CallGraph, entry: EntryPoint) -> bool:
 def _migration_note(
     ctx: Context, contract: Contract, member: StorageMember, migration: Migration, setup: Access | None
 ) -> Finding:
-    if migration.version_members:
-        traits = "guarded, version-checked"
-    else:
-        traits = "guarded, one-shot" if migration.one_shot else "guarded"
+    traits = "guarded, version-checked" if migration.version_members else "guarded, one-shot" if migration.one_shot else "guarded"
     by = "not by the constructor" if setup is None else "besides the constructor"
     message = (
         f"new member `{member.display}` is initialised by migration `{migration.name}` ({traits}), {by} "
@@ -142,9 +136,7 @@ def _migration_note(
     related: tuple[Related, ...] = (Related(write.access.location, f"`{migration.name}` writes it"),)
     if setup is not None:
         related = (*related, Related(setup.access.location, "the constructor's write"))
-    return ctx.finding(
-        "CUL402", message, member_site(contract, member), related=related, severity=Severity.NOTE
-    )
+    return ctx.finding("CUL402", message, member_site(contract, member), related=related, severity=Severity.NOTE)
 
 
 def _readers(contract: Contract, by_entry: dict[str, list[Access]], key: str) -> list[str]:

@@ -57,11 +57,7 @@ _EIC_SELECTOR = re.compile(r"initiali[sz]e|eic|migrat", re.IGNORECASE)
 def is_migration_name(name: str) -> bool:
     """Whether a function name marks a migration, initializer or upgrade hook."""
     bare = name.strip("_")
-    return (
-        bare in HOOKS
-        or _INITIALIZER.fullmatch(bare) is not None
-        or any(word.startswith("migrat") for word in bare.split("_"))
-    )
+    return bare in HOOKS or _INITIALIZER.fullmatch(bare) is not None or any(word.startswith("migrat") for word in bare.split("_"))
 
 
 @record
@@ -142,9 +138,7 @@ def backing(ctx: Context, contract: Contract, keys: frozenset[str]) -> Migration
     """The first guarded migration of ``contract`` that writes one of the member ``keys``, or that
     migrates away one that ``contract`` no longer declares (``_migrates_away``)."""
     gone = keys - {m.key for m in contract.storage}
-    return next(
-        (m for m in migrations(ctx, contract) if m.guarded and (m.writes & keys or _migrates_away(m, gone))), None
-    )
+    return next((m for m in migrations(ctx, contract) if m.guarded and (m.writes & keys or _migrates_away(m, gone))), None)
 
 
 def _migrates_away(migration: Migration, gone: frozenset[str]) -> bool:
@@ -331,9 +325,7 @@ def _reads(graph: CallGraph, function: str, resolver: MemberResolver) -> set[str
     }
 
 
-def _backups(
-    graph: CallGraph, functions: list[FunctionInfo], accesses: tuple[Access, ...], resolver: MemberResolver
-) -> set[str]:
+def _backups(graph: CallGraph, functions: list[FunctionInfo], accesses: tuple[Access, ...], resolver: MemberResolver) -> set[str]:
     """Keys whose value is written to another member, or passed to a call that writes storage."""
     copied = {source for a in accesses if a.writes for source in a.sources if source != a.key}
     for info in functions:
@@ -344,9 +336,4 @@ def _backups(
 
 
 def _writes_storage(graph: CallGraph, function: str) -> bool:
-    return any(
-        a.op == "write"
-        for f in graph.reachable(function)
-        if (info := graph.get(f))
-        for a in info.facts.storage
-    )
+    return any(a.op == "write" for f in graph.reachable(function) if (info := graph.get(f)) for a in info.facts.storage)

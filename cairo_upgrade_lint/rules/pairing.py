@@ -17,7 +17,9 @@ from .base import Context
 from .in_place import no_upgrade_path
 
 
-def pairing_findings(diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None = None) -> list[Finding]:
+def pairing_findings(
+    diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None = None
+) -> list[Finding]:
     """CUL002: every contract accounted for. A pair made by similarity says its evidence (a note);
     an old deployable contract without a counterpart is a warning, anything else unpaired a note:
     an external initializer contract (never deployed), and an old contract that cannot replace its
@@ -70,10 +72,7 @@ def _removed(
         )
         return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
     what = "" if old.kind == "contract" else "component "
-    message = (
-        f"{what}`{old.name}` has no counterpart in NEW: removed, or renamed? "
-        f"pair it with --contract {old.name}=NEW_NAME"
-    )
+    message = f"{what}`{old.name}` has no counterpart in NEW: removed, or renamed? pair it with --contract {old.name}=NEW_NAME"
     candidates = rivals(old, diff.unpaired_new)
     if candidates:
         names = " and ".join(f"`{c.name}`" for c in candidates)

@@ -22,7 +22,6 @@ from ..diff import Compatibility, ContractDiff, LayoutChange, StorageChange
 from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, Project
 from ..model.hashing import felt_hex
-from ..model.types import CairoType
 from ..model.layout import (
     AddressCollision,
     CustomLayout,
@@ -35,6 +34,7 @@ from ..model.layout import (
     VecLayout,
     with_nested,
 )
+from ..model.types import CairoType
 from .base import Context, DiffRule, diff_rule
 from .migrations import backing
 
@@ -366,9 +366,7 @@ def member_site(contract: Contract, member: StorageMember | None) -> Location:
 def _related(diff: ContractDiff, change: StorageChange) -> Iterator[Related]:
     new, old = change.new, change.old
     if new is not None and new.via:
-        yield Related(
-            new.location, f"`{new.display}` is declared here ({new.owner}), flattened into {diff.new.name}"
-        )
+        yield Related(new.location, f"`{new.display}` is declared here ({new.owner}), flattened into {diff.new.name}")
     if old is not None:
         yield Related(old.location, f"old declaration of `{old.display}`: {old.type_text}")
 
@@ -403,8 +401,7 @@ def _describe_key(old: StorageMember, new: StorageMember, details: list[LayoutCh
 def _describe_unverifiable(old: StorageMember, new: StorageMember, details: list[LayoutChange]) -> str:
     parts = [_unknown(old, new, d) for d in details]
     return (
-        f"{_header(old, new)}: compatibility cannot be verified: {'; '.join(parts)}; "
-        "check by hand that old values still decode"
+        f"{_header(old, new)}: compatibility cannot be verified: {'; '.join(parts)}; check by hand that old values still decode"
     )
 
 
@@ -421,9 +418,7 @@ def _unknown(old: StorageMember, new: StorageMember, detail: LayoutChange) -> st
 def _packing(old: StorageMember, new: StorageMember, detail: LayoutChange, where: str) -> str:
     before, after = _layouts_at(old, new, _segments(new, detail.path))
     if isinstance(before, CustomLayout) and not isinstance(after, CustomLayout):
-        return (
-            f"the old version stores {detail.old}{where} through its {before.reason}, the new one without it"
-        )
+        return f"the old version stores {detail.old}{where} through its {before.reason}, the new one without it"
     reason = after.reason if isinstance(after, CustomLayout) else detail.detail
     text = f"the {reason} decides how {detail.new} is stored{where}"
     if _unchanged_packing(old, new, detail):
@@ -445,10 +440,7 @@ def _unchanged_packing(old: StorageMember, new: StorageMember, detail: LayoutCha
         return False
     before, after = _layouts_at(old, new, _segments(new, detail.path))
     return (
-        isinstance(before, CustomLayout)
-        and isinstance(after, CustomLayout)
-        and bool(before.code)
-        and before.code == after.code
+        isinstance(before, CustomLayout) and isinstance(after, CustomLayout) and bool(before.code) and before.code == after.code
     )
 
 
@@ -476,9 +468,7 @@ def _struct_part(old: StorageMember, new: StorageMember, at: str, details: list[
     found = after or before
     name = found.type.text if found is not None else at
     resized = {d.path for d in details if d.kind == "struct_member_resized"}
-    events = [
-        _struct_event(d, before, after) for d in details if d.kind in _POSITIONAL or d.path not in resized
-    ]
+    events = [_struct_event(d, before, after) for d in details if d.kind in _POSITIONAL or d.path not in resized]
     shifts = _shifts(before, after)
     moved = f" shifts {shifts}" if shifts else ""
     return f"{' and '.join(dict.fromkeys(events))} of {name}{moved}"
@@ -545,9 +535,7 @@ def _enum_event(detail: LayoutChange, before: Layout | None, after: Layout | Non
         return f"variant `{variant}` ({indicator}) of {name} was removed: stored values no longer decode"
     if detail.kind == "enum_variant_added":
         taker = _variant_with(before, detail.new)
-        return f"new variant `{variant}` of {name} takes indicator {detail.new}" + (
-            f" of old `{taker}`" if taker else ""
-        )
+        return f"new variant `{variant}` of {name} takes indicator {detail.new}" + (f" of old `{taker}`" if taker else "")
     return f"payload of variant `{variant}` of {name} changed {detail.old} -> {detail.new} ({detail.detail})"
 
 
@@ -572,10 +560,7 @@ _DESCRIBE = {
 
 def _collision_message(collision: AddressCollision, members: list[StorageMember]) -> str:
     names = " and ".join(f"`{m.display}` ({m.type_text})" for m in members)
-    message = (
-        f"storage paths {names} share the address {felt_hex(collision.address)}: "
-        "a write through one overwrites the other"
-    )
+    message = f"storage paths {names} share the address {felt_hex(collision.address)}: a write through one overwrites the other"
     allowed = [m.display for m in members if m.collision_allowed]
     if allowed:
         where = ", ".join(f"`{name}`" for name in allowed)

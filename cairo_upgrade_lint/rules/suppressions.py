@@ -32,11 +32,7 @@ class Suppression:
 
     def covers(self, finding: Finding) -> bool:
         loc = finding.location
-        return (
-            finding.rule_id in self.rule_ids
-            and loc.path == self.path
-            and self.first_line <= loc.line <= self.last_line
-        )
+        return finding.rule_id in self.rule_ids and loc.path == self.path and self.first_line <= loc.line <= self.last_line
 
 
 def collect(tree: A.SourceFile, source: bytes) -> tuple[list[Suppression], list[Finding]]:

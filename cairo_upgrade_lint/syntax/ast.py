@@ -6,17 +6,22 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Union
+from typing import TypeVar, Union, dataclass_transform
 
-from ..records import record
+from ..records import field, record
 from .positions import Lines
 
-node = partial(record, guard=False)
-"""A syntax node: a frozen record with slots, its fields the annotated names in order
-(``records.field_names`` lists them). The parser creates one every few bytes, so assignment is
-not refused at run time (``guard=False``: construction is three times faster); nothing assigns
-to a node after the parser made it."""
+C = TypeVar("C", bound=type)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def node(cls: C) -> C:
+    """A syntax node: a frozen record with slots, its fields the annotated names in order
+    (``records.field_names`` lists them). The parser creates one every few bytes, so assignment is
+    not refused at run time (``guard=False``: construction is three times faster); nothing assigns
+    to a node after the parser made it."""
+    made: C = record(guard=False)(cls)
+    return made
 
 
 class Span:

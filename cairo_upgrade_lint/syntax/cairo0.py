@@ -50,12 +50,7 @@ def _is_marker(kinds: list[str], texts: list[str], i: int) -> bool:
     if kind == "%":
         return kinds[i + 1] == "IDENT" and texts[i + 1] in _DIRECTIVES and kinds[i + 2] == "IDENT"
     if kind == "@":
-        return (
-            kinds[i + 1] == "IDENT"
-            and texts[i + 1] in _DECORATORS
-            and kinds[i + 2] == "IDENT"
-            and texts[i + 2] in _DECLARED
-        )
+        return kinds[i + 1] == "IDENT" and texts[i + 1] in _DECORATORS and kinds[i + 2] == "IDENT" and texts[i + 2] in _DECLARED
     if kind != "IDENT":
         return False
     if texts[i] == "func":

@@ -19,8 +19,7 @@ from .ast import Comment, Diagnostic, Span
 from .positions import Lines
 
 KEYWORDS = frozenset(
-    """as break const continue else enum extern false fn for if impl implicits let loop match mod mut
-    nopanic of pub ref return struct trait true type use while""".split()
+    ["as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "implicits", "let", "loop", "match", "mod", "mut", "nopanic", "of", "pub", "ref", "return", "struct", "trait", "true", "type", "use", "while"]
 )
 
 _PUNCT = r"\.\.=|\.\.\.|::|=>|->|==|!=|<=|>=|&&|\|\||\+=|-=|\*=|/=|%=|\.\.|[-+*/%=<>!~&|^@.,;:\#?$()\[\]{}]"
@@ -62,11 +61,14 @@ _INDENT = re.compile(r"[ \t]*")
 
 _KINDS = {"int": "INT", "short": "SHORT", "string": "STRING"}
 _FIXED_KINDS = {k: k for k in KEYWORDS} | {
-    p: p for p in "..= ... :: => -> == != <= >= && || += -= *= /= %= .. - + * / % = < > ! ~ & | ^ @ . , ; : # ? $ ( ) [ ] { }".split()
+    p: p
+    for p in ["..=", "...", "::", "=>", "->", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "..", "-", "+", "*", "/", "%", "=", "<", ">", "!", "~", "&", "|", "^", "@", ".", ",", ";", ":", "#", "?", "$", "(", ")", "[", "]", "{", "}"]
 }
-_KIND_BY_FIRST = {c: "IDENT" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"} | {
-    c: "INT" for c in "0123456789"
-} | {"'": "SHORT", '"': "STRING", "/": "COMMENT"}
+_KIND_BY_FIRST = (
+    {c: "IDENT" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"}
+    | {c: "INT" for c in "0123456789"}
+    | {"'": "SHORT", '"': "STRING", "/": "COMMENT"}
+)
 BULK_LIMIT = 1 << 20  # bytes: larger files are lexed as a stream, holding no list of all matches
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _BRACKETS = frozenset(_OPEN) | frozenset(_OPEN.values())

@@ -11,8 +11,8 @@ diagnostic saying so (``cairo0``).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from . import ast as A
 from .cairo0 import cairo0_file
@@ -33,9 +33,7 @@ _ASSIGN = frozenset({"=", "+=", "-=", "*=", "/=", "%="})
 _UNARY = frozenset({"-", "!", "~", "@", "*", "&"})
 _LOWEST = 12
 _BLOCK_LIKE = (A.Block, A.If, A.Match, A.Loop, A.While, A.For)
-_ITEM_START = frozenset(
-    {"fn", "struct", "enum", "trait", "impl", "mod", "use", "const", "type", "extern", "pub", "#"}
-)
+_ITEM_START = frozenset({"fn", "struct", "enum", "trait", "impl", "mod", "use", "const", "type", "extern", "pub", "#"})
 _OPERAND_ENDS = frozenset({",", ")", ";", "]", "}"})
 _LITERAL_KINDS = frozenset({"INT", "SHORT", "STRING", "true", "false"})
 
@@ -359,9 +357,7 @@ class _Parser:
             body = self.block()
         else:
             self.expect(";", "'{' or ';'")
-        return A.Function(
-            attrs, vis, name, generics, params, ret, body, extern, self.span(name_at, name_at), self.span(first)
-        )
+        return A.Function(attrs, vis, name, generics, params, ret, body, extern, self.span(name_at, name_at), self.span(first))
 
     def param(self) -> A.Param:
         first = self.pos
@@ -602,10 +598,7 @@ class _Parser:
             self.pos += 1
         kind = self.peek()
         value: A.TypeExpr | A.Expr
-        if kind in ("INT", "SHORT", "STRING", "-", "{", "true", "false"):
-            value = self.unary()
-        else:
-            value = self.type()
+        value = self.unary() if kind in ("INT", "SHORT", "STRING", "-", "{", "true", "false") else self.type()
         return A.GenericArg(value, name, self.span(first))
 
     def type(self) -> A.TypeExpr:

@@ -81,9 +81,7 @@ def compile_source(source: str | Path, contract: str) -> Json:
         root = Path(crate)
         (root / "src").mkdir()
         (root / "src" / "lib.cairo").write_text(text, encoding="utf-8")
-        (root / "cairo_project.toml").write_text(
-            f'[crate_roots]\n{CRATE_NAME} = "src"\n', encoding="utf-8"
-        )
+        (root / "cairo_project.toml").write_text(f'[crate_roots]\n{CRATE_NAME} = "src"\n', encoding="utf-8")
         return compile_contract(root, f"{CRATE_NAME}::{contract}")
 
 

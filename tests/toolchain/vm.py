@@ -138,14 +138,10 @@ class DictStateReader(SyncStateReader):
     def get_class_hash_at(self, contract_address: int) -> int:
         return 0
 
-    def get_nonce_at(
-        self, data_availability_mode: DataAvailabilityMode, contract_address: int
-    ) -> int:
+    def get_nonce_at(self, data_availability_mode: DataAvailabilityMode, contract_address: int) -> int:
         return 0
 
-    def get_storage_at(
-        self, data_availability_mode: DataAvailabilityMode, contract_address: int, key: int
-    ) -> int:
+    def get_storage_at(self, data_availability_mode: DataAvailabilityMode, contract_address: int, key: int) -> int:
         return 0
 
 
@@ -155,9 +151,7 @@ class Starknet:
     def __init__(self, timestamp: int = 1_000, block_number: int = 1) -> None:
         self.reader = DictStateReader()
         self.state = CachedSyncState(
-            block_info=BlockInfo.create_for_testing(
-                block_number=block_number, block_timestamp=timestamp
-            ),
+            block_info=BlockInfo.create_for_testing(block_number=block_number, block_timestamp=timestamp),
             state_reader=self.reader,
             compiled_class_cache={},
         )
@@ -169,9 +163,7 @@ class Starknet:
         declared = _load_class(json.dumps(sierra), json.dumps(casm))
         self.reader.sierra_classes[declared.class_hash] = declared.contract_class
         self.reader.compiled_classes[declared.compiled_class_hash] = declared.compiled_class
-        self.state.set_compiled_class_hash(
-            class_hash=declared.class_hash, compiled_class_hash=declared.compiled_class_hash
-        )
+        self.state.set_compiled_class_hash(class_hash=declared.class_hash, compiled_class_hash=declared.compiled_class_hash)
         return declared.class_hash
 
     def deploy(
@@ -222,9 +214,7 @@ class Starknet:
             self.warp(timestamp)
         selector = get_selector_from_name(function_name)
         with self._transaction() as state:
-            call_info = self._execute(
-                state, address, selector, calldata, caller, EntryPointType.EXTERNAL
-            )
+            call_info = self._execute(state, address, selector, calldata, caller, EntryPointType.EXTERNAL)
         events = [
             Event(from_address=event.from_address, keys=list(event.keys), data=list(event.data))
             for event in call_info.get_sorted_events()
@@ -233,9 +223,7 @@ class Starknet:
 
     def storage(self, address: int, key: int) -> int:
         """Raw felt at storage `key` of the contract at `address`."""
-        return self.state.get_storage_at(
-            data_availability_mode=L1, contract_address=address, key=key
-        )
+        return self.state.get_storage_at(data_availability_mode=L1, contract_address=address, key=key)
 
     def class_hash_at(self, address: int) -> int:
         """The class hash the contract at `address` is bound to now (0 if none)."""
