@@ -255,13 +255,16 @@ _PLAIN_OPTIONS = (True, True, True, None)  # init, repr, compare, hash as a plai
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     if len(names) == 1:
         name = names[0]
-        return staticmethod(lambda self: (getattr(self, name),))  # type: ignore[return-value]
-    return attrgetter(*names) if names else staticmethod(lambda self: ())  # type: ignore[return-value]
+        return staticmethod(lambda self: (getattr(self, name),))
+    return attrgetter(*names) if names else staticmethod(lambda self: ())
 
 
-def _eq(self: Any, other: object) -> bool:
+def _eq(self: Any, other: object) -> object:
+    """Whether the compared fields are equal; ``NotImplemented`` for another class (Python then tries
+    the reflected comparison, as for a dataclass)."""
+    compared: Callable[[object], tuple[Any, ...]] = self._compared
     if other.__class__ is self.__class__:
-        return bool(self._compared(self) == self._compared(other))
+        return compared(self) == compared(other)
     return NotImplemented
 
 
@@ -288,7 +291,7 @@ def _reduce(self: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
 
 
 def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
-    instance = object.__new__(cls)
-    for name, value in zip(cls._record_fields, values):  # type: ignore[attr-defined]
+    instance: object = object.__new__(cls)
+    for name, value in zip(field_names(cls), values):
         object.__setattr__(instance, name, value)
     return instance
