@@ -177,7 +177,8 @@ class _Loader:
     """Accumulates crates, notes and file bytes while an input is walked."""
 
     def __init__(self, selection: Selection | None = None, root: str = "") -> None:
-        self.selection, self.root, self.skipped = selection, root, []  # type: ignore[var-annotated]
+        self.selection, self.root = selection, root
+        self.skipped: list[str] = []
         self.crates: list[CrateSource] = []
         self.notes: list[LoadNote] = []
         self.texts: dict[str, bytes] = {}
