@@ -11,7 +11,8 @@ that count as an auth check), ``include-tests`` (analyse test and mock files too
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .findings import Severity
@@ -85,7 +86,7 @@ def discover(start: str) -> str | None:
         if os.path.isfile(dedicated):
             return dedicated
         pyproject = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(pyproject) and _section(_read(pyproject)) is not None:
+        if os.path.isfile(pyproject) and _section(_read(pyproject), pyproject) is not None:
             return pyproject
         parent = os.path.dirname(folder)
         if parent == folder:
@@ -98,11 +99,11 @@ def load(path: str | None) -> Config:
     if path is None:
         return Config()
     data = _read(path)
-    section = _section(data) if path.endswith("pyproject.toml") else data
+    section = _section(data, path) if path.endswith("pyproject.toml") else data
     return _parse(section or {}, path)
 
 
-def _read(path: str) -> dict:
+def _read(path: str) -> dict[str, Any]:
     import tomllib  # only when there is a config file
 
     try:
@@ -114,12 +115,16 @@ def _read(path: str) -> dict:
         raise InputError(path, f"invalid TOML: {error}") from None
 
 
-def _section(data: dict) -> dict | None:
+def _section(data: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """``[tool.cairo-upgrade-lint]``, or None when there is none; ``InputError`` if it is not a table."""
     tool = data.get("tool")
-    return tool.get("cairo-upgrade-lint") if isinstance(tool, dict) else None
+    section = tool.get("cairo-upgrade-lint") if isinstance(tool, dict) else None
+    if section is not None and not isinstance(section, dict):
+        raise InputError(path, "tool.cairo-upgrade-lint must be a table")
+    return section
 
 
-def _parse(data: dict, path: str) -> Config:
+def _parse(data: dict[str, Any], path: str) -> Config:
     known = {
         "select", "ignore", "fail-on", "severity", "timelock-min-seconds",
         "multisig-threshold-min", "multisig-signers-min", "guard-functions", "include-tests", "include",
@@ -166,16 +171,25 @@ def _flag(value: object) -> bool:
     return value
 
 
+def _items(value: object) -> list[object]:
+    """A string as a list of one, or the items of a list."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    raise TypeError(f"expected a string or a list, not {value!r}")
+
+
 def _globs(value: object) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
-    if not all(isinstance(item, str) for item in items):
+    items = _items(value)
+    globs = [item.strip() for item in items if isinstance(item, str)]
+    if len(globs) != len(items):
         raise ValueError("include and exclude must be lists of glob strings")
-    return tuple(item.strip() for item in items if item.strip())
+    return tuple(glob for glob in globs if glob)
 
 
 def _ids(value: object) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else list(value)  # type: ignore[call-overload]
-    return tuple(str(item).strip().upper() for item in items if str(item).strip())
+    return tuple(str(item).strip().upper() for item in _items(value) if str(item).strip())
 
 
 def parse_ids(values: tuple[str, ...]) -> tuple[str, ...]:

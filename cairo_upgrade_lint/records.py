@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from operator import attrgetter
+from types import FunctionType
 from typing import Any, NamedTuple, TypeVar, dataclass_transform, overload
 
 C = TypeVar("C", bound=type)
@@ -90,8 +91,9 @@ def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = True, froz
 
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
             """Make the real ``__init__`` on the first call (see ``make_init``), then step aside."""
-            made.__init__ = make_init(made, specs, slots)
-            made.__init__(self, *args, **kwargs)
+            init = make_init(made, specs, slots)
+            setattr(made, "__init__", init)  # noqa: B010 (mypy rejects assigning __init__ on a class object)
+            init(self, *args, **kwargs)
 
         namespace = {
             **kept,
@@ -103,8 +105,8 @@ def record(cls: C | None = None, /, *, eq: bool = True, slots: bool = True, froz
             namespace["__slots__"] = names
         # The class is made again with all of this in its namespace: setting methods on a made class
         # costs more (each one updates the type's slots and caches).
-        made: Any = type(cls)(cls.__name__, cls.__bases__, namespace)
-        return made  # type: ignore[no-any-return]
+        made: C = type(cls)(cls.__name__, cls.__bases__, namespace)
+        return made
 
     return wrap if cls is None else wrap(cls)
 
@@ -169,7 +171,7 @@ def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[.
     names = tuple(s.name for s in params)
     mode = "assign" if slots and cls.__setattr__ is object.__setattr__ else "slots" if slots else "dict"
     stores = [getattr(cls, name).__set__ for name in names] if mode == "slots" else names if mode == "dict" else ()
-    init: Any = _template(len(names), mode)(*stores)
+    init = _template(len(names), mode)(*stores)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__code__ = init.__code__.replace(
         co_varnames=("self", *names, *init.__code__.co_varnames[len(names) + 1 :]),
@@ -180,7 +182,7 @@ def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[.
     init.__defaults__ = tuple(s.default if s.default_factory is MISSING else MISSING for s in optional) or None
     later = [s for s in specs if not s.init or s.default_factory is not MISSING]
     if not later:
-        return init  # type: ignore[no-any-return]
+        return init
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
@@ -197,7 +199,7 @@ def make_init(cls: Any, specs: tuple[FieldSpec, ...], slots: bool) -> Callable[.
 
 
 @functools.cache
-def _template(arity: int, mode: str) -> Callable[..., Callable[..., None]]:
+def _template(arity: int, mode: str) -> Callable[..., FunctionType]:
     """A maker of ``__init__(self, _0 .. _{arity-1})`` that stores argument i as attribute ``_a{i}``
     ("assign": the caller renames those to the fields), with the i-th of the given slot setters
     ("slots"), or under the i-th given name in the instance dictionary ("dict")."""
@@ -218,7 +220,8 @@ def _template(arity: int, mode: str) -> Callable[..., Callable[..., None]]:
     )
     namespace: dict[str, Any] = {}
     exec(source, namespace)
-    return namespace["make"]  # type: ignore[no-any-return]
+    make: Callable[..., FunctionType] = namespace["make"]
+    return make
 
 
 def _value_methods(specs: tuple[FieldSpec, ...], *, eq: bool, frozen: bool, guard: bool) -> dict[str, Any]:
@@ -255,13 +258,16 @@ _PLAIN_OPTIONS = (True, True, True, None)  # init, repr, compare, hash as a plai
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     if len(names) == 1:
         name = names[0]
-        return staticmethod(lambda self: (getattr(self, name),))  # type: ignore[return-value]
-    return attrgetter(*names) if names else staticmethod(lambda self: ())  # type: ignore[return-value]
+        return staticmethod(lambda self: (getattr(self, name),))
+    return attrgetter(*names) if names else staticmethod(lambda self: ())
 
 
-def _eq(self: Any, other: object) -> bool:
+def _eq(self: Any, other: object) -> object:
+    """Whether the compared fields are equal; ``NotImplemented`` for another class (Python then tries
+    the reflected comparison, as for a dataclass)."""
+    compared: Callable[[object], tuple[Any, ...]] = self._compared
     if other.__class__ is self.__class__:
-        return bool(self._compared(self) == self._compared(other))
+        return compared(self) == compared(other)
     return NotImplemented
 
 
@@ -288,7 +294,7 @@ def _reduce(self: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
 
 
 def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
-    instance = object.__new__(cls)
-    for name, value in zip(cls._record_fields, values):  # type: ignore[attr-defined]
+    instance: object = object.__new__(cls)
+    for name, value in zip(field_names(cls), values):
         object.__setattr__(instance, name, value)
     return instance

@@ -11,14 +11,17 @@ from ..rules.guards import syscall_sites
 from .checklist import AuditRun
 from .roles import authorities
 
+Node = tuple[str, str]
+"""(contract name, function id or syscall)."""
 
-def upgrade_graph(run: AuditRun) -> nx.DiGraph:
+
+def upgrade_graph(run: AuditRun) -> nx.DiGraph[Node]:
     """Nodes ``(contract, function id or syscall)`` with ``label`` and ``kind`` ('entry', 'function',
     'syscall'); entry points also carry ``guard``, the authorities their auth check admits (None
     when a path to a syscall is unguarded)."""
     contracts = [run.contract] if run.contract else list(run.audit.project.contracts)
     calls = run.audit.graph.digraph()
-    out = nx.DiGraph()
+    out: nx.DiGraph[Node] = nx.DiGraph()
     entries: dict[tuple[str, str], list[str | None]] = {}
     for contract in contracts:
         for entry in contract.entry_points:
@@ -26,7 +29,8 @@ def upgrade_graph(run: AuditRun) -> nx.DiGraph:
                 target = SYSCALL_PREFIX + syscall
                 if entry.function not in calls or target not in calls or not nx.has_path(calls, entry.function, target):
                     continue
-                nodes = (nx.descendants(calls, entry.function) | {entry.function}) & nx.ancestors(calls, target)
+                above: set[str] = nx.ancestors(calls, target)  # typed: `&` would make networkx's node type object
+                nodes = (nx.descendants(calls, entry.function) | {entry.function}) & above
                 out.add_edges_from(((contract.name, a), (contract.name, b)) for a, b in calls.subgraph(nodes | {target}).edges)
                 guard = run.audit.guard(contract, entry, syscall_sites(syscall))
                 admitted = " | ".join(sorted(authorities(run.audit, entry, guard))) if guard.guarded else None
@@ -52,14 +56,14 @@ def render(run: AuditRun, fmt: str) -> str:
     return (_dot if fmt == "dot" else _mermaid)(graph, ids)
 
 
-def _clusters(graph: nx.DiGraph) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = {}
+def _clusters(graph: nx.DiGraph[Node]) -> dict[str, list[Node]]:
+    out: dict[str, list[Node]] = {}
     for node in sorted(graph.nodes):
         out.setdefault(node[0], []).append(node)
     return out
 
 
-def _text(graph: nx.DiGraph, node: tuple[str, str]) -> tuple[str, str]:
+def _text(graph: nx.DiGraph[Node], node: Node) -> tuple[str, str]:
     """(label, guard note) of a node."""
     data = graph.nodes[node]
     if data["kind"] != "entry":
@@ -67,7 +71,7 @@ def _text(graph: nx.DiGraph, node: tuple[str, str]) -> tuple[str, str]:
     return data["label"], f"guard: {data['guard']}" if data["guard"] else "UNGUARDED"
 
 
-def _dot(graph: nx.DiGraph, ids: dict) -> str:
+def _dot(graph: nx.DiGraph[Node], ids: dict[Node, str]) -> str:
     lines = ["digraph upgrade_paths {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];']
     for index, (contract, nodes) in enumerate(_clusters(graph).items()):
         lines += [f"  subgraph cluster_{index} {{", f'    label="{_dot_escape(contract)}";']
@@ -82,7 +86,7 @@ def _dot(graph: nx.DiGraph, ids: dict) -> str:
     return "\n".join([*lines, "}"]) + "\n"
 
 
-def _mermaid(graph: nx.DiGraph, ids: dict) -> str:
+def _mermaid(graph: nx.DiGraph[Node], ids: dict[Node, str]) -> str:
     lines = ["flowchart LR"]
     unguarded = []
     for index, (contract, nodes) in enumerate(_clusters(graph).items()):

@@ -80,7 +80,7 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
         if not before.resolved or not after.resolved:
             changes.append(EventChange("unverifiable", name, before, after, "payload type unknown"))
         elif _shape(before) != _shape(after):
-            changes.append(EventChange("changed", name, before, after, f"{_describe(before)} -> {_describe(after)}"))
+            changes.append(EventChange("changed", name, before, after, f"{describe_event(before)} -> {describe_event(after)}"))
     removed = [e for k, e in old_by_key.items() if k not in new_by_key]
     opaque = [e for e in new if not e.resolved]
     unknown = [e for e in removed if any(_may_emit(u, e, old) for u in opaque)]
@@ -101,8 +101,10 @@ def diff_events(old: tuple[Event, ...], new: tuple[Event, ...]) -> list[EventCha
             )
         )
     paired = {id(e) for pair in renamed for e in pair}
-    changes += [EventChange("removed", "::".join(e.selectors), e, None, _describe(e)) for e in removed if id(e) not in paired]
-    changes += [EventChange("added", "::".join(e.selectors), None, e, _describe(e)) for e in added if id(e) not in paired]
+    changes += [
+        EventChange("removed", "::".join(e.selectors), e, None, describe_event(e)) for e in removed if id(e) not in paired
+    ]
+    changes += [EventChange("added", "::".join(e.selectors), None, e, describe_event(e)) for e in added if id(e) not in paired]
     return changes
 
 
@@ -140,24 +142,24 @@ def _path(event: Event) -> tuple[str, ...]:
     return (*_names(event.via), event.name)
 
 
-def _shape(event: Event) -> tuple[tuple[str, str, bool], ...]:
+Shape = tuple[tuple[str, str, bool], ...]
+"""An event's fields as (name, type, is a key), in order."""
+
+
+def _shape(event: Event) -> Shape:
     return tuple((f.name, f.type, f.key) for f in event.fields)
 
 
 def describe_event(event: Event) -> str:
     """``Transfer keys(from: ContractAddress) data(amount: u256)``."""
-    return _describe(event)
-
-
-def _describe(event: Event) -> str:
     keys = ", ".join(f"{f.name}: {f.type}" for f in event.keys)
     data = ", ".join(f"{f.name}: {f.type}" for f in event.data)
     return f"{'::'.join(event.selectors)} keys({keys}) data({data})"
 
 
 def _renames(removed: list[Event], added: list[Event]) -> list[tuple[Event, Event]]:
-    by_old: dict[tuple, list[Event]] = defaultdict(list)
-    by_new: dict[tuple, list[Event]] = defaultdict(list)
+    by_old: dict[Shape, list[Event]] = defaultdict(list)
+    by_new: dict[Shape, list[Event]] = defaultdict(list)
     for event in removed:
         if event.resolved and event.fields:
             by_old[_shape(event)].append(event)

@@ -43,7 +43,7 @@ def compare(old: Layout, new: Layout, path: str) -> list[LayoutChange]:
     if isinstance(old, UnresolvedLayout) or isinstance(new, UnresolvedLayout):
         if _same_unknown(old, new):
             return []
-        reason = old.reason if isinstance(old, UnresolvedLayout) else new.reason  # type: ignore[union-attr]
+        reason = next(side.reason for side in (old, new) if isinstance(side, UnresolvedLayout))
         return [LayoutChange("unresolved", path, old.type.text, new.type.text, C.UNVERIFIABLE, reason)]
     if isinstance(old, CustomLayout) or isinstance(new, CustomLayout):
         return _custom(old, new, path)

@@ -159,11 +159,11 @@ class CallGraph:
             found.append(parent)
         return found[::-1]
 
-    def digraph(self) -> nx.DiGraph:
+    def digraph(self) -> nx.DiGraph[str]:
         """The graph as a ``networkx.DiGraph`` (for exports and graph algorithms off the hot path)."""
         import networkx as nx
 
-        graph = nx.DiGraph()
+        graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(self.functions)
         graph.add_edges_from((caller, callee) for caller, callees in self.edges.items() for callee in callees)
         return graph

@@ -5,6 +5,8 @@ policies are checked against these values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..findings import Location
 from ..records import record
 from ..syntax import ast as A
@@ -14,7 +16,7 @@ from .scope import Scope, ScopeIndex
 from .syntax_utils import location
 
 MAX_DEPTH = 16
-_ARITHMETIC = {
+_ARITHMETIC: dict[str, Callable[[int, int], int | None]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,

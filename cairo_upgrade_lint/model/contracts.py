@@ -14,7 +14,7 @@ from ..syntax.walk import walk
 from .callgraph import Parameter, function_id
 from .hashing import felt_hex, selector
 from .known_components import WITH_COMPONENTS
-from .layout import AddressCollision, LayoutBuilder, StorageMember, collisions
+from .layout import AddressCollision, LayoutBuilder, StorageMember, UnresolvedLayout, collisions
 from .loading import EXTERNAL_KINDS
 from .scope import Scope, ScopeIndex
 from .syntax_utils import (
@@ -204,7 +204,7 @@ class ContractBuilder:
         notes: list[str] = []
         components = self.components(scope, notes)
         storage = self._storage(scope, components, notes)
-        notes += [f"storage member {m.display}: {m.layout.reason}" for m in storage if m.layout.kind == "unresolved"]
+        notes += [f"storage member {m.display}: {m.layout.reason}" for m in storage if isinstance(m.layout, UnresolvedLayout)]
         prefix = scope.qualified + "::"
         path = scope.file.path
         aliases: list[EmbeddedImpl] = []
@@ -302,7 +302,7 @@ class ContractBuilder:
                 continue
             target = self.index.resolve(scope, use.path.split("::")) if use.component else None
             inner = target.scope.declared.get("Storage") if target is not None else None
-            if isinstance(inner, A.Struct):
+            if target is not None and isinstance(inner, A.Struct):
                 members += self.layouts.members(target.scope, inner, via=(use.storage,))
             else:
                 notes.append(f"storage of injected component {use.path} not found")
@@ -439,7 +439,7 @@ class ContractBuilder:
             if use.injected and use.event not in named and use.component not in named:
                 target = self.index.resolve(scope, use.path.split("::")) if use.component else None
                 inner = target.scope.declared.get("Event") if target is not None else None
-                if isinstance(inner, A.Enum):
+                if target is not None and isinstance(inner, A.Enum):
                     via = ((use.event, True),)
                     out += self._variants(target.scope, inner, (), use.component, notes, 1, use.location, via)
         return out
@@ -565,7 +565,7 @@ def _declaration(scope: Scope) -> Location | None:
     return location(scope.file.path, module.name_span) if module is not None else None
 
 
-def _named(scope: Scope, name: str, kind: type) -> Location | None:
+def _named(scope: Scope, name: str, kind: type[A.Struct | A.Enum]) -> Location | None:
     """The name of the item ``name`` declared in ``scope`` when it is a ``kind``."""
     item = scope.declared.get(name)
     return location(scope.file.path, item.name_span) if isinstance(item, kind) else None

@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterable
 
 from ..records import record
+from .toml_tables import Table, table
 
 BUILTIN = frozenset({"core", "starknet", "cairo_test", "assert_macros", "snforge_std", "snforge_scarb_plugin"})
 TIMEOUT = 20.0
@@ -79,7 +80,11 @@ def cache_dir() -> str:
     return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "scarb")
 
 
-def resolve(root: str, members: Iterable[str], options: Options = Options()) -> Resolution:
+NO_OPTIONS = Options()
+"""No folders named by hand; the ``scarb`` on PATH."""
+
+
+def resolve(root: str, members: Iterable[str], options: Options = NO_OPTIONS) -> Resolution:
     """The dependencies of the Scarb workspace or package at ``root`` (a folder with a Scarb.toml)
     that are not among ``members`` (package names of the input itself)."""
     members = set(members) | BUILTIN
@@ -91,8 +96,8 @@ def resolve(root: str, members: Iterable[str], options: Options = Options()) -> 
     if metadata is not None:
         packages = [d for d in metadata if d.name not in members and d.name not in by_hand]
         absent = sorted(wanted - set(by_hand) - {d.name for d in packages})
-        missing = tuple(Missing(n, "not in scarb metadata's packages") for n in absent)
-        return Resolution(tuple(found + packages), missing, tuple(notes))
+        unlisted = tuple(Missing(n, "not in scarb metadata's packages") for n in absent)
+        return Resolution(tuple(found + packages), unlisted, tuple(notes))
     locked, lock_note = _lock(root)
     if lock_note:
         notes.append(lock_note)
@@ -119,7 +124,7 @@ def resolve(root: str, members: Iterable[str], options: Options = Options()) -> 
     return Resolution(tuple(found), tuple(sorted(missing, key=lambda m: m.name)), tuple(notes))
 
 
-def _toml(path: str) -> dict:
+def _toml(path: str) -> Table:
     import tomllib
 
     with open(path, "rb") as handle:
@@ -138,8 +143,8 @@ def _declared(root: str) -> set[str]:
     except (OSError, ValueError):
         return names
     manifests = [data]
-    workspace = data.get("workspace") if isinstance(data.get("workspace"), dict) else {}
-    inherited = workspace.get("dependencies", {}) if isinstance(workspace.get("dependencies"), dict) else {}
+    workspace = table(data, "workspace")
+    inherited = table(workspace, "dependencies")
     for pattern in workspace.get("members", []) if isinstance(workspace.get("members"), list) else []:
         for member in sorted(glob.glob(os.path.join(root, str(pattern), "Scarb.toml"))):
             try:

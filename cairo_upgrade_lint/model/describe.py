@@ -4,7 +4,7 @@ when it changes)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from ..findings import Location
 from .contracts import Contract, EntryPoint, Event
@@ -25,7 +25,143 @@ from .project import Project
 LAYOUT_VERSION = 1
 
 
-def describe_project(project: Project) -> dict[str, Any]:
+class JsonLocation(TypedDict):
+    path: str
+    line: int
+    column: int
+
+
+class JsonField(TypedDict):
+    name: str
+    offset: int | None
+    layout: JsonLayout
+
+
+class JsonVariant(TypedDict):
+    name: str
+    indicator: int
+    payload: JsonLayout | None
+
+
+class JsonLayout(TypedDict):
+    """A value's storage encoding; the keys after ``size`` are those of its ``kind``."""
+
+    kind: str
+    type: str
+    size: int | None
+    fields: NotRequired[list[JsonField]]  # struct
+    default: NotRequired[str | None]  # enum
+    variants: NotRequired[list[JsonVariant]]  # enum
+    keys: NotRequired[list[str]]  # map
+    key_felts: NotRequired[list[str] | None]  # map
+    value: NotRequired[JsonLayout]  # map
+    element: NotRequired[JsonLayout]  # vec
+    members: NotRequired[list[JsonMember]]  # node
+    packed: NotRequired[JsonLayout | None]  # custom
+    reason: NotRequired[str]  # custom, unresolved
+
+
+class JsonMember(TypedDict):
+    name: str
+    key: str
+    type: str
+    address: str | None
+    size: int | None
+    owner: str
+    location: JsonLocation
+    layout: JsonLayout
+    origin: NotRequired[str | None]  # top-level members of a described project
+
+
+class JsonCollision(TypedDict):
+    address: str
+    members: list[str]
+    allowed: bool
+
+
+class JsonParam(TypedDict):
+    name: str
+    type: str
+
+
+class JsonEntryPoint(TypedDict):
+    name: str
+    selector: str
+    kind: str
+    signature: str
+    params: list[JsonParam]
+    returns: str | None
+    origin: str
+    component: str | None
+    location: JsonLocation
+
+
+class JsonEvent(TypedDict):
+    name: str
+    selectors: list[str]
+    keys: list[JsonParam]
+    data: list[JsonParam]
+    component: str | None
+    resolved: bool
+
+
+class JsonComponent(TypedDict):
+    path: str
+    storage: str
+    event: str
+    component: str | None
+    known: bool
+    injected: bool
+    origin: str | None
+
+
+class JsonContract(TypedDict):
+    name: str
+    qualified_name: str
+    kind: str
+    location: JsonLocation
+    storage: list[JsonMember]
+    collisions: list[JsonCollision]
+    entry_points: list[JsonEntryPoint]
+    events: list[JsonEvent]
+    components: list[JsonComponent]
+    unresolved: list[str]
+
+
+class JsonDependency(TypedDict):
+    name: str
+    version: str
+    source: str
+    root: str
+
+
+class JsonUnknownDependency(TypedDict):
+    name: str
+    reason: str
+
+
+class JsonDependencies(TypedDict):
+    found: list[JsonDependency]
+    unknown: list[JsonUnknownDependency]
+
+
+class JsonNote(TypedDict):
+    path: str
+    line: int
+    message: str
+
+
+class JsonProject(TypedDict):
+    """``describe_project``'s result, documented in LAYOUT_FORMAT.md."""
+
+    version: int
+    input: str
+    contracts: list[JsonContract]
+    dependencies: JsonDependencies
+    notes: list[JsonNote]
+
+
+def describe_project(project: Project) -> JsonProject:
     return {
         "version": LAYOUT_VERSION,
         "input": project.input,
@@ -40,7 +176,7 @@ def describe_project(project: Project) -> dict[str, Any]:
     }
 
 
-def describe_contract(contract: Contract, project: Project | None = None) -> dict[str, Any]:
+def describe_contract(contract: Contract, project: Project | None = None) -> JsonContract:
     """One contract; with ``project``, each member and component says which dependency package it
     comes from (``origin``, None for the input's own code)."""
     origin = project.origin if project is not None else (lambda _: "")
@@ -71,11 +207,11 @@ def describe_contract(contract: Contract, project: Project | None = None) -> dic
     }
 
 
-def _location(where: Location) -> dict[str, Any]:
+def _location(where: Location) -> JsonLocation:
     return {"path": where.path, "line": where.line, "column": where.column}
 
 
-def _member(member: StorageMember) -> dict[str, Any]:
+def _member(member: StorageMember) -> JsonMember:
     return {
         "name": member.display,
         "key": member.key,
@@ -88,8 +224,8 @@ def _member(member: StorageMember) -> dict[str, Any]:
     }
 
 
-def _layout(layout: Layout) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": layout.kind, "type": layout.type.text, "size": layout.size}
+def _layout(layout: Layout) -> JsonLayout:
+    out: JsonLayout = {"kind": layout.kind, "type": layout.type.text, "size": layout.size}
     if isinstance(layout, StructLayout):
         out["fields"] = [{"name": f.name, "offset": f.offset, "layout": _layout(f.layout)} for f in layout.fields]
     elif isinstance(layout, EnumLayout):
@@ -114,7 +250,7 @@ def _layout(layout: Layout) -> dict[str, Any]:
     return out
 
 
-def _entry_point(entry: EntryPoint) -> dict[str, Any]:
+def _entry_point(entry: EntryPoint) -> JsonEntryPoint:
     return {
         "name": entry.name,
         "selector": entry.selector_hex,
@@ -128,7 +264,7 @@ def _entry_point(entry: EntryPoint) -> dict[str, Any]:
     }
 
 
-def _event(event: Event) -> dict[str, Any]:
+def _event(event: Event) -> JsonEvent:
     return {
         "name": event.name,
         "selectors": list(event.selectors),
@@ -142,7 +278,7 @@ def _event(event: Event) -> dict[str, Any]:
 # ---------------------------------------------------------------- text
 
 
-def render_text(description: dict[str, Any]) -> str:
+def render_text(description: JsonProject) -> str:
     """A readable rendering of ``describe_project``'s result."""
     lines: list[str] = []
     for contract in description["contracts"]:
@@ -161,8 +297,8 @@ def render_text(description: dict[str, Any]) -> str:
             lines.append(f"    {entry['selector']:<66} {entry['kind']:<11} {entry['signature']}  [{entry['origin']}]")
         if not contract["entry_points"]:
             lines.append("    (none)")
-        for note in contract["unresolved"]:
-            lines.append(f"  unresolved: {note}")
+        for unresolved in contract["unresolved"]:
+            lines.append(f"  unresolved: {unresolved}")
         lines.append("")
     for note in description["notes"]:
         lines.append(f"note: {note['path']}:{note['line']}: {note['message']}")
@@ -171,7 +307,7 @@ def render_text(description: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _member_lines(member: dict[str, Any], indent: str) -> list[str]:
+def _member_lines(member: JsonMember, indent: str) -> list[str]:
     size = member["size"] if member["size"] is not None else "-"
     address = member["address"] or "(per entry)"
     key = f" (key {member['key']})" if member["key"] != member["name"].rsplit(".", 1)[-1] else ""
@@ -180,7 +316,7 @@ def _member_lines(member: dict[str, Any], indent: str) -> list[str]:
     return lines + _layout_lines(member["layout"], indent + "    ")
 
 
-def _layout_lines(layout: dict[str, Any], indent: str) -> list[str]:
+def _layout_lines(layout: JsonLayout, indent: str) -> list[str]:
     kind = layout["kind"]
     if kind == "struct":
         return [

@@ -366,7 +366,8 @@ class LayoutBuilder:
                 payload = self.layout(payload_type, None, True, depth + 1)
             out.append(VariantLayout(variant.name, stored_indicator(i, default), payload))
         sizes = [v.payload.size if v.payload is not None else 0 for v in out]
-        size = None if any(s is None for s in sizes) else 1 + max(sizes, default=0)
+        known = [s for s in sizes if s is not None]
+        size = 1 + max(known, default=0) if len(known) == len(sizes) else None
         return EnumLayout(t, tuple(out), size, variants[default][0].name if default is not None else None)
 
     def _map(self, t: CairoType, depth: int) -> MapLayout:
@@ -513,7 +514,7 @@ def _renamed(member: A.Member) -> str | None:
 
 def _allows_collision(node: object) -> bool:
     args = attribute_args(node, "allow")
-    return bool(args) and COLLISION_ALLOW in args
+    return args is not None and COLLISION_ALLOW in args
 
 
 def _plus_one(size: int | None) -> int | None:

@@ -20,6 +20,7 @@ from ..syntax.cairo0 import is_cairo0
 from ..syntax.parser import parse
 from . import dependencies as deps
 from .syntax_utils import is_test_only
+from .toml_tables import Table, table
 
 if TYPE_CHECKING:
     from ..selection import Selection
@@ -110,8 +111,8 @@ def load(path: str, selection: Selection | None = None, dependencies: deps.Optio
     else:
         loader.directory(path)
     if not loader.texts and not loader.errors:
-        skipped = f" ({len(loader.skipped)} test or mock files skipped: --include-tests)" if loader.skipped else ""
-        raise InputError(path, "no .cairo files found" + skipped)
+        hint = f" ({len(loader.skipped)} test or mock files skipped: --include-tests)" if loader.skipped else ""
+        raise InputError(path, "no .cairo files found" + hint)
     _refuse_only_cairo0(path, loader)
     resolution = loader.dependencies(dependencies or deps.Options()) if loader.packages else deps.Resolution()
     read = tuple(sorted({os.path.abspath(p) for p in loader.texts} | loader.manifests))
@@ -145,7 +146,7 @@ def read_source(path: str) -> bytes:
     return data
 
 
-def _read_toml(path: str) -> dict:
+def _read_toml(path: str) -> Table:
     import tomllib  # only for Scarb.toml / cairo_project.toml inputs
 
     data = read_source(path)
@@ -176,7 +177,8 @@ class _Loader:
     """Accumulates crates, notes and file bytes while an input is walked."""
 
     def __init__(self, selection: Selection | None = None, root: str = "") -> None:
-        self.selection, self.root, self.skipped = selection, root, []  # type: ignore[var-annotated]
+        self.selection, self.root = selection, root
+        self.skipped: list[str] = []
         self.crates: list[CrateSource] = []
         self.notes: list[LoadNote] = []
         self.texts: dict[str, bytes] = {}
@@ -208,16 +210,14 @@ class _Loader:
         if not self.first_visit(manifest):
             return
         data = _read_toml(manifest)
-        workspace = data.get("workspace", {})
-        for pattern in workspace.get("members", []) if isinstance(workspace, dict) else []:
+        for pattern in table(data, "workspace").get("members", []):
             for member in sorted(glob.glob(os.path.join(directory, str(pattern)))):
                 if os.path.isfile(os.path.join(member, "Scarb.toml")):
                     self.scarb(member)
         package = data.get("package")
         if isinstance(package, dict) and "name" in package:
             self.packages[os.path.abspath(directory)] = str(package["name"])
-            lib = data.get("lib") if isinstance(data.get("lib"), dict) else {}
-            name = crate_name(str(lib.get("name") or package["name"]))
+            name = crate_name(str(table(data, "lib").get("name") or package["name"]))
             self.crate(name, "scarb", os.path.join(directory, "src"), manifest)
         for dependency in _path_dependencies(data):
             target = os.path.normpath(os.path.join(directory, dependency))
@@ -302,8 +302,7 @@ class _Loader:
         except InputError as error:
             self.notes.append(LoadNote(manifest, 1, f"dependency {dependency.name}: {error.reason}"))
             return
-        lib = data.get("lib") if isinstance(data.get("lib"), dict) else {}
-        name = crate_name(str(lib.get("name") or dependency.name))
+        name = crate_name(str(table(data, "lib").get("name") or dependency.name))
         self.crate(name, "dependency", os.path.join(dependency.root, "src"), manifest, dependency.origin)
 
     # ------------------------------------------------------------ helpers
@@ -426,9 +425,8 @@ def _lock_root(package: str) -> str:
         folder = parent
 
 
-def _path_dependencies(manifest: dict) -> Iterator[str]:
-    for table in ("dependencies", "dev-dependencies"):
-        deps = manifest.get(table, {})
-        for spec in deps.values() if isinstance(deps, dict) else ():
+def _path_dependencies(manifest: Table) -> Iterator[str]:
+    for key in ("dependencies", "dev-dependencies"):
+        for spec in table(manifest, key).values():
             if isinstance(spec, dict) and isinstance(spec.get("path"), str):
                 yield spec["path"]

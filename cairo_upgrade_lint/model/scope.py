@@ -32,6 +32,11 @@ GENERATED_SUFFIXES = (
 KNOWN_PREFIX = "openzeppelin"
 _NO_CHILDREN: dict[str, Scope] = {}
 
+Declared = (
+    A.Function | A.Struct | A.Enum | A.Const | A.TypeAlias | A.ExternType | A.Trait | A.Impl | A.ImplAlias | A.AssociatedImpl
+)
+"""An item a module declares by name (modules are scopes; ``use`` and macro items declare nothing)."""
+
 
 @record(eq=False, frozen=False, slots=False)  # slots=False: `qualified` is a cached_property
 class Scope:
@@ -45,7 +50,7 @@ class Scope:
     attributes: tuple[A.Attribute, ...]
     parent: Scope | None
     items: tuple[A.Item, ...] = ()
-    declared: dict[str, A.Item] = field(default_factory=dict)
+    declared: dict[str, Declared] = field(default_factory=dict)
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
     globs: list[tuple[str, ...]] = field(default_factory=list)
     span: A.Span | None = None
@@ -75,7 +80,7 @@ class Resolved:
     item (an enum variant, or a function of a trait or impl)."""
 
     scope: Scope
-    item: A.Item | None = None
+    item: Declared | None = None
     member: str | None = None
 
     @property
@@ -129,7 +134,7 @@ class ScopeIndex:
             scope = children[name]
         return scope
 
-    def _fill(self, scope: Scope, items: tuple[A.Item, ...], files: dict) -> None:
+    def _fill(self, scope: Scope, items: tuple[A.Item, ...], files: dict[tuple[str, ...], A.SourceFile]) -> None:
         self.scopes.append(scope)
         for name in attribute_args(scope, "with_components") or ():
             if name in WITH_COMPONENTS:

@@ -73,7 +73,9 @@ class SelectorValues:
         if operand.kind != "param" or info is None or depth >= MAX_DEPTH:
             return
         index = next((i for i, p in enumerate(info.params) if p.name == operand.name), None)
-        for caller, call in self.callers.get(function, ()) if index is not None else ():
+        if index is None:
+            return
+        for caller, call in self.callers.get(function, ()):
             position = index + _receiver_offset(call, info.self_kind)
             if position < len(call.args):
                 yield from self.sources(caller, call.args[position], call.location, depth + 1)

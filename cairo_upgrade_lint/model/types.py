@@ -132,7 +132,11 @@ class TypeResolver:
         self._expanding: set[str] = set()  # the type aliases being expanded
         self._serde_impls: dict[str, A.Impl] | None = None  # hand-written Serde impls by type
 
-    def resolve(self, scope: Scope, expr: A.TypeExpr | None, generics: Mapping[str, CairoType] | None = None) -> CairoType:
+    def resolve(
+        self, scope: Scope, expr: A.TypeExpr | A.Expr | None, generics: Mapping[str, CairoType] | None = None
+    ) -> CairoType:
+        """The type ``expr`` names in ``scope`` (None: the unit type); a generic argument that is an
+        expression (a const generic) names no type: unresolved."""
         generics = generics or {}
         if expr is None:
             return UNIT
@@ -187,7 +191,7 @@ class TypeResolver:
                 return unresolved(qualified)  # `type A = B; type B = A;`: a cycle, not a type
             self._expanding.add(qualified)
             try:
-                bound = {p.name: a for p, a in zip(_type_params(item.generics), args)}
+                bound = dict(zip(_type_params(item.generics), args))
                 return self.resolve(found.scope, item.target, bound)
             finally:
                 self._expanding.discard(qualified)
@@ -208,7 +212,7 @@ class TypeResolver:
         found = self.definition(t)
         if found is None or not isinstance(found.item, A.Struct):
             return []
-        bound = {p.name: a for p, a in zip(_type_params(found.item.generics), t.args)}
+        bound = dict(zip(_type_params(found.item.generics), t.args))
         return [(m, self.resolve(found.scope, m.type, bound)) for m in found.item.members]
 
     def variants(self, t: CairoType) -> list[tuple[A.Variant, CairoType | None]]:
@@ -216,7 +220,7 @@ class TypeResolver:
         found = self.definition(t)
         if found is None or not isinstance(found.item, A.Enum):
             return []
-        bound = {p.name: a for p, a in zip(_type_params(found.item.generics), t.args)}
+        bound = dict(zip(_type_params(found.item.generics), t.args))
         return [(v, self.resolve(found.scope, v.type, bound) if v.type is not None else None) for v in found.item.variants]
 
     def serde(self, t: CairoType, depth: int = 0, expanding: tuple[str, ...] = ()) -> str:
@@ -295,10 +299,11 @@ def _enum(payloads: list[str], label: str = "") -> str:
     return "enum" + (f"%{label}" if label else "") + "<" + " | ".join(payloads) + ">"
 
 
-def _type_params(generics: tuple[A.GenericParam, ...]) -> list[A.GenericParam]:
-    return [p for p in generics if p.kind in ("type", "const") and p.name]
+def _type_params(generics: tuple[A.GenericParam, ...]) -> list[str]:
+    """The names of the type and const parameters, in order."""
+    return [p.name for p in generics if p.kind in ("type", "const") and p.name]
 
 
 def generic_parameters(*lists: tuple[A.GenericParam, ...]) -> dict[str, CairoType]:
     """Unbound type parameters of an item (and its enclosing impl), each as a 'generic' type."""
-    return {p.name: CairoType(p.name, "generic") for params in lists for p in _type_params(params)}
+    return {name: CairoType(name, "generic") for params in lists for name in _type_params(params)}

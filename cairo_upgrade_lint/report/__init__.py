@@ -19,13 +19,17 @@ _RENDERERS: dict[str, tuple[str, str]] = {
 FORMATS = tuple(_RENDERERS)
 
 
-def _renderer(format: str) -> Callable[[list[Finding], ReportContext], str]:
+Renderer = Callable[[list[Finding], ReportContext], str]
+
+
+def _renderer(format: str) -> Renderer:
     """The function that renders ``format``."""
     try:
         module, function = _RENDERERS[format]
     except KeyError:
         raise ValueError(f"unknown report format {format!r}; expected one of {', '.join(FORMATS)}") from None
-    return getattr(import_module(f"cairo_upgrade_lint.report.{module}"), function)  # type: ignore[no-any-return]
+    renderer: Renderer = getattr(import_module(f"cairo_upgrade_lint.report.{module}"), function)
+    return renderer
 
 
 def render(findings: Iterable[Finding], format: str, context: ReportContext) -> str:

@@ -35,7 +35,7 @@ def package_homepage() -> str | None:
     from importlib import metadata  # slow to import; only SARIF reports need it
 
     try:
-        urls = metadata.metadata(TOOL_NAME).get_all("Project-URL") or []
+        urls: list[str] = metadata.metadata(TOOL_NAME).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
         return None
     for entry in urls:

@@ -1,13 +1,14 @@
-"""Machine-readable JSON report; the shape is documented in JSON_FORMAT.md."""
+"""Machine-readable JSON report; the shape is documented in JSON_FORMAT.md (and typed below)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from cairo_upgrade_lint.findings import Finding, Location
 from cairo_upgrade_lint.report.context import (
     TOOL_NAME,
+    Base,
     ReportContext,
     severity_counts,
     sort_findings,
@@ -16,19 +17,62 @@ from cairo_upgrade_lint.report.context import (
 SCHEMA_VERSION = 1
 
 
+class JsonLocation(TypedDict):
+    path: str
+    base: Base | None
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class JsonRelated(TypedDict):
+    message: str
+    location: JsonLocation
+
+
+class JsonFinding(TypedDict):
+    rule_id: str
+    rule_name: str | None
+    severity: str
+    confidence: str
+    message: str
+    location: JsonLocation
+    related: list[JsonRelated]
+    fix: str | None
+    properties: dict[str, str]
+    already_present: NotRequired[bool]  # old-vs-new reports only
+
+
+class JsonSummary(TypedDict):
+    total: int
+    by_severity: dict[str, int]
+    files_analysed: int
+    elapsed_seconds: float
+    test_files_skipped: int
+    unknown_dependencies: NotRequired[list[str]]
+    already_present: NotRequired[int]  # old-vs-new reports only
+
+
+class JsonTool(TypedDict):
+    name: str
+    version: str
+
+
+class JsonDocument(TypedDict):
+    version: int
+    tool: JsonTool
+    old: NotRequired[dict[str, str] | None]  # old-vs-new reports only
+    findings: list[JsonFinding]
+    summary: JsonSummary
+
+
 def render_json(findings: list[Finding], context: ReportContext) -> str:
     """The JSON document (schema version 1), pretty-printed, ending with a newline."""
     ordered = sort_findings(findings, context)
     diff = context.command == "diff"
-    document: dict[str, Any] = {
-        "version": SCHEMA_VERSION,
-        "tool": {"name": TOOL_NAME, "version": context.version},
-    }
-    if diff:
-        document["old"] = context.old_source
     listed = sort_findings(context.reported(findings), context)
-    document["findings"] = [_finding(f, context, diff) for f in listed]
-    document["summary"] = {
+    summary: JsonSummary = {
         "total": len(ordered),
         "by_severity": {s.value: n for s, n in severity_counts(ordered).items()},
         "files_analysed": context.files_analysed,
@@ -36,14 +80,21 @@ def render_json(findings: list[Finding], context: ReportContext) -> str:
         "test_files_skipped": context.skipped_tests,
     }
     if context.dependencies:
-        document["summary"]["unknown_dependencies"] = list(context.dependencies)
+        summary["unknown_dependencies"] = list(context.dependencies)
     if diff:
-        document["summary"]["already_present"] = len(context.present)
+        summary["already_present"] = len(context.present)
+    tool: JsonTool = {"name": TOOL_NAME, "version": context.version}
+    found = [_finding(f, context, diff) for f in listed]
+    document: JsonDocument = (  # "old" (old-vs-new reports only) follows "tool"
+        {"version": SCHEMA_VERSION, "tool": tool, "old": context.old_source, "findings": found, "summary": summary}
+        if diff
+        else {"version": SCHEMA_VERSION, "tool": tool, "findings": found, "summary": summary}
+    )
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _finding(finding: Finding, context: ReportContext, diff: bool) -> dict[str, Any]:
-    out = {
+def _finding(finding: Finding, context: ReportContext, diff: bool) -> JsonFinding:
+    out: JsonFinding = {
         "rule_id": finding.rule_id,
         "rule_name": context.rule_name(finding.rule_id),
         "severity": finding.severity.value,
@@ -59,7 +110,7 @@ def _finding(finding: Finding, context: ReportContext, diff: bool) -> dict[str, 
     return out
 
 
-def _location(location: Location, context: ReportContext) -> dict[str, Any]:
+def _location(location: Location, context: ReportContext) -> JsonLocation:
     rel = context.relative(location.path)
     return {
         "path": rel.path,

@@ -66,7 +66,8 @@ def render_sarif(findings: list[Finding], context: ReportContext) -> str:
         properties=_run_properties(context),
     )
     log = om.SarifLog(version=SARIF_VERSION, schema_uri=SARIF_SCHEMA_URI, runs=[run])
-    return to_json(log) + "\n"
+    text: str = to_json(log)  # jschema-to-python has no type hints
+    return text + "\n"
 
 
 def _rule(doc: RuleDoc) -> om.ReportingDescriptor:
@@ -172,6 +173,6 @@ def _uri_base_ids(context: ReportContext) -> dict[str, om.ArtifactLocation]:
     return bases
 
 
-def _directory_uri(directory: Path) -> str:
+def _directory_uri(directory: str | os.PathLike[str]) -> str:
     uri = Path(os.path.abspath(directory)).resolve().as_uri()
     return uri if uri.endswith("/") else uri + "/"
