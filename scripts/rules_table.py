@@ -6,7 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from cairo_upgrade_lint.rules.catalogue import load_catalogue
+from cairo_upgrade_lint.catalogue import load_catalogue
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 _BLOCK = re.compile(r"(<!-- rules-table:[^\n]*-->\n).*?(<!-- /rules-table -->)", re.DOTALL)

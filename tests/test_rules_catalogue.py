@@ -8,7 +8,7 @@ import pytest
 from rule_cases import analyse_sources
 
 from cairo_upgrade_lint.audit import REQUIREMENT_IDS
-from cairo_upgrade_lint.rules.catalogue import load_catalogue
+from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.rules.registry import rule_ids
 
 CATALOGUE = load_catalogue()
