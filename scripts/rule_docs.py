@@ -1,4 +1,8 @@
-"""Write docs/rules.md, the rules reference, from the catalogue (``--check``: exit 1 if it is stale)."""
+"""Write docs/rules.md, the rules reference, from the catalogue (``--check``: exit 1 if it is stale).
+
+``--example ID TP_CASE OK_CASE`` prints a catalogue entry's ``[bad]`` and ``[fixed]`` tables copied
+from two fixture cases of tests/fixtures/rules/ID/ (a test checks that the entry's examples are such
+copies)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,11 @@ from pathlib import Path
 
 from cairo_upgrade_lint.catalogue import RuleDoc, load_catalogue
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "rules.md"
+FIXTURES = ROOT / "tests" / "fixtures" / "rules"
+SOURCES = {"code": "contract.cairo", "old": "old.cairo", "new": "new.cairo"}
+"""Catalogue example field -> file of a fixture case."""
 
 FAMILIES = {
     "0": "Input, suppressions and contract pairing",
@@ -68,9 +76,28 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def example_tables(rule_id: str, bad_case: str, fixed_case: str) -> str:
+    """The ``[bad]`` and ``[fixed]`` TOML tables of a catalogue entry, copied from two fixture cases."""
+    tables = []
+    for table, case in (("bad", bad_case), ("fixed", fixed_case)):
+        folder = FIXTURES / rule_id / case
+        if not folder.is_dir():
+            raise SystemExit(f"no fixture case {folder}")
+        lines = [f"[{table}]"]
+        for key, name in SOURCES.items():
+            if (folder / name).exists():
+                lines.append(f"{key} = '''\n{(folder / name).read_text(encoding='utf-8')}'''")
+        tables.append("\n".join(lines))
+    return "\n\n".join(tables) + "\n"
+
+
 if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--example"] and len(arguments) == 4:
+        sys.stdout.write(example_tables(*arguments[1:]))
+        sys.exit()
     current = render()
-    if "--check" in sys.argv[1:]:
+    if "--check" in arguments:
         if not DOCS.exists() or DOCS.read_text(encoding="utf-8") != current:
             sys.exit(f"{DOCS} is stale: run python scripts/rule_docs.py")
     else:
