@@ -26,11 +26,11 @@ import click
 
 from . import __version__, analysis
 from . import config as config_module
+from .catalogue import load_catalogue
 from .config import FAIL_LEVELS, Config
 from .errors import InputError
 from .paths import within
 from .report import FORMATS, ReportContext, read_file_source, render, write_output
-from .rules.catalogue import load_catalogue
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

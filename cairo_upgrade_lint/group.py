@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from . import __version__, analysis, audit
+from .catalogue import load_catalogue, render_markdown, render_text
 from .cli import (
     CONTEXT,
     EXIT_CLEAN,
@@ -27,7 +28,6 @@ from .cli import (
     run_options,
 )
 from .report import write_output
-from .rules.catalogue import load_catalogue, render_markdown, render_text
 
 
 @click.group(context_settings=CONTEXT)

@@ -15,6 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from . import baseline, runcache
+from .catalogue import load_catalogue
 from .config import Config
 from .diff import ProjectDiff, diff_projects
 from .errors import InputError
@@ -34,7 +35,6 @@ from .model.syntax_utils import location
 from .records import record, replace
 from .rules import suppressions
 from .rules.base import Context
-from .rules.catalogue import load_catalogue
 from .rules.pairing import pairing_findings
 from .rules.registry import check_contracts, check_diff
 from .syntax import ast as A

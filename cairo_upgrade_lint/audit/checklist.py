@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from ..catalogue import load_catalogue
 from ..config import Config
 from ..model import Contract, InputError, build, load
 from ..records import record
 from ..rules.base import Context
-from ..rules.catalogue import load_catalogue
 from . import diamond, governance, migration, proxy, rollback
 from .base import Audit, Outcome, Profile, Requirement, Status, not_found
 

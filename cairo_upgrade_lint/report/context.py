@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Literal
 
 from cairo_upgrade_lint import __version__
+from cairo_upgrade_lint.catalogue import RuleDoc
 from cairo_upgrade_lint.findings import Finding, Location, Severity
-from cairo_upgrade_lint.rules.catalogue import RuleDoc
 
 from ..paths import posix, relative_posix, within
 from ..records import field, record

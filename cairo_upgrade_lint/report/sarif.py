@@ -17,6 +17,7 @@ import attr
 import sarif_om as om
 from jschema_to_python.to_json import to_json
 
+from cairo_upgrade_lint.catalogue import RuleDoc, render_markdown, render_text
 from cairo_upgrade_lint.findings import Finding, Location
 from cairo_upgrade_lint.report.context import (
     TOOL_NAME,
@@ -26,7 +27,6 @@ from cairo_upgrade_lint.report.context import (
     sort_findings,
 )
 from cairo_upgrade_lint.report.fingerprint import line_hashes
-from cairo_upgrade_lint.rules.catalogue import RuleDoc, render_markdown, render_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

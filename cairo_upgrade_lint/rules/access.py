@@ -20,7 +20,7 @@ from ..model.facts import Comparison, Operand, StorageAccess, SyscallUse
 from ..model.hashing import selector
 from ..model.layout import MapLayout, StorageMember
 from ..model.selectors import SelectorValues, literal_selector
-from .base import Context, ContractRule, contract_rule
+from .base import Context, Report, contract_rule
 from .guards import (
     CALL_CONTRACT,
     LIBRARY_CALL,
@@ -117,8 +117,8 @@ def _where(ctx: Context, entry: EntryPoint) -> Location:
     return info.name_location if info is not None and info.name_location else entry.location
 
 
-def _confidence(ctx: Context, rule_id: str, guard: Guard) -> str:
-    return ctx.catalogue[rule_id].confidence if guard.certain else "low"
+def _confidence(report: Report, guard: Guard) -> str:
+    return report.doc.confidence if guard.certain else "low"
 
 
 def _uncertainty(guard: Guard) -> str:
@@ -185,7 +185,7 @@ def duration_text(seconds: int) -> str:
 
 
 @contract_rule("CUL301")
-def unguarded_upgrade(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def unguarded_upgrade(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """An entry point reaches replace_class (directly, through helpers, a component or a library
     call into replacing code) with a class hash the caller chooses, on a path with no auth check.
     Triggering an upgrade to a hash already stored (by guarded code) is not reported."""
@@ -201,15 +201,14 @@ def unguarded_upgrade(contract: Contract, ctx: Context) -> Iterator[Finding]:
         origin = trace_origin(graph, guard.unguarded_path, use.args[0]) if replacing else None
         if origin is not None and origin.operand.kind in FIXED_ORIGINS:
             continue
-        yield ctx.finding(
-            "CUL301",
+        yield report(
             f"`{entry.name}` replaces the contract's class with no auth check on the path "
             f"{_chain(graph, guard.unguarded_path, _label(use))}{_uncertainty(guard)}: anyone can upgrade it",
             _where(ctx, entry),
             fix=f"check the caller in `{entry.name}` (or in the shared helper) before the upgrade, for "
             "example `self.ownable.assert_only_owner()`",
             severity=_severity(guard),
-            confidence=_confidence(ctx, "CUL301", guard),
+            confidence=_confidence(report, guard),
         )
 
 
@@ -252,7 +251,7 @@ def _object_keyed(member: StorageMember) -> bool:
 
 
 @contract_rule("CUL302")
-def unguarded_admin_write(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def unguarded_admin_write(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """An entry point writes admin state with no auth check. Initializers are CUL307's; entry
     points named renounce/resign/leave give up the caller's own rights and are not judged; clearing
     (writing zero to) a member the entry point asserted on the way is consuming a one-shot value
@@ -272,8 +271,7 @@ def unguarded_admin_write(contract: Contract, ctx: Context) -> Iterator[Finding]
             continue
         path = _chain(graph, guard.unguarded_path, f"{access.member}.write")
         if _state_derived(graph, entry, access):
-            yield ctx.finding(
-                "CUL302",
+            yield report(
                 f"`{entry.name}` writes admin state `{access.member}` with no auth check ({path}), but it takes "
                 "no arguments, writes only values derived from the contract's own state and runs only when "
                 "the state assertions on the way hold: anyone can trigger it, nobody can choose the value",
@@ -282,14 +280,13 @@ def unguarded_admin_write(contract: Contract, ctx: Context) -> Iterator[Finding]
                 confidence="low",
             )
             continue
-        yield ctx.finding(
-            "CUL302",
+        yield report(
             f"`{entry.name}` writes admin state `{access.member}` with no auth check ({path})"
             f"{_uncertainty(guard)}: anyone can change it",
             _where(ctx, entry),
             fix=f"check the caller in `{entry.name}` before writing `{access.member}`",
             severity=_severity(guard),
-            confidence=_confidence(ctx, "CUL302", guard),
+            confidence=_confidence(report, guard),
         )
 
 
@@ -330,7 +327,7 @@ def _admin_writes(admin: frozenset[str], consumed: set[str]) -> Sites:
 
 
 @contract_rule("CUL303")
-def missing_timelock(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def missing_timelock(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """A proposed or approved upgrade executes with no delay. Proposed: the class hash comes from a
     member another entry point stores from its calldata (a member the upgrade path itself fills with
     the then-current class is a rollback history, not a proposal); approved: an approval/vote member
@@ -356,8 +353,7 @@ def missing_timelock(contract: Contract, ctx: Context) -> Iterator[Finding]:
         guard = sites_guard(ctx, contract, entry, sites)
         if guard.guarded and "timelock" in words(guard.subject):
             continue
-        yield ctx.finding(
-            "CUL303",
+        yield report(
             f"`{entry.name}` executes an upgrade as soon as it is approved ({mechanism}): no stored ETA is "
             f"compared with get_block_timestamp() before {what}",
             _where(ctx, entry),
@@ -483,7 +479,7 @@ def _clock_checked(functions: list[FunctionInfo]) -> bool:
 
 
 @contract_rule("CUL304")
-def timelock_too_short(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def timelock_too_short(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """A delay that feeds the upgrade ETA (a constant, or a constructor default of the delay
     member) is below ``timelock-min-seconds``."""
     if contract.known:
@@ -493,8 +489,7 @@ def timelock_too_short(contract: Contract, ctx: Context) -> Iterator[Finding]:
     constants, members = _delay_sources(ctx, contract)
     for constant in constants:
         if constant.value is not None and constant.value < minimum:
-            yield ctx.finding(
-                "CUL304",
+            yield report(
                 f"upgrade delay `{constant.name}` = {duration_text(constant.value)} is below the policy minimum "
                 f"{duration_text(minimum)}",
                 constant.location,
@@ -502,8 +497,7 @@ def timelock_too_short(contract: Contract, ctx: Context) -> Iterator[Finding]:
     constructor = _constructor(contract)
     for value, access in _constructor_values(graph, constructor, members) if constructor else ():
         if value < minimum:
-            yield ctx.finding(
-                "CUL304",
+            yield report(
                 f"the constructor sets the upgrade delay `{access.member}` to {duration_text(value)}, below the "
                 f"policy minimum {duration_text(minimum)}",
                 access.location,
@@ -563,7 +557,7 @@ def _constructor_values(graph: CallGraph, constructor: EntryPoint, members: set[
 
 
 @contract_rule("CUL305")
-def zero_class_hash_unchecked(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def zero_class_hash_unchecked(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """An entry point passes its class hash argument to replace_class with no non-zero check on
     the way (in a function the value passes through, or a helper it is handed to). A library call
     on the hash first counts as a check: it fails for an undeclared class."""
@@ -579,8 +573,7 @@ def zero_class_hash_unchecked(contract: Contract, ctx: Context) -> Iterator[Find
         found = next(unchecked, None)
         if found is not None:
             path, origin = found
-            yield ctx.finding(
-                "CUL305",
+            yield report(
                 f"`{entry.name}` passes its argument `{origin.operand.name}` to replace_class_syscall "
                 f"({_chain(graph, path, REPLACE_CLASS)}) without rejecting a zero class hash",
                 _where(ctx, entry),
@@ -621,7 +614,7 @@ def _is_zero(operand: Operand) -> bool:
 
 
 @contract_rule("CUL306")
-def controlled_library_call(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def controlled_library_call(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """library_call_syscall with a class hash from the entry point's calldata, and no auth check
     before it."""
     graph = ctx.project.call_graph
@@ -632,14 +625,13 @@ def controlled_library_call(contract: Contract, ctx: Context) -> Iterator[Findin
             guard = sites_guard(ctx, contract, entry, _only(site))
             if guard.guarded:
                 continue
-            yield ctx.finding(
-                "CUL306",
+            yield report(
                 f"`{entry.name}` library-calls the class hash `{origin.operand.name}` taken from calldata with "
                 f"no auth check ({_chain(graph, path, LIBRARY_CALL)}){_uncertainty(guard)}: the caller chooses "
                 "code that runs on this contract's storage",
                 _where(ctx, entry),
                 severity=_severity(guard),
-                confidence=_confidence(ctx, "CUL306", guard),
+                confidence=_confidence(report, guard),
             )
             break
 
@@ -653,7 +645,7 @@ def _only(site: Location) -> Sites:
 
 
 @contract_rule("CUL307")
-def unprotected_initializer(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def unprotected_initializer(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """An initializer/migration entry point (by name) callable by anyone, or more than once. An
     entry point that upgrades is judged for its caller check by CUL301."""
     graph = ctx.project.call_graph
@@ -668,12 +660,11 @@ def unprotected_initializer(contract: Contract, ctx: Context) -> Iterator[Findin
         if entry.name not in REPEATABLE and not _once_guarded(_reachable(graph, entry)) and not one_shot(ctx, entry):
             problems.append("it can run more than once (no initialized flag or storage version is checked and then written)")
         if problems:
-            yield ctx.finding(
-                "CUL307",
+            yield report(
                 f"initializer `{entry.name}`: {' and '.join(problems)}",
                 _where(ctx, entry),
                 severity=_severity(guard) if not guard.guarded and len(problems) == 1 else None,
-                confidence=_confidence(ctx, "CUL307", guard),
+                confidence=_confidence(report, guard),
             )
 
 
@@ -692,7 +683,7 @@ def _once_guarded(functions: list[FunctionInfo]) -> bool:
 
 
 @contract_rule("CUL308")
-def weak_multisig_threshold(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def weak_multisig_threshold(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """In a multisig (signer members or OpenZeppelin's MultisigComponent): a threshold constant or
     constant default below policy, or a write of an argument that can make it 0 (no lower bound)
     or exceed the signer count (no upper bound). The value of an argument is the signers' (or the
@@ -704,8 +695,7 @@ def weak_multisig_threshold(contract: Contract, ctx: Context) -> Iterator[Findin
         named = set(words(constant.name)) & THRESHOLD_WORDS
         low = constant.value is not None and constant.value < minimum
         if named and low and _in_module(constant, contract):
-            yield ctx.finding(
-                "CUL308",
+            yield report(
                 f"multisig threshold `{constant.name}` = {constant.value} is below the policy minimum {minimum}",
                 constant.location,
             )
@@ -714,7 +704,7 @@ def weak_multisig_threshold(contract: Contract, ctx: Context) -> Iterator[Findin
     for entry in _entries(contract) + ([constructor] if constructor else []):
         problem = _threshold_problem(graph, entry, minimum)
         if problem is not None:
-            yield ctx.finding("CUL308", f"`{entry.name}` {problem}", _where(ctx, entry))
+            yield report(f"`{entry.name}` {problem}", _where(ctx, entry))
 
 
 def _multisig(contract: Contract) -> bool:
@@ -769,15 +759,3 @@ _LOWER: dict[str, Callable[[int | None], int | None]] = {
     ">": lambda c: None if c is None else c + 1,
     "!=": lambda c: 1 if c == 0 else None,
 }
-
-
-CONTRACT_RULES: tuple[ContractRule, ...] = (
-    unguarded_upgrade,
-    unguarded_admin_write,
-    missing_timelock,
-    timelock_too_short,
-    zero_class_hash_unchecked,
-    controlled_library_call,
-    unprotected_initializer,
-    weak_multisig_threshold,
-)

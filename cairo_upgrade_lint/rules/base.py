@@ -1,23 +1,26 @@
-"""What every rule receives and how it reports: the rule context and the two rule shapes.
+"""What a rule is, what it receives and how it reports.
 
 A *contract rule* judges one version of one contract or component (guards, timelocks ...); a *diff
-rule* judges one old/new pair of a contract (storage, entry points, events, migrations). Both are
-plain generator functions tagged with their rule id by ``contract_rule`` / ``diff_rule``.
+rule* judges one old/new pair of a contract (storage, entry points, events, migrations). Each is a
+generator function decorated with ``@contract_rule(ID)`` / ``@diff_rule(ID)``, which makes it a
+``Rule`` bound to its id and registers it. Its body receives the subject, the ``Context`` and a
+``Report`` bound to the rule, and yields ``report(message, location, ...)``: the id is written once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
+from ..catalogue import RuleDoc
 from ..config import Config
 from ..diff import ContractDiff
 from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, Project
 from ..records import field, record
-from .catalogue import RuleDoc
 
 T = TypeVar("T")
+S = TypeVar("S", Contract, ContractDiff)
 
 
 @record
@@ -35,11 +38,25 @@ class Context:
         """``compute()``, evaluated on the first call with ``key`` only (project-wide facts)."""
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        value: T = self._memo[key]
+        return value
 
-    def finding(
+
+@record
+class Report:
+    """How one rule reports: ``report(message, location, ...)`` is a finding of ``rule_id`` with the
+    catalogue's default severity and confidence unless given."""
+
+    rule_id: str
+    catalogue: Mapping[str, RuleDoc]
+
+    @property
+    def doc(self) -> RuleDoc:
+        """The rule's catalogue entry."""
+        return self.catalogue[self.rule_id]
+
+    def __call__(
         self,
-        rule_id: str,
         message: str,
         location: Location,
         *,
@@ -48,10 +65,9 @@ class Context:
         severity: Severity | None = None,
         confidence: str | None = None,
     ) -> Finding:
-        """A finding with the catalogue's default severity and confidence unless given."""
-        doc = self.catalogue[rule_id]
+        doc = self.doc
         return Finding(
-            rule_id,
+            self.rule_id,
             severity or doc.severity,
             message,
             location,
@@ -61,25 +77,63 @@ class Context:
         )
 
 
-ContractRule = Callable[[Contract, Context], Iterator[Finding]]
-DiffRule = Callable[[ContractDiff, Context], Iterator[Finding]]
+Check = Callable[[S, Context, Report], Iterator[Finding]]
+"""A rule's body: the subject (a contract, or a contract pair), the run's context and the rule's
+``report``; it yields the rule's findings."""
 
 
-def contract_rule(rule_id: str) -> Callable[[ContractRule], ContractRule]:
-    """Tag a single-version rule function with its id."""
+class Rule(Generic[S]):
+    """One rule: its id and its check. Calling it on a subject runs the check with the rule's report."""
 
-    def tag(function: ContractRule) -> ContractRule:
-        function.rule_id = rule_id  # type: ignore[attr-defined]
-        return function
+    kind: ClassVar[str]
+    __slots__ = ("check", "id")
 
-    return tag
+    def __init__(self, rule_id: str, check: Check[S]) -> None:
+        self.id = rule_id
+        self.check: Check[S] = check
+
+    def __call__(self, subject: S, ctx: Context) -> Iterator[Finding]:
+        return self.check(subject, ctx, Report(self.id, ctx.catalogue))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.id}, {self.check.__name__})"
 
 
-def diff_rule(rule_id: str) -> Callable[[DiffRule], DiffRule]:
-    """Tag an old-vs-new rule function with its id."""
+class ContractRule(Rule[Contract]):
+    """A rule judging one version of one contract or component."""
 
-    def tag(function: DiffRule) -> DiffRule:
-        function.rule_id = rule_id  # type: ignore[attr-defined]
-        return function
+    kind = "contract"
 
-    return tag
+
+class DiffRule(Rule[ContractDiff]):
+    """A rule judging one old/new pair of a contract."""
+
+    kind = "diff"
+
+
+_REGISTERED: dict[str, ContractRule | DiffRule] = {}
+
+
+def registered() -> list[ContractRule | DiffRule]:
+    """Every rule registered so far (by importing its module), in id order."""
+    return [_REGISTERED[rule_id] for rule_id in sorted(_REGISTERED)]
+
+
+def contract_rule(rule_id: str) -> Callable[[Check[Contract]], ContractRule]:
+    """Register a single-version rule under ``rule_id``; the decorated name is the rule."""
+    return lambda check: _register(ContractRule(rule_id, check))
+
+
+def diff_rule(rule_id: str) -> Callable[[Check[ContractDiff]], DiffRule]:
+    """Register an old-vs-new rule under ``rule_id``; the decorated name is the rule."""
+    return lambda check: _register(DiffRule(rule_id, check))
+
+
+R = TypeVar("R", ContractRule, DiffRule)
+
+
+def _register(rule: R) -> R:
+    if rule.id in _REGISTERED:
+        raise ValueError(f"rule {rule.id} is registered twice: {_REGISTERED[rule.id]!r} and {rule!r}")
+    _REGISTERED[rule.id] = rule
+    return rule

@@ -34,7 +34,7 @@ from ..model.upgrades import LIBRARY_CALL, REPLACE_CLASS
 from ..records import record
 from ..syntax import ast as A
 from ..syntax.parser import parse
-from .base import Context, DiffRule, diff_rule
+from .base import Context, Report, diff_rule
 from .in_place import cannot_upgrade
 from .migrations import migrations
 
@@ -80,7 +80,7 @@ class Returned:
 
 
 @diff_rule("CUL206")
-def identity_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def identity_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     old_project = ctx.old
     if diff.new.kind != "contract" or old_project is None:
         return
@@ -99,11 +99,11 @@ def identity_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         old_value = returned_constant(ctx, old_project, old_entry)
         if new_value is None or old_value is None or new_value.value == old_value.value:
             continue
-        yield _identity_finding(ctx, diff, entry, old_value, new_value, check, in_old)
+        yield _identity_finding(report, diff, entry, old_value, new_value, check, in_old)
 
 
 def _identity_finding(
-    ctx: Context,
+    report: Report,
     diff: ContractDiff,
     entry: EntryPoint,
     old: Returned,
@@ -131,8 +131,7 @@ def _identity_finding(
             "the old version cannot be upgraded to this one"
         )
         confidence = "medium"
-    return ctx.finding(
-        "CUL206",
+    return report(
         changed + reason,
         new.location,
         related=tuple(related),
@@ -366,7 +365,7 @@ class Registration:
 
 
 @diff_rule("CUL207")
-def interface_registration_missing(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def interface_registration_missing(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     old_project = ctx.old
     if diff.new.kind != "contract" or old_project is None or cannot_upgrade(diff, ctx):
         return
@@ -393,8 +392,7 @@ def interface_registration_missing(diff: ContractDiff, ctx: Context) -> Iterator
             "and never by the old version; replace_class does not run "
             "the constructor, so on upgraded deployments supports_interface answers false for it"
         )
-        yield ctx.finding(
-            "CUL207",
+        yield report(
             message,
             registration.location,
             fix=f"Register {registration.text} in a guarded migration of the new version (or in the upgrade call).",
@@ -447,6 +445,3 @@ def _opaque(graph: CallGraph, constructors: list[EntryPoint]) -> bool:
             if call.target is None and (call.name == "initializer" or call.kind == "component"):
                 return True
     return False
-
-
-DIFF_RULES: tuple[DiffRule, ...] = (identity_changed, interface_registration_missing)

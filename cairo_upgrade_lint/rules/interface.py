@@ -22,7 +22,7 @@ from ..model.known_components import KNOWN_PATH
 from ..model.layout import MapLayout
 from ..model.selectors import SelectorValues, Source, dispatcher_trait
 from ..model.upgrades import UpgradePath
-from .base import Context, ContractRule, DiffRule, contract_rule, diff_rule
+from .base import Context, Report, contract_rule, diff_rule
 from .guards import entry_guard
 
 LIBRARY_CALL = "library_call_syscall"
@@ -98,15 +98,15 @@ def _called_after_upgrade(contract: Contract) -> list[EntryPoint]:
 
 
 @contract_rule("CUL201")
-def selector_collision(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def selector_collision(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """One selector claimed twice: in one class, by a proxy and its implementation, or in a
     router's facet registry."""
-    yield from _duplicate_entry_points(contract, ctx)
-    yield from proxy_shadowing(contract, ctx)
-    yield from _registry_collisions(contract, ctx)
+    yield from _duplicate_entry_points(contract, ctx, report)
+    yield from _proxy_shadowing(contract, ctx, report)
+    yield from _registry_collisions(contract, ctx, report)
 
 
-def _duplicate_entry_points(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def _duplicate_entry_points(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     groups: dict[tuple[bool, str], list[EntryPoint]] = defaultdict(list)
     for entry in callable_entry_points(contract):
         groups[(entry.kind == "l1_handler", entry.name)].append(entry)
@@ -116,8 +116,7 @@ def _duplicate_entry_points(contract: Contract, ctx: Context) -> Iterator[Findin
         primary = max(entries, key=lambda e: (e.embedded_at is None, _claim(e, ctx.project).line))
         others = [e for e in entries if e is not primary]
         claims = " and ".join(_origin(e) for e in [primary, *others])
-        yield ctx.finding(
-            "CUL201",
+        yield report(
             f"selector {felt_hex(selector(name))} of `{name}` belongs to {len(entries)} entry points of "
             f"{contract.name}: {claims}. A class has one function per selector, so the compiler "
             "rejects it; the selector is sn_keccak of the bare name, whatever the impl or trait.",
@@ -129,7 +128,12 @@ def _duplicate_entry_points(contract: Contract, ctx: Context) -> Iterator[Findin
 
 
 def proxy_shadowing(contract: Contract, ctx: Context) -> Iterator[Finding]:
-    """A proxy's own entry point named like a function of the implementation it forwards to."""
+    """A proxy's own entry point named like a function of the implementation it forwards to
+    (``selector_collision``'s findings of that kind, which the audit's proxy profile reads)."""
+    return _proxy_shadowing(contract, ctx, Report(selector_collision.id, ctx.catalogue))
+
+
+def _proxy_shadowing(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     graph = ctx.project.call_graph
     entries = callable_entry_points(contract)
     forwarded = {e.function: forwarded_selectors(graph, e) for e in entries}
@@ -148,7 +152,7 @@ def proxy_shadowing(contract: Contract, ctx: Context) -> Iterator[Finding]:
             continue
         interface = next((i for i in implementations if entry.name in {f.name for f in i.functions}), None)
         if interface is not None:
-            yield _shadowing(contract, entry, interface, ctx)
+            yield _shadowing(contract, entry, interface, ctx, report)
 
 
 def forwarded_selectors(graph: CallGraph, entry: EntryPoint) -> tuple[frozenset[int], frozenset[str]]:
@@ -171,9 +175,8 @@ def forwarded_selectors(graph: CallGraph, entry: EntryPoint) -> tuple[frozenset[
     return frozenset(selectors), frozenset(traits)
 
 
-def _shadowing(contract: Contract, entry: EntryPoint, interface: Interface, ctx: Context) -> Finding:
-    return ctx.finding(
-        "CUL201",
+def _shadowing(contract: Contract, entry: EntryPoint, interface: Interface, ctx: Context, report: Report) -> Finding:
+    return report(
         f"{contract.name} forwards calls to an implementation class with library_call_syscall, "
         f"and its own entry point `{entry.name}` has the selector {entry.selector_hex} of "
         f"{interface.name}::{entry.name}: calls to `{entry.name}` run the proxy's function and never "
@@ -185,7 +188,7 @@ def _shadowing(contract: Contract, entry: EntryPoint, interface: Interface, ctx:
     )
 
 
-def _registry_collisions(contract: Contract, ctx: Context) -> Iterator[Finding]:
+def _registry_collisions(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
     """Registrations of literal selectors into a selector -> class hash map: one selector twice
     from one function, or a selector of the router's own entry points."""
     registries = {m.name for m in contract.storage if is_registry(m.layout)}
@@ -198,9 +201,9 @@ def _registry_collisions(contract: Contract, ctx: Context) -> Iterator[Finding]:
         label = _selector_label(source, names)
         first = seen.setdefault((member, source.value, source.function), source.location)
         if first != source.location:
-            yield _registered_twice(label, member, source, first, ctx)
+            yield _registered_twice(label, member, source, first, report)
         elif source.value in own:
-            yield _router_shadows(label, contract, member, source, own[source.value], ctx)
+            yield _router_shadows(label, contract, member, source, own[source.value], ctx, report)
 
 
 def _registrations(graph: CallGraph, contract: Contract, registries: set[str]) -> list[tuple[str, Source]]:
@@ -234,9 +237,8 @@ def _selector_names(project: Project) -> dict[int, str]:
     return {selector(n): n for n in names}
 
 
-def _registered_twice(label: str, member: str, source: Source, first: Location, ctx: Context) -> Finding:
-    return ctx.finding(
-        "CUL201",
+def _registered_twice(label: str, member: str, source: Source, first: Location, report: Report) -> Finding:
+    return report(
         f"selector {label} is registered twice in `{member}` by {source.function.rsplit('::', 1)[-1]}: "
         "the second write replaces the first facet, whose function becomes unreachable through the router.",
         source.location,
@@ -245,9 +247,10 @@ def _registered_twice(label: str, member: str, source: Source, first: Location, 
     )
 
 
-def _router_shadows(label: str, contract: Contract, member: str, source: Source, entry: EntryPoint, ctx: Context) -> Finding:
-    return ctx.finding(
-        "CUL201",
+def _router_shadows(
+    label: str, contract: Contract, member: str, source: Source, entry: EntryPoint, ctx: Context, report: Report
+) -> Finding:
+    return report(
         f"selector {label} registered in `{member}` is also {contract.name}'s own entry point "
         f"`{entry.name}`: the router's function and the facet's claim one selector.",
         source.location,
@@ -270,7 +273,7 @@ def _only_caller(diff: ContractDiff, ctx: Context, entry: EntryPoint) -> str | N
 
 
 @diff_rule("CUL202")
-def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def signature_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     """Same name (selector), other parameter or return encodings; constructors never run again."""
     for old in _called_after_upgrade(diff.old):
         new = diff.new.entry_point(old.name)
@@ -279,8 +282,7 @@ def signature_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         found = _signature_finding(diff, ctx, old, new)
         if found is not None:
             message, severity, fix = found
-            yield ctx.finding(
-                "CUL202",
+            yield report(
                 message,
                 _site(new, ctx.project),
                 related=_old(_site(old, ctx.old)),
@@ -420,7 +422,7 @@ def _changed(old_type: str, new_type: str, why: Mismatch) -> str:
 
 
 @diff_rule("CUL203")
-def entry_point_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def entry_point_removed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     """An old selector the new class no longer serves (or serves only as another kind)."""
     added = [c.new for c in diff.entry_points if c.kind == "added" and c.new is not None]
     after_upgrade = _called_after_upgrade(diff.old)
@@ -432,8 +434,7 @@ def entry_point_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
         hint = f" It looks renamed to `{renamed}`." if renamed else ""
         kind = "L1 handler" if old.kind == "l1_handler" else "entry point"
         target = f"`{renamed}`" if renamed else "the new code"
-        yield ctx.finding(
-            "CUL203",
+        yield report(
             f"{kind} `{old.signature}` (selector {old.selector_hex}) is gone from {_new_version(diff)}: "
             f"callers get ENTRYPOINT_NOT_FOUND after the upgrade.{hint}",
             _declaration(diff.new),
@@ -441,11 +442,11 @@ def entry_point_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
             fix=f"keep `{old.name}` as an entry point (a deprecated alias that forwards to {target}) for as "
             "long as callers may use it",
         )
-    yield from _unknown_entry_points(diff, ctx)
-    yield from _dropped_unknown_impls(diff, ctx)
+    yield from _unknown_entry_points(diff, ctx, report)
+    yield from _dropped_unknown_impls(diff, report)
 
 
-def _dropped_unknown_impls(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def _dropped_unknown_impls(diff: ContractDiff, report: Report) -> Iterator[Finding]:
     """An embedded impl of the old version that is not in the analysed source and that the new
     version no longer declares (under its name or its target): whatever it served is gone.
     Unknown instead when the new version embeds another unresolved impl that may serve it."""
@@ -456,8 +457,7 @@ def _dropped_unknown_impls(diff: ContractDiff, ctx: Context) -> Iterator[Finding
     for gone in diff.old.embedded:
         if gone.resolved or gone.name in names or gone.target in targets:
             continue
-        yield ctx.finding(
-            "CUL203",
+        yield report(
             f"embedded impl `impl {gone.name} = {gone.target}` is gone from {_new_version(diff)}: the entry "
             "points it served (not in the analysed source, so not named here) get ENTRYPOINT_NOT_FOUND "
             "after the upgrade.",
@@ -467,7 +467,7 @@ def _dropped_unknown_impls(diff: ContractDiff, ctx: Context) -> Iterator[Finding
         )
 
 
-def _unknown_entry_points(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def _unknown_entry_points(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     """One note per embedded impl of the new version that is not in the analysed source (and is
     declared otherwise than in the old one), naming the old entry points it may provide: unknown,
     not removed (DOMAIN.md 2c)."""
@@ -485,8 +485,7 @@ def _unknown_entry_points(diff: ContractDiff, ctx: Context) -> Iterator[Finding]
         if not entries:
             continue
         names = ", ".join(f"`{e.name}`" for e in entries)
-        yield ctx.finding(
-            "CUL203",
+        yield report(
             f"`impl {root.name} = {root.target}` is not in the analysed source of {_new_version(diff)}: "
             f"its entry points are unknown, so whether {names} of the old version "
             f"{'is' if len(entries) == 1 else 'are'} still served cannot be checked (not reported as removed).",
@@ -522,7 +521,7 @@ def _same_types(a: EntryPoint, b: EntryPoint) -> bool:
 
 
 @diff_rule("CUL204")
-def upgradeability_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def upgradeability_removed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     """The old class could replace itself, the new one cannot: the next upgrade is impossible."""
     old_paths = _replacing(diff.old_upgrade_paths, diff.old)
     if not old_paths or _replacing(diff.new_upgrade_paths, diff.new):
@@ -534,8 +533,7 @@ def upgradeability_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
     opaque = _opaque_parts(diff.new)
     if opaque:
         # the new upgrade path may run through code that is not in the analysed source
-        yield ctx.finding(
-            "CUL204",
+        yield report(
             f"whether {diff.new.name} can still be upgraded is unknown: the old version reached "
             f"{REPLACE_CLASS} from {', '.join(f'`{p.entry_point}`' for p in old_paths)}, and the new "
             f"version's code behind {', '.join(opaque)} is not in the analysed source.",
@@ -553,8 +551,7 @@ def upgradeability_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
         if library
         else ""
     )
-    yield ctx.finding(
-        "CUL204",
+    yield report(
         f"{diff.new.name} can no longer be upgraded: the old version reached {REPLACE_CLASS} from "
         f"{shown}, the new version has no entry point that does. After this upgrade the class is "
         f"final.{remaining}",
@@ -604,11 +601,11 @@ def _path_related(path: UpgradePath, contract: Contract, project: Project | None
 
 
 @diff_rule("CUL205")
-def event_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def event_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     """Events indexers decode: removed, renamed, or keys/data reshaped."""
     for kind, old, new, details in _event_changes(diff.old.events, diff.new.events):
         if not _reported_by_component(old, new, diff, ctx):
-            yield _event_finding(kind, old, new, details, diff, ctx)
+            yield _event_finding(kind, old, new, details, diff, report)
 
 
 def _event_changes(old: tuple[Event, ...], new: tuple[Event, ...]) -> Iterator[tuple[str, Event, Event | None, list[str]]]:
@@ -626,11 +623,10 @@ def _event_changes(old: tuple[Event, ...], new: tuple[Event, ...]) -> Iterator[t
                 yield "changed", before, match, details
 
 
-def _event_finding(kind: str, old: Event, new: Event | None, details: list[str], diff: ContractDiff, ctx: Context) -> Finding:
+def _event_finding(kind: str, old: Event, new: Event | None, details: list[str], diff: ContractDiff, report: Report) -> Finding:
     chain = "::".join(old.selectors)
     if new is None:
-        return ctx.finding(
-            "CUL205",
+        return report(
             f"event `{chain}` is gone from {_new_version(diff)}: indexers and monitors that decode it see "
             "nothing after the upgrade.",
             diff.new.event_enum or _declaration(diff.new),
@@ -638,16 +634,14 @@ def _event_finding(kind: str, old: Event, new: Event | None, details: list[str],
             fix=f"keep emitting {chain} unchanged; add a new event for the new information",
         )
     if kind == "renamed":
-        return ctx.finding(
-            "CUL205",
+        return report(
             f"event `{chain}` is renamed to `{'::'.join(new.selectors)}`: its first key (the selector of "
             "the name) changes, so indexers filtering on the old key miss it.",
             _event_site(new, diff),
             related=_old(_event_site(old, diff)),
             fix=f"keep the variant name {old.name}; add the new event alongside it if needed",
         )
-    return ctx.finding(
-        "CUL205",
+    return report(
         f"event `{chain}` changed shape: {'; '.join(details)} ({describe_event(old)} -> "
         f"{describe_event(new)}). Indexers decode keys and data by position and read wrong values or fail.",
         _event_site(new, diff),
@@ -715,12 +709,3 @@ def _reported_by_component(event: Event, new_event: Event | None, diff: Contract
         return False
     own = (c for _, c, _, _ in _event_changes(old.events, new.events))
     return any(event.selectors[-len(c.selectors) :] == c.selectors for c in own)
-
-
-CONTRACT_RULES: tuple[ContractRule, ...] = (selector_collision,)
-DIFF_RULES: tuple[DiffRule, ...] = (
-    signature_changed,
-    entry_point_removed,
-    upgradeability_removed,
-    event_changed,
-)

@@ -10,7 +10,7 @@ from ..model import Contract, EntryPoint
 from ..model.callgraph import CallGraph
 from ..model.facts import Operand
 from ..model.layout import StorageMember
-from .base import Context, DiffRule, diff_rule
+from .base import Context, Report, diff_rule
 from .migrations import (
     Access,
     MemberResolver,
@@ -25,7 +25,7 @@ _WRITERS = ("external", "l1_handler")
 
 
 @diff_rule("CUL401")
-def unversioned_migration(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def unversioned_migration(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     for migration in migrations(ctx, diff.new):
         if migration.external_initializer or migration.version_checked or not migration.writes:
             continue
@@ -35,11 +35,11 @@ def unversioned_migration(diff: ContractDiff, ctx: Context) -> Iterator[Finding]
             "guard (an assertion on a stored version or flag that it then advances): nothing records that "
             "it ran, so it can run twice, on a fresh deployment, or out of order"
         )
-        yield ctx.finding("CUL401", message, _entry_location(ctx.project.call_graph, migration.entry))
+        yield report(message, _entry_location(ctx.project.call_graph, migration.entry))
 
 
 @diff_rule("CUL402")
-def constructor_only_initialization(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def constructor_only_initialization(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     added = [c.new for c in diff.storage if c.kind == "added" and c.new is not None]
     if not added:
         return
@@ -56,7 +56,7 @@ def constructor_only_initialization(diff: ContractDiff, ctx: Context) -> Iterato
         backed = _initialising_migration(graph, found, member.key)
         plain_readers = [r for r in readers if r not in {m.entry.name for m in found}]
         if backed is not None and plain_readers:
-            yield _migration_note(ctx, diff.new, member, backed, setup)
+            yield _migration_note(report, diff.new, member, backed, setup)
             continue
         if setup is None or not readers:
             continue
@@ -70,11 +70,11 @@ def constructor_only_initialization(diff: ContractDiff, ctx: Context) -> Iterato
         related = (Related(setup.access.location, "the constructor's write"),)
         if member.via:
             related = (Related(member.location, f"`{member.display}` is declared here"), *related)
-        yield ctx.finding("CUL402", message, member_site(diff.new, member), related=related)
+        yield report(message, member_site(diff.new, member), related=related)
 
 
 @diff_rule("CUL403")
-def migration_without_rollback(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def migration_without_rollback(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     old_members = {m.key: m for m in diff.old.storage}
     losses: dict[tuple[Location, str], tuple[Access, list[str]]] = {}
     for migration in migrations(ctx, diff.new):
@@ -83,14 +83,7 @@ def migration_without_rollback(diff: ContractDiff, ctx: Context) -> Iterator[Fin
                 found = losses.setdefault((access.access.location, access.key), (access, []))
                 found[1].append(migration.name)
     for access, names in losses.values():
-        yield _rollback_finding(ctx, sorted(set(names)), access, old_members[access.key])
-
-
-DIFF_RULES: tuple[DiffRule, ...] = (
-    unversioned_migration,
-    constructor_only_initialization,
-    migration_without_rollback,
-)
+        yield _rollback_finding(report, sorted(set(names)), access, old_members[access.key])
 
 
 # ---------------------------------------------------------------- CUL402
@@ -124,7 +117,7 @@ def _replaces_class(graph: CallGraph, entry: EntryPoint) -> bool:
 
 
 def _migration_note(
-    ctx: Context, contract: Contract, member: StorageMember, migration: Migration, setup: Access | None
+    report: Report, contract: Contract, member: StorageMember, migration: Migration, setup: Access | None
 ) -> Finding:
     traits = "guarded, version-checked" if migration.version_members else "guarded, one-shot" if migration.one_shot else "guarded"
     by = "not by the constructor" if setup is None else "besides the constructor"
@@ -136,7 +129,7 @@ def _migration_note(
     related: tuple[Related, ...] = (Related(write.access.location, f"`{migration.name}` writes it"),)
     if setup is not None:
         related = (*related, Related(setup.access.location, "the constructor's write"))
-    return ctx.finding("CUL402", message, member_site(contract, member), related=related, severity=Severity.NOTE)
+    return report(message, member_site(contract, member), related=related, severity=Severity.NOTE)
 
 
 def _readers(contract: Contract, by_entry: dict[str, list[Access]], key: str) -> list[str]:
@@ -187,7 +180,7 @@ def _is_zero(value: Operand) -> bool:
     )
 
 
-def _rollback_finding(ctx: Context, names: list[str], access: Access, old: StorageMember) -> Finding:
+def _rollback_finding(report: Report, names: list[str], access: Access, old: StorageMember) -> Finding:
     verb = "clear" if _clears(access) else "rewrite in place"
     who = f"migration `{names[0]}`" if len(names) == 1 else f"migrations {_list(names)}"
     message = (
@@ -196,7 +189,7 @@ def _rollback_finding(ctx: Context, names: list[str], access: Access, old: Stora
         "class reads the migrated value with its old meaning, and no reverse migration can restore it"
     )
     related = (Related(old.location, f"old declaration of `{old.display}`: {old.type_text}"),)
-    return ctx.finding("CUL403", message, access.access.location, related=related)
+    return report(message, access.access.location, related=related)
 
 
 # ---------------------------------------------------------------- helpers

@@ -13,7 +13,7 @@ from ..diff.pairing import external_initializer, rivals
 from ..findings import Finding, Related, Severity
 from ..model import Contract, UpgradePath
 from ..model.upgrades import upgrade_paths
-from .base import Context
+from .base import Context, Report
 from .in_place import no_upgrade_path
 
 
@@ -25,17 +25,17 @@ def pairing_findings(
     an external initializer contract (never deployed), and an old contract that cannot replace its
     class (its deployments cannot be upgraded to anything). ``recorded``: the old version's upgrade
     paths when it is read from a lock file."""
+    report = Report("CUL002", ctx.catalogue)
     out = []
     for old, new, evidence in diff.pairings:
         message = f"{evidence}; if `{new.name}` is not the new version of `{old.name}`, name the right pair with --contract"
         related = (Related(old.declaration or old.location, f"`{old.name}` in the old version"),)
-        out.append(ctx.finding("CUL002", message, new.declaration or new.location, related=related,
-                               severity=Severity.NOTE))  # fmt: skip
+        out.append(report(message, new.declaration or new.location, related=related, severity=Severity.NOTE))
     # a component that moved between the input and a dependency is the same code to the compiler:
     # the contracts that use it compare it
     moved = {c.qualified_name for p in (ctx.project, ctx.old) if p is not None for c in p.known_components}
     unpaired_old = [c for c in diff.unpaired_old if c.kind == "contract" or c.qualified_name not in moved]
-    out += [f for old in unpaired_old if (f := _removed(old, diff, ctx, recorded)) is not None]
+    out += [f for old in unpaired_old if (f := _removed(old, diff, ctx, report, recorded)) is not None]
     for new in diff.unpaired_new:
         if new.kind != "contract" and new.qualified_name in moved:
             continue
@@ -52,12 +52,12 @@ def pairing_findings(
                 f"{what} `{new.name}` is new: it has no counterpart in OLD, so it was not compared "
                 f"(if it is a renamed one, pair it with --contract OLD_NAME={new.name})"
             )
-        out.append(ctx.finding("CUL002", message, new.declaration or new.location, severity=Severity.NOTE))
+        out.append(report(message, new.declaration or new.location, severity=Severity.NOTE))
     return out
 
 
 def _removed(
-    old: Contract, diff: ProjectDiff, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None
+    old: Contract, diff: ProjectDiff, ctx: Context, report: Report, recorded: dict[str, tuple[UpgradePath, ...]] | None
 ) -> Finding | None:
     """CUL002 for an old contract or component without a counterpart (none for an old external
     initializer contract that the new version still has)."""
@@ -70,7 +70,7 @@ def _removed(
             "constructor) has no counterpart in NEW; it is never deployed, only library-called by its "
             "host's upgrade, so no deployment depends on it"
         )
-        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
+        return report(message, where, severity=Severity.NOTE)
     what = "" if old.kind == "contract" else "component "
     message = f"{what}`{old.name}` has no counterpart in NEW: removed, or renamed? pair it with --contract {old.name}=NEW_NAME"
     candidates = rivals(old, diff.unpaired_new)
@@ -78,14 +78,14 @@ def _removed(
         names = " and ".join(f"`{c.name}`" for c in candidates)
         message += f" ({names} are as similar to it and no name decides between them)"
     if old.kind != "contract":
-        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
+        return report(message, where, severity=Severity.NOTE)
     if _cannot_replace_class(old, ctx, recorded):
         message += (
             f"; the old {old.name} cannot replace its class (no path to replace_class_syscall or "
             "library_call_syscall), so its deployments cannot be upgraded to any new version"
         )
-        return ctx.finding("CUL002", message, where, severity=Severity.NOTE)
-    return ctx.finding("CUL002", message, where, severity=Severity.WARNING)
+        return report(message, where, severity=Severity.NOTE)
+    return report(message, where, severity=Severity.WARNING)
 
 
 def _cannot_replace_class(old: Contract, ctx: Context, recorded: dict[str, tuple[UpgradePath, ...]] | None) -> bool:

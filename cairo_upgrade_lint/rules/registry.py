@@ -1,4 +1,4 @@
-"""Every rule, registered by listing its family module; and running them."""
+"""Every rule (registered by its decorator when its family module is imported here), and running them."""
 
 from __future__ import annotations
 
@@ -9,28 +9,25 @@ from ..diff import ProjectDiff
 from ..findings import Finding
 from ..model import Contract
 from ..records import replace
-from . import access, identity, interface, migration, storage
-from .base import Context, ContractRule, DiffRule
+from . import access, identity, interface, migration, storage  # noqa: F401  (importing registers their rules)
+from .base import Context, ContractRule, DiffRule, registered
 from .in_place import for_deployments
-
-CONTRACT_RULES: tuple[ContractRule, ...] = (*interface.CONTRACT_RULES, *access.CONTRACT_RULES)
-DIFF_RULES: tuple[DiffRule, ...] = (*storage.DIFF_RULES, *interface.DIFF_RULES, *identity.DIFF_RULES, *migration.DIFF_RULES)
 
 
 def rule_ids() -> list[str]:
-    """The ids of all registered rules (CUL000/CUL001 come from the parser and suppressions)."""
-    return sorted(r.rule_id for r in (*CONTRACT_RULES, *DIFF_RULES))  # type: ignore[attr-defined]
+    """The ids of all registered rules (CUL000/CUL001/CUL002 come from the parser, suppressions and pairing)."""
+    return [rule.id for rule in registered()]
 
 
 def check_contracts(contracts: tuple[Contract, ...], ctx: Context) -> list[Finding]:
-    """Single-version rules over each contract and component."""
-    rules = [r for r in CONTRACT_RULES if ctx.config.enabled(r.rule_id)]  # type: ignore[attr-defined]
+    """Single-version rules over each contract and component, in id order."""
+    rules = [r for r in registered() if isinstance(r, ContractRule) and ctx.config.enabled(r.id)]
     return merged((contract.name, f) for contract in contracts for rule in rules for f in rule(contract, ctx))
 
 
 def check_diff(diff: ProjectDiff, ctx: Context) -> list[Finding]:
-    """Old-vs-new rules over each contract pair."""
-    rules = [r for r in DIFF_RULES if ctx.config.enabled(r.rule_id)]  # type: ignore[attr-defined]
+    """Old-vs-new rules over each contract pair, in id order."""
+    rules = [r for r in registered() if isinstance(r, DiffRule) and ctx.config.enabled(r.id)]
     return merged(
         (pair.new.name, for_deployments(pair, ctx, f)) for pair in diff.contracts for rule in rules for f in rule(pair, ctx)
     )
@@ -40,13 +37,13 @@ def merged(found: Iterable[tuple[str, Finding]]) -> list[Finding]:
     """The findings (each with the contract it was found for), one per place and problem: several
     contracts that embed the same component get the same finding on the component's code, which is
     reported once, naming them all where the message names one."""
-    groups: dict[tuple[object, ...], list[tuple[str, Finding]]] = {}
+    groups: dict[tuple[str, tuple[object, ...]], list[tuple[str, Finding]]] = {}
     for name, finding in found:
         generic = re.sub(rf"\b{re.escape(name)}\b", _NAMES, finding.message) if name else finding.message
-        key = (generic, finding.rule_id, finding.severity, finding.location, finding.related, finding.fix)
+        key = (generic, (finding.rule_id, finding.severity, finding.location, finding.related, finding.fix))
         groups.setdefault(key, []).append((name, finding))
     out = []
-    for (generic, *_), group in groups.items():
+    for (generic, _), group in groups.items():
         names = sorted({name for name, _ in group})
         first = group[0][1]
         out.append(replace(first, message=generic.replace(_NAMES, _listing(names))) if len(names) > 1 else first)

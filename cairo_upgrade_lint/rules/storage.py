@@ -35,7 +35,7 @@ from ..model.layout import (
     with_nested,
 )
 from ..model.types import CairoType
-from .base import Context, DiffRule, diff_rule
+from .base import Context, Report, diff_rule
 from .migrations import backing
 
 _BY_KIND = {
@@ -60,7 +60,7 @@ Segment = tuple[str, str]
 
 
 @diff_rule("CUL101")
-def storage_member_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def storage_member_removed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     for change in _reported(diff, ctx, "removed"):
         assert change.old is not None
         old = change.old
@@ -74,10 +74,10 @@ def storage_member_removed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
                 "; but no code of the old version reads or writes it either, so whatever it holds was "
                 "already out of reach before this upgrade"
             )
-            yield _finding(ctx, diff, "CUL101", message, change, severity=Severity.NOTE)
+            yield _finding(ctx, diff, report, message, change, severity=Severity.NOTE)
             continue
-        yield _finding(ctx, diff, "CUL101", message, change)
-    yield from _layout_findings(diff, ctx, "CUL101")
+        yield _finding(ctx, diff, report, message, change)
+    yield from _layout_findings(diff, ctx, report)
 
 
 def _accessed(accessed: dict[str | None, frozenset[str]], member: StorageMember) -> bool:
@@ -105,7 +105,7 @@ def _accessed_keys(project: Project | None) -> dict[str | None, frozenset[str]] 
 
 
 @diff_rule("CUL102")
-def storage_member_renamed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def storage_member_renamed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     for change in _reported(diff, ctx, "renamed"):
         if change.explicit:
             continue
@@ -121,26 +121,26 @@ def storage_member_renamed(diff: ContractDiff, ctx: Context) -> Iterator[Finding
             if not new.via
             else "keep the old member or copy its data in a guarded, versioned migration"
         )
-        yield _finding(ctx, diff, "CUL102", message, change, fix)
+        yield _finding(ctx, diff, report, message, change, fix)
 
 
 @diff_rule("CUL103")
-def storage_type_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
-    yield from _layout_findings(diff, ctx, "CUL103")
+def storage_type_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
+    yield from _layout_findings(diff, ctx, report)
 
 
 @diff_rule("CUL104")
-def store_struct_layout_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
-    yield from _layout_findings(diff, ctx, "CUL104")
+def store_struct_layout_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
+    yield from _layout_findings(diff, ctx, report)
 
 
 @diff_rule("CUL105")
-def store_enum_layout_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
-    yield from _layout_findings(diff, ctx, "CUL105")
+def store_enum_layout_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
+    yield from _layout_findings(diff, ctx, report)
 
 
 @diff_rule("CUL106")
-def storage_address_collision(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def storage_address_collision(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     if _left_to_embedders(diff, ctx):
         return
     members = {m.display: m for m in with_nested(diff.new.storage)}
@@ -156,38 +156,26 @@ def storage_address_collision(diff: ContractDiff, ctx: Context) -> Iterator[Find
             Related(m.location, f"`{m.display}` ({m.type_text}) uses the same address")
             for m in (colliding if primary.via else others)
         )
-        yield ctx.finding("CUL106", message, member_site(diff.new, primary), related=related)
+        yield report(message, member_site(diff.new, primary), related=related)
 
 
 @diff_rule("CUL107")
-def storage_key_changed(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
-    yield from _layout_findings(diff, ctx, "CUL107")
+def storage_key_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
+    yield from _layout_findings(diff, ctx, report)
 
 
 @diff_rule("CUL108")
-def storage_layout_unverifiable(diff: ContractDiff, ctx: Context) -> Iterator[Finding]:
+def storage_layout_unverifiable(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     """Custom packings and re-readings per member; members whose type is not known here, one note
     per root cause (the type not found), listing them."""
-    yield from _layout_findings(diff, ctx, "CUL108", lambda details: not _unknown_types(details))
+    yield from _layout_findings(diff, ctx, report, lambda details: not _unknown_types(details))
     by_cause: dict[str, list[StorageChange]] = {}
     for change in _reported(diff, ctx, "retyped", "renamed", "unverifiable"):
-        cause = _unknown_types(_sorted_details(change).get("CUL108", []))
+        cause = _unknown_types(_sorted_details(change).get(report.rule_id, []))
         if cause:
             by_cause.setdefault(cause, []).append(change)
     for cause, changes in by_cause.items():
-        yield _unknown_finding(ctx, diff, cause, changes)
-
-
-DIFF_RULES: tuple[DiffRule, ...] = (
-    storage_member_removed,
-    storage_member_renamed,
-    storage_type_changed,
-    store_struct_layout_changed,
-    store_enum_layout_changed,
-    storage_address_collision,
-    storage_key_changed,
-    storage_layout_unverifiable,
-)
+        yield _unknown_finding(ctx, diff, report, cause, changes)
 
 
 # ---------------------------------------------------------------- selection
@@ -216,17 +204,17 @@ def _left_to_embedders(diff: ContractDiff, ctx: Context) -> bool:
 def _layout_findings(
     diff: ContractDiff,
     ctx: Context,
-    rule_id: str,
+    report: Report,
     wanted: Callable[[list[LayoutChange]], bool] = bool,
 ) -> Iterator[Finding]:
-    """One finding per member whose layout differences fall under ``rule_id`` (and are ``wanted``)."""
+    """One finding per member whose layout differences fall under the reported rule (and are ``wanted``)."""
     for change in _reported(diff, ctx, "retyped", "renamed", "unverifiable"):
-        details = _sorted_details(change).get(rule_id)
+        details = _sorted_details(change).get(report.rule_id)
         if details and wanted(details):
             assert change.old is not None and change.new is not None
-            message = _DESCRIBE[rule_id](change.old, change.new, details) + _from_dependency(change, ctx)
+            message = _DESCRIBE[report.rule_id](change.old, change.new, details) + _from_dependency(change, ctx)
             unchanged = all(_unchanged_packing(change.old, change.new, d) for d in details)
-            yield _finding(ctx, diff, rule_id, message, change, severity=Severity.NOTE if unchanged else None)
+            yield _finding(ctx, diff, report, message, change, severity=Severity.NOTE if unchanged else None)
 
 
 def _from_dependency(change: StorageChange, ctx: Context) -> str:
@@ -259,7 +247,7 @@ def _unknown_types(details: list[LayoutChange]) -> str:
     return causes.pop() if len(causes) == 1 and all(d.kind == "unresolved" for d in details) else ""
 
 
-def _unknown_finding(ctx: Context, diff: ContractDiff, cause: str, changes: list[StorageChange]) -> Finding:
+def _unknown_finding(ctx: Context, diff: ContractDiff, report: Report, cause: str, changes: list[StorageChange]) -> Finding:
     """One note for the members whose changed declaration now (or before) names a type not known."""
     members = ", ".join(f"`{c.new.display}` ({c.old.type_text} -> {c.new.type_text})" for c in changes if c.old and c.new)
     where = cause if "analysed source" in cause else f"{cause} in the analysed source"
@@ -268,7 +256,7 @@ def _unknown_finding(ctx: Context, diff: ContractDiff, cause: str, changes: list
         "known to be broken (when the type comes from a dependency, make its source available to the "
         "analysis, or check by hand that old values still decode)"
     )
-    return _finding(ctx, diff, "CUL108", message, changes[0], severity=Severity.NOTE)
+    return _finding(ctx, diff, report, message, changes[0], severity=Severity.NOTE)
 
 
 def _sorted_details(change: StorageChange) -> dict[str, list[LayoutChange]]:
@@ -337,7 +325,7 @@ def _layout_at(layout: Layout | None, segments: list[Segment]) -> Layout | None:
 def _finding(
     ctx: Context,
     diff: ContractDiff,
-    rule_id: str,
+    report: Report,
     message: str,
     change: StorageChange,
     fix: str | None = None,
@@ -351,7 +339,7 @@ def _finding(
         message += f"; migrated by `{migration.name}` ({migration.reason}, {migration.guard.description})"
     related = tuple(_related(diff, change))
     location = member_site(diff.new, change.new)
-    return ctx.finding(rule_id, message, location, related=related, fix=fix, severity=severity)
+    return report(message, location, related=related, fix=fix, severity=severity)
 
 
 def member_site(contract: Contract, member: StorageMember | None) -> Location:
