@@ -38,8 +38,8 @@ def upgrade_plans(old_path: str, new_path: str, config: Config, pairs: Mapping[s
         edition = detect(new_path, text)
         guard = upgrade_guard(new, contract_diff.new, config) or upgrade_guard(old, contract_diff.old, config)
         subject = f"{old_path} -> {new_path}"
-        plan = implementation(contract_diff, old, new, edition, guard, subject)
-        plans.append(plan if mode == "implementation" else testing(contract_diff, plan, guard, subject))
+        outline = implementation(contract_diff, old, new, edition, guard, subject)
+        plans.append(outline.plan if mode == "implementation" else testing(contract_diff, outline))
     return plans
 
 

@@ -80,11 +80,11 @@ def copy_statements(copy: Copy, key: str = "key") -> str:
 
 def entry_helper(copy: Copy) -> str:
     """``fn migrate_<target>_entry``: carry one map entry over."""
-    body = _indent(copy_statements(copy), "    ")
+    body = indent_lines(copy_statements(copy), "    ")
     return f"fn migrate_{copy.target}_entry(ref self: ContractState, key: {copy.key}) {{\n{body}\n}}"
 
 
-def _indent(code: str, prefix: str) -> str:
+def indent_lines(code: str, prefix: str) -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in code.split("\n"))
 
 
@@ -137,7 +137,7 @@ def migrate_function(m: Migration) -> str:
             )
         head.append("assert(count <= MIGRATION_MAX_BATCH, 'batch too large');")
         finish_block = "\n".join(finish)
-        lines = head + body + [f"if finish {{\n{_indent(finish_block, '    ')}\n}}"]
+        lines = head + body + [f"if finish {{\n{indent_lines(finish_block, '    ')}\n}}"]
         signature = f"fn migrate_storage(ref self: ContractState, {params}, finish: bool)"
         return _function(signature, "", lines)
     if m.cursor is None:
@@ -153,7 +153,7 @@ def migrate_function(m: Migration) -> str:
         f"loop {{\n    if cursor >= end {{\n        break;\n    }}\n    let key = self.{cursor.index}.read(cursor);\n{calls}\n"
         "    cursor = cursor + 1;\n};",
         f"self.{m.cursor_member}.write(cursor);",
-        f"if cursor == total {{\n{_indent(chr(10).join(finish), '    ')}\n}}",
+        f"if cursor == total {{\n{indent_lines(chr(10).join(finish), '    ')}\n}}",
         "total - cursor",
     ]
     return _function(
@@ -162,7 +162,7 @@ def migrate_function(m: Migration) -> str:
 
 
 def _function(signature: str, returns: str, lines: list[str]) -> str:
-    body = _indent("\n".join(lines), "    ")
+    body = indent_lines("\n".join(lines), "    ")
     return f"#[external(v0)]\n{signature}{returns} {{\n{body}\n}}"
 
 
@@ -198,5 +198,5 @@ def compat_entry(name: str, self_param: str, params: str, returns: str | None, c
     body = f"let result = {call};\n{convert}" if returns else f"{call};"
     return (
         f"// Keeps the v1 selector of `{name}` with its v1 calldata and return encoding.\n"
-        f"#[external(v0)]\nfn {name}({self_param}{', ' if params else ''}{params}){arrow} {{\n{_indent(body, '    ')}\n}}"
+        f"#[external(v0)]\nfn {name}({self_param}{', ' if params else ''}{params}){arrow} {{\n{indent_lines(body, '    ')}\n}}"
     )

@@ -16,6 +16,7 @@ from ..model.contracts import EntryPoint
 from ..model.encoding import decodes_as
 from ..model.layout import MapLayout, StorageMember, StructLayout
 from ..model.project import Project
+from ..records import record
 from . import cairo
 from .edition import Edition
 from .plan import Plan, Step
@@ -35,6 +36,9 @@ class _Builder:
         self.steps: list[Step] = []
         self.notes: list[str] = []
         self.shapes: dict[str, cairo.StructShape] = {}
+        self.migration_call = ""  # how to call the migration, once one is planned
+        self.migration: cairo.Migration | None = None
+        self.renamed: list[tuple[str, str]] = []  # entry points kept by a compatibility entry point
 
     # -- storage ------------------------------------------------------------------------------
 
@@ -189,6 +193,7 @@ class _Builder:
         self.constructor_step(version_member)
         migration = cairo.Migration(self.guard, version_member, cursor_member, tuple(maps), tuple(plain),
                                     tuple(self.initial_writes()), cursor)  # fmt: skip
+        self.migration = migration
         blocks = [cairo.constants(migration, [*maps, *plain], 2)]
         blocks += [cairo.legacy_struct(shape) for shape in self.shapes.values()]
         blocks += [cairo.entry_helper(c) for c in maps]
@@ -199,12 +204,15 @@ class _Builder:
             f"walking `{cursor.index}` up to `{cursor.count}`, at most MIGRATION_MAX_BATCH entries a call"
             if cursor else "for the keys given, at most MIGRATION_MAX_BATCH a call" if maps else "in one call"
         )  # fmt: skip
+        finish = ("call migrate_storage until it returns 0" if cursor or not maps
+                  else "call migrate_storage with every key, the last batch with finish = true")  # fmt: skip
+        self.migration_call = finish
         self.steps.append(Step(
             "migration", "add the versioned migration `migrate_storage`",
             f"v2 reads these members where v1 did not write them ({what}): migrate_storage copies (or re-encodes) "
             f"v1's values {batches}, behind the contract's own guard (`{self.guard}`)",
-            "insert", "after upgrade, call migrate_storage until it returns 0; every v1 value then reads back with v2; "
-            "a second call reverts with 'already migrated'",
+            "insert", f"after upgrade, {finish}; every v1 value then reads back with v2; a later call reverts with "
+            "'already migrated'",
             self.path, self.module_end(), indent("\n\n".join(blocks), self.module_indent()), after=("storage-version",),
         ))  # fmt: skip
         self.gate_steps(version_member, [c.target for c in [*maps, *plain]])
@@ -309,6 +317,7 @@ class _Builder:
                 "",
             )
             return
+        self.renamed.append((new.name, renamed))
         for number in sorted(set(lines)):
             self.steps.append(Step(
                 f"rename-entry-{new.name}-{number}", f"rename v2's `{new.name}` to `{renamed}`",
@@ -354,7 +363,7 @@ class _Builder:
 
     # -- deployment ---------------------------------------------------------------------------
 
-    def deploy_steps(self, migrating: bool) -> None:
+    def deploy_steps(self) -> None:
         name = self.contract.name
         upgrade = sorted({p.entry_point for p in self.diff.old_upgrade_paths}) or ["the upgrade entry point"]
         code_steps = tuple(s.id for s in self.steps if s.action in ("insert", "replace"))
@@ -363,17 +372,15 @@ class _Builder:
             "the class with every step above applied is the one to deploy", "run",
             "the class hash is known and its ABI lists the new entry points", after=code_steps,
         ))  # fmt: skip
-        call = (
-            "call migrate_storage until it returns 0 (in the same multicall as the upgrade when one batch covers every entry)"
-            if migrating
-            else "no migration call is needed"
-        )
+        call = "no migration call is needed"
+        if self.migration_call:
+            call = f"{self.migration_call} (in the same multicall as the upgrade when one batch covers every entry)"
         self.steps.append(Step(
             "upgrade", f"upgrade through `{upgrade[0]}`, then migrate",
             f"v1's own upgrade entry point replaces the class; {call}", "run",
             "every v1 value reads back through v2's getters", after=("declare",),
         ))  # fmt: skip
-        if migrating:
+        if self.migration_call:
             self.steps.append(Step(
                 "rollback", "keep v1's class hash for a rollback",
                 "until migrate_storage has run, v1's slots are untouched: upgrading back to the v1 class restores the "
@@ -383,8 +390,18 @@ class _Builder:
             ))  # fmt: skip
 
 
+@record
+class Outline:
+    """A contract pair's implementation plan with what its tests need: the planned migration
+    (None without one) and the entry points kept under their v1 selector (name, new name)."""
+
+    plan: Plan
+    migration: cairo.Migration | None
+    renamed: tuple[tuple[str, str], ...]
+
+
 def implementation(diff: ContractDiff, old: Project, new: Project, edition: Edition, guard: str | None,
-                   subject: str) -> Plan:  # fmt: skip
+                   subject: str) -> Outline:  # fmt: skip
     """The migration plan of one contract pair."""
     builder = _Builder(diff, old, new, edition, guard or "")
     maps, plain = builder.copies()
@@ -393,9 +410,10 @@ def implementation(diff: ContractDiff, old: Project, new: Project, edition: Edit
                              "add the contract's guard as its first statement")  # fmt: skip
     builder.storage_steps(maps, plain)
     builder.entry_point_steps()
-    builder.deploy_steps(bool(maps or plain))
-    return Plan("implementation", diff.new.name, subject, edition.describe(), tuple(builder.steps),
+    builder.deploy_steps()
+    plan = Plan("implementation", diff.new.name, subject, edition.describe(), tuple(builder.steps),
                 notes=tuple(builder.notes))  # fmt: skip
+    return Outline(plan, builder.migration, tuple(builder.renamed))
 
 
 def breaks(old: EntryPoint, new: EntryPoint) -> bool:

@@ -55,7 +55,7 @@ def _text(plan: Plan) -> str:
 
 def _markdown(plan: Plan) -> str:
     out = [f"## {_title(plan)}", ""]
-    out += [f"> {n}" for n in plan.notes]
+    out += [line for n in plan.notes for line in (f"> {n}", "")]
     if plan.mode == "testing":
         out += [f"- [ ] **{item.category}**: {item.what} (`{item.test}`)" for item in plan.checklist]
         out += ["", f"`{plan.test_path}`:", "", "```cairo", plan.test_file.rstrip("\n"), "```"]
