@@ -98,3 +98,24 @@ def test_cli_refuses_what_does_not_go_together(args: list[str]) -> None:
     old, new = str(EXAMPLES / "rename" / "v1.cairo"), str(EXAMPLES / "rename" / "v2.cairo")
     code, _ = invoke(old, new, *args)
     assert code == 2
+
+
+def test_rename_attribute_where_the_edition_has_it(tmp_path: Path) -> None:
+    """Cairo 2.9+ (Scarb.toml): a renamed member keeps its address with #[rename]; the Store
+    struct change still needs the migration; the applied plan leaves no CUL102."""
+    for version in ("v1", "v2"):
+        package = tmp_path / version
+        (package / "src").mkdir(parents=True)
+        (package / "Scarb.toml").write_text(f'[package]\nname = "vault"\nversion = "0.1.0"\ncairo-version = "2.9.2"\n')
+        (package / "src" / "lib.cairo").write_text((EXAMPLES / "vault" / f"{version}.cairo").read_text())
+    plans = upgrade_plans(str(tmp_path / "v1"), str(tmp_path / "v2"), load(None), {}, "implementation")
+    steps = {s.id: s for s in plans[0].steps}
+    assert steps["rename-user_balances"].code.strip() == '#[rename("balances")]'
+    assert "V1_BALANCES" not in steps["migration"].code and "PositionV1" in steps["migration"].code
+    assert plans[0].edition.startswith("Cairo 2.9 ")
+    lint = [str(tmp_path / "v1"), str(tmp_path / "v2"), "--no-cache", "--select", "CUL102,CUL000"]
+    assert invoke(*lint)[0] == 1  # the rename is reported before the plan is applied
+    source = str(tmp_path / "v2" / "src" / "lib.cairo")
+    Path(source).write_text(apply_steps(plans[0].steps, {source: Path(source).read_text()})[source])
+    code, output = invoke(*lint)
+    assert code == 0, output

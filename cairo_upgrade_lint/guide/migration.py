@@ -303,11 +303,13 @@ class _Builder:
 
     def compat(self, old: EntryPoint, new: EntryPoint) -> None:
         renamed = self.fresh(f"{new.name}_v2")
-        lines = [new.location.line] if new.location.path == self.path else []
+        declaration = rf"\bfn\s+{re.escape(new.name)}\s*[(<]"
+        lines = []
+        if new.location.path == self.path:  # the location may be an attribute above the `fn`
+            lines = lines_with(self.text, declaration, new.location.line, new.location.end_line)[:1]
         for interface in self.new.interfaces:
             if interface.location.path == self.path and any(f.name == new.name for f in interface.functions):
-                lines += lines_with(self.text, rf"\bfn\s+{re.escape(new.name)}\s*[(<]",
-                                    interface.location.line, interface.location.end_line)  # fmt: skip
+                lines += lines_with(self.text, declaration, interface.location.line, interface.location.end_line)
         code = self.forwarder(old, new, renamed)
         if not lines or code is None or new.component is not None:
             self.review(
