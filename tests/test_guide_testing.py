@@ -106,7 +106,7 @@ def test_rename_attribute_where_the_edition_has_it(tmp_path: Path) -> None:
     for version in ("v1", "v2"):
         package = tmp_path / version
         (package / "src").mkdir(parents=True)
-        (package / "Scarb.toml").write_text(f'[package]\nname = "vault"\nversion = "0.1.0"\ncairo-version = "2.9.2"\n')
+        (package / "Scarb.toml").write_text('[package]\nname = "vault"\nversion = "0.1.0"\ncairo-version = "2.9.2"\n')
         (package / "src" / "lib.cairo").write_text((EXAMPLES / "vault" / f"{version}.cairo").read_text())
     plans = upgrade_plans(str(tmp_path / "v1"), str(tmp_path / "v2"), load(None), {}, "implementation")
     steps = {s.id: s for s in plans[0].steps}
