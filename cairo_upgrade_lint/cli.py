@@ -280,8 +280,8 @@ def run_guide(paths: tuple[str, ...], mode: str, options: dict[str, Any]) -> int
 
     if len(paths) != 2 or options["base"] or options["against"] or options["pre_commit"]:
         raise click.UsageError(f"--{mode} expects OLD and NEW (not --base, --against or --pre-commit)")
-    if options["fmt"] in ("sarif", "github"):
-        raise click.UsageError(f"--{mode} prints text, markdown or json")
+    if options["fmt"] not in (None, *guide.FORMATS):
+        raise click.UsageError(f"--{mode} prints {', '.join(guide.FORMATS)}")
     config = configure(options["config_path"], paths[1], select=(), ignore=(), include_tests=options["include_tests"],
                        scarb=options["scarb"], dependency=options["dependency"])  # fmt: skip
     plans = guide.upgrade_plans(paths[0], paths[1], config, _contract_pairs(options["contract"]), mode)

@@ -14,6 +14,7 @@ from cairo_upgrade_lint.cli import lint_upgrade
 from cairo_upgrade_lint.config import load
 from cairo_upgrade_lint.guide import Plan, upgrade_plans
 from cairo_upgrade_lint.guide.apply import apply_steps
+from cairo_upgrade_lint.guide.plan import ACTIONS
 from cairo_upgrade_lint.model import analyze
 from cairo_upgrade_lint.syntax import parse
 
@@ -84,6 +85,11 @@ def test_cli_formats_carry_the_same_steps() -> None:
     steps = data["plans"][0]["steps"]
     assert [s["id"] for s in steps] == [s.id for s in plan(EXAMPLES / "rename", "implementation").steps]
     assert {"id", "title", "why", "action", "file", "line", "code", "verify", "after"} <= set(steps[0])
+    assert {s["action"] for s in steps} <= set(ACTIONS)
+    done = set()
+    for step in steps:  # every dependency comes earlier
+        assert set(step["after"]) <= done, step["id"]
+        done.add(step["id"])
     code, markdown = invoke(old, new, "--implementation", "--format", "markdown")
     assert code == 0 and markdown.count("```cairo") == sum(1 for s in steps if s["code"])
     code, text = invoke(old, new, "--testing")

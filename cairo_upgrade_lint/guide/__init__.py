@@ -15,10 +15,10 @@ from .edition import detect
 from .guards import upgrade_guard
 from .migration import implementation
 from .plan import CheckItem, Plan, Step, as_data
-from .render import render
+from .render import FORMATS, render
 from .testing import testing
 
-__all__ = ["CheckItem", "Plan", "Step", "as_data", "render", "upgrade_plans"]
+__all__ = ["FORMATS", "CheckItem", "Plan", "Step", "as_data", "render", "upgrade_plans"]
 
 
 def upgrade_plans(old_path: str, new_path: str, config: Config, pairs: Mapping[str, str], mode: str) -> list[Plan]:

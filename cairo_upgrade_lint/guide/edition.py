@@ -30,10 +30,6 @@ class Edition:
         return self.version >= MAP_SINCE
 
     @property
-    def has_components(self) -> bool:
-        return self.version >= COMPONENTS_SINCE
-
-    @property
     def has_rename(self) -> bool:
         """``#[rename]`` is certainly available (a lower bound below 2.9 does not prove it)."""
         return self.version >= RENAME_SINCE

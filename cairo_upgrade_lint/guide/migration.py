@@ -320,11 +320,14 @@ class _Builder:
             )
             return
         self.renamed.append((new.name, renamed))
+        change = f"{old.signature} -> {new.signature}"
+        if old.signature == new.signature:
+            change = f"the types in `{old.signature}` are encoded differently"
         for number in sorted(set(lines)):
             self.steps.append(Step(
                 f"rename-entry-{new.name}-{number}", f"rename v2's `{new.name}` to `{renamed}`",
-                f"`{new.name}` keeps v1's selector {old.selector_hex} but not v1's encoding ({old.signature} -> "
-                f"{new.signature}); the new signature moves to a new selector",
+                f"`{new.name}` keeps v1's selector {old.selector_hex} but not v1's encoding ({change}); the new "
+                "signature moves to a new selector",
                 "replace", f"the class has an entry point `{renamed}`", self.path, number,
                 f"fn {renamed}", f"fn {new.name}",
             ))  # fmt: skip

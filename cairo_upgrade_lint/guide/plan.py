@@ -8,7 +8,7 @@ from typing import Any
 from ..records import field, fields, record
 
 ACTIONS = ("insert", "replace", "run", "review")
-"""``insert``: put ``code`` before line ``line`` of ``file``; ``replace``: on line ``line``, replace
+"""The values of ``Step.action``. ``insert``: put ``code`` before line ``line`` of ``file``; ``replace``: on line ``line``, replace
 the first ``old`` by ``code``; ``run``: a deployment or call to make (no file edit); ``review``: a
 decision the tool cannot take (``code`` may hold a sketch)."""
 
