@@ -39,8 +39,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every analysing command."""
     options = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                     help="Report format (default: text)."),
+        click.option("--format", "fmt", type=click.Choice((*FORMATS, "markdown")), default=None,
+                     help="Report format (default: text; markdown: with --implementation or --testing)."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write the report to FILE (atomically) instead of stdout."),
         click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
@@ -147,6 +147,8 @@ def emit_report(
 ) -> int:
     """Render, write, print input errors; return the exit code (findings already present in the
     old version never count)."""
+    if fmt == "markdown":
+        raise click.UsageError("--format markdown goes with --implementation or --testing")
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
     fmt = fmt or "text"
@@ -272,22 +274,56 @@ def base_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def run_guide(paths: tuple[str, ...], mode: str, options: dict[str, Any]) -> int:
+    """``OLD NEW --implementation`` / ``--testing``: the upgrade's plan instead of its findings."""
+    from . import guide  # only these modes need it
+
+    if len(paths) != 2 or options["base"] or options["against"] or options["pre_commit"]:
+        raise click.UsageError(f"--{mode} expects OLD and NEW (not --base, --against or --pre-commit)")
+    if options["fmt"] not in (None, *guide.FORMATS):
+        raise click.UsageError(f"--{mode} prints {', '.join(guide.FORMATS)}")
+    config = configure(options["config_path"], paths[1], select=(), ignore=(), include_tests=options["include_tests"],
+                       scarb=options["scarb"], dependency=options["dependency"])  # fmt: skip
+    plans = guide.upgrade_plans(paths[0], paths[1], config, _contract_pairs(options["contract"]), mode)
+    write_output(guide.render(plans, options["fmt"] or "text"), options["output"])
+    return EXIT_CLEAN
+
+
+_GUIDE_OPTIONS = [
+    click.option("--implementation", is_flag=True,
+                 help="Print the migration plan instead: the code that makes each storage or ABI hazard safe, where "
+                 "it goes, and the order to deploy and call it."),
+    click.option("--testing", is_flag=True,
+                 help="Print the upgrade's test strategy instead: a checklist and a Starknet Foundry test file."),
+]  # fmt: skip
+
+
+def guide_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_GUIDE_OPTIONS):
+        command = option(command)
+    return command
+
+
 @click.command("lint-upgrade", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=PATH_ARGUMENT, metavar="OLD NEW | --base REF [PATH]... | --against LOCK [PATH]...")
 @base_options
 @contract_option
+@guide_options
 @common_options
 @click.version_option(__version__, "--version", prog_name="lint-upgrade")
 @guarded
-def lint_upgrade(paths: tuple[str, ...], **options: Any) -> int:
+def lint_upgrade(paths: tuple[str, ...], implementation: bool, testing: bool, **options: Any) -> int:
     """Check that upgrading from OLD to NEW is safe.
 
     OLD and NEW are each a .cairo file or a folder (a Scarb package or workspace, a folder with
     cairo_project.toml, or a plain folder of .cairo files). Contracts and components are paired
     by module name; when each side holds exactly one, they are paired whatever their names.
     With --base REF, the old version is read from git at REF: a file is analysed with its
-    package and only its findings are reported.
+    package and only its findings are reported. --implementation and --testing print the
+    upgrade's plan and test strategy instead (docs/upgrade-guide.md).
     """
+    if implementation or testing:
+        return run_guide(paths, "testing" if testing else "implementation", options)
     return run_diff(paths, **options)
 
 

@@ -1,0 +1,47 @@
+"""Upgrade guides: ``--implementation`` (the steps and code that make an upgrade, or a profile's
+requirements, safe) and ``--testing`` (the test strategy and a Starknet Foundry test file).
+Plans are data (``plan``), built from the models and diffs, rendered by ``render``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..config import Config
+from ..diff import diff_projects
+from ..errors import InputError
+from ..model import build, load
+from ..model.project import Project
+from .edition import detect
+from .guards import upgrade_guard
+from .migration import implementation
+from .plan import CheckItem, Plan, Step, as_data
+from .render import FORMATS, render
+from .testing import testing
+
+__all__ = ["FORMATS", "CheckItem", "Plan", "Step", "as_data", "render", "upgrade_plans"]
+
+
+def upgrade_plans(old_path: str, new_path: str, config: Config, pairs: Mapping[str, str], mode: str) -> list[Plan]:
+    """One plan per paired contract of ``old_path`` -> ``new_path`` (``mode``: 'implementation'
+    or 'testing'); ``pairs`` (old -> new names) restricts it to those contracts."""
+    old = _project(old_path, config)
+    new = _project(new_path, config)
+    diff = diff_projects(old, new, dict(pairs) or None)
+    chosen = [d for d in diff.contracts if not pairs or {d.old.name, d.old.qualified_name} & set(pairs)]
+    if pairs and not chosen:
+        raise InputError(old_path, f"--contract {next(iter(pairs))}: no such contract or component on both sides")
+    plans = []
+    for contract_diff in chosen:
+        if contract_diff.new.kind != "contract":
+            continue
+        text = new.texts.get(contract_diff.new.location.path, b"").decode("utf-8", errors="replace")
+        edition = detect(new_path, text)
+        guard = upgrade_guard(new, contract_diff.new, config) or upgrade_guard(old, contract_diff.old, config)
+        subject = f"{old_path} -> {new_path}"
+        outline = implementation(contract_diff, old, new, edition, guard, subject)
+        plans.append(outline.plan if mode == "implementation" else testing(contract_diff, outline))
+    return plans
+
+
+def _project(path: str, config: Config) -> Project:
+    return build(load(path, config.selection, config.dependency_options))
