@@ -7,7 +7,7 @@ from ..model.contracts import Contract
 from ..model.project import Project
 from ..model.upgrades import upgrade_paths
 from ..rules.base import Context
-from ..rules.catalogue import load_catalogue
+from ..catalogue import load_catalogue
 from ..rules.guards import entry_guard
 from .source import statement
 
