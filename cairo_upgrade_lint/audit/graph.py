@@ -6,8 +6,8 @@ from __future__ import annotations
 import networkx as nx
 
 from ..model.callgraph import SYSCALL_PREFIX
-from ..model.upgrades import UPGRADE_SYSCALLS
-from ..rules.guards import syscall_sites
+from ..model.syscalls import UPGRADE_SYSCALLS
+from ..semantics.guards import syscall_sites
 from .checklist import AuditRun
 from .roles import authorities
 
@@ -67,7 +67,7 @@ def _text(graph: nx.DiGraph, node: tuple[str, str]) -> tuple[str, str]:
     return data["label"], f"guard: {data['guard']}" if data["guard"] else "UNGUARDED"
 
 
-def _dot(graph: nx.DiGraph, ids: dict) -> str:
+def _dot(graph: nx.DiGraph, ids: dict[tuple[str, str], str]) -> str:
     lines = ["digraph upgrade_paths {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];']
     for index, (contract, nodes) in enumerate(_clusters(graph).items()):
         lines += [f"  subgraph cluster_{index} {{", f'    label="{_dot_escape(contract)}";']
@@ -82,7 +82,7 @@ def _dot(graph: nx.DiGraph, ids: dict) -> str:
     return "\n".join([*lines, "}"]) + "\n"
 
 
-def _mermaid(graph: nx.DiGraph, ids: dict) -> str:
+def _mermaid(graph: nx.DiGraph, ids: dict[tuple[str, str], str]) -> str:
     lines = ["flowchart LR"]
     unguarded = []
     for index, (contract, nodes) in enumerate(_clusters(graph).items()):

@@ -7,59 +7,12 @@ plain generator functions tagged with their rule id by ``contract_rule`` / ``dif
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
 
-from ..config import Config
 from ..diff import ContractDiff
-from ..findings import Finding, Location, Related, Severity
-from ..model import Contract, Project
-from ..records import field, record
-from .catalogue import RuleDoc
-
-T = TypeVar("T")
-
-
-@record
-class Context:
-    """The version under check (``project``; the new one in a diff), the old one in a diff, and
-    the run's configuration and catalogue; ``once`` keeps project-wide facts the rules share."""
-
-    project: Project
-    config: Config
-    catalogue: Mapping[str, RuleDoc]
-    old: Project | None = None
-    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def once(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()``, evaluated on the first call with ``key`` only (project-wide facts)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
-
-    def finding(
-        self,
-        rule_id: str,
-        message: str,
-        location: Location,
-        *,
-        related: tuple[Related, ...] = (),
-        fix: str | None = None,
-        severity: Severity | None = None,
-        confidence: str | None = None,
-    ) -> Finding:
-        """A finding with the catalogue's default severity and confidence unless given."""
-        doc = self.catalogue[rule_id]
-        return Finding(
-            rule_id,
-            severity or doc.severity,
-            message,
-            location,
-            related=related,
-            fix=fix,
-            confidence=confidence or doc.confidence,
-        )
-
+from ..findings import Finding
+from ..model import Contract
+from ..semantics.context import Context as Context  # re-exported: the rule context moved to semantics
 
 ContractRule = Callable[[Contract, Context], Iterator[Finding]]
 DiffRule = Callable[[ContractDiff, Context], Iterator[Finding]]

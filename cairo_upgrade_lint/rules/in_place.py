@@ -15,7 +15,8 @@ from __future__ import annotations
 from ..diff import ContractDiff
 from ..findings import Finding, Severity
 from ..model import Contract
-from ..model.upgrades import LIBRARY_CALL, UpgradePath, upgrade_paths
+from ..model.syscalls import LIBRARY_CALL
+from ..model.upgrades import UpgradePath, upgrade_paths
 from ..records import replace
 from .base import Context
 

@@ -35,8 +35,8 @@ from ..model.layout import (
     with_nested,
 )
 from ..model.types import CairoType
+from ..semantics.migrations import backing
 from .base import Context, DiffRule, diff_rule
-from .migrations import backing
 
 _BY_KIND = {
     "map_key_changed": "CUL107",

@@ -1,0 +1,65 @@
+"""The context every rule and audit evaluation receives: the version under check, the old one in a
+diff, the run's configuration and catalogue, and a memo of project-wide facts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar, cast
+
+from ..config import Config
+from ..findings import Finding, Location, Related, Severity
+from ..model import Project
+from ..records import field, record
+
+T = TypeVar("T")
+
+
+class RuleDefaults(Protocol):
+    """What a finding takes from the catalogue entry of its rule."""
+
+    @property
+    def severity(self) -> Severity: ...
+
+    @property
+    def confidence(self) -> str: ...
+
+
+@record
+class Context:
+    """The version under check (``project``; the new one in a diff), the old one in a diff, and
+    the run's configuration and catalogue; ``once`` keeps project-wide facts the analyses share."""
+
+    project: Project
+    config: Config
+    catalogue: Mapping[str, RuleDefaults]
+    old: Project | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, evaluated on the first call with ``key`` only (project-wide facts)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
+
+    def finding(
+        self,
+        rule_id: str,
+        message: str,
+        location: Location,
+        *,
+        related: tuple[Related, ...] = (),
+        fix: str | None = None,
+        severity: Severity | None = None,
+        confidence: str | None = None,
+    ) -> Finding:
+        """A finding with the catalogue's default severity and confidence unless given."""
+        doc = self.catalogue[rule_id]
+        return Finding(
+            rule_id,
+            severity or doc.severity,
+            message,
+            location,
+            related=related,
+            fix=fix,
+            confidence=confidence or doc.confidence,
+        )
