@@ -1,6 +1,7 @@
 """Light data flow inside function bodies, for the audit: where a value comes from (storage members,
-parameters, constants, literals, the block timestamp: operands, ``semantics.values``), what a function writes to storage and to the
-fields of its locals, which comparisons its assertions require, and its loops.
+parameters, constants, literals, the block timestamp, as ``Operand`` records made by
+``semantics.values.value_source``), what a function writes to storage and to the fields of its
+locals, which comparisons its assertions require, and its loops.
 
 Locals are followed through ``let`` bindings and assignments (every assignment counts, branches
 are merged); ``self.helper(..)`` results follow the helper's return value with its parameters

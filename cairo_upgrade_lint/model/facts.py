@@ -93,7 +93,8 @@ _PRUNED = (A.Path,)
 
 @record
 class Operand:
-    """One side of a comparison, classified.
+    """A value classified by where it comes from: one side of a comparison, an argument, or a
+    source the audit's data flow finds a value computed from (the one value-origin model).
 
     kind: 'caller', 'contract_address', 'timestamp', 'block_number', 'tx_account' (environment
     reads); 'storage' (``name`` = member read); 'param' (``name``); 'literal' (``value``); 'const'

@@ -4,7 +4,7 @@ The rules judge a contract's entry points other than the constructor, its own an
 from components (a component is judged where a contract embeds it: the finding points at the
 ``impl X = Comp::Impl<ContractState>;`` line, the message names the component's code); the shipped
 OpenZeppelin components are never judged by themselves. Findings point at the entry point's ``fn``
-name, or at the constant / constructor write at fault. The guard analysis is in ``guards.py``.
+name, or at the constant / constructor write at fault. The guard analysis is in ``semantics/guards.py``.
 """
 
 from __future__ import annotations

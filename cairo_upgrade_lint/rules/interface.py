@@ -22,6 +22,7 @@ from ..model.selectors import SelectorValues, Source
 from ..model.syscalls import LIBRARY_CALL, REPLACE_CLASS
 from ..model.upgrades import UpgradePath
 from ..semantics.entry_points import (
+    PROTOCOL_ENTRY_POINTS,
     callable_entry_points,
     entry_site,
     is_registry,
@@ -33,8 +34,6 @@ from ..semantics.guards import entry_guard
 from .base import Context, ContractRule, DiffRule, contract_rule, diff_rule
 
 DEPLOY_ONLY = frozenset({"__validate_deploy__"})
-# SRC6: called by the protocol (caller address 0), not by other contracts (DOMAIN.md section 3).
-ACCOUNT_PROTOCOL = frozenset({"__execute__", "__validate__", "__validate_declare__", "__validate_deploy__"})
 
 # ---------------------------------------------------------------- shared
 
@@ -202,7 +201,7 @@ def _router_shadows(
 def _only_caller(diff: ContractDiff, ctx: Context, entry: EntryPoint) -> str | None:
     """Who alone calls ``entry`` when no other contract can (its return value then reaches no
     external caller): the protocol (SRC6) or the contract itself (``assert_only_self``)."""
-    if entry.name in ACCOUNT_PROTOCOL:
+    if entry.name in PROTOCOL_ENTRY_POINTS:
         return f"The Starknet protocol calls `{entry.name}` (SRC6 account protocol)"
     if entry_guard(ctx, diff.new, entry).kind == "self_only":
         return f"Only {diff.new.name} itself can call `{entry.name}` (it asserts the caller is the contract)"

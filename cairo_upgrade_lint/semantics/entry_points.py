@@ -16,6 +16,10 @@ from ..model.selectors import SelectorValues, dispatcher_trait
 from ..model.syscalls import LIBRARY_CALL
 from ..records import record
 
+# The account protocol (SRC6): the sequencer calls these (caller address 0) after the account's own
+# signature check, with a nonce preventing replay; other contracts do not (DOMAIN.md section 3).
+PROTOCOL_ENTRY_POINTS = frozenset({"__validate__", "__execute__", "__validate_declare__", "__validate_deploy__"})
+
 
 def callable_entry_points(contract: Contract) -> list[EntryPoint]:
     """Entry points callers reach after deployment (constructors never run again)."""

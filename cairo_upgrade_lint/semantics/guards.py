@@ -46,6 +46,7 @@ from ..model.hashing import selector
 from ..model.syscalls import LIBRARY_CALL, REPLACE_CLASS
 from ..records import record, replace
 from .context import Context
+from .entry_points import PROTOCOL_ENTRY_POINTS
 from .values import arguments
 
 Sites = Callable[[FunctionInfo], tuple[Location, ...]]
@@ -62,10 +63,8 @@ _GUARD_NAME = re.compile(
     r"|^_?(assert|require|check|ensure)_(caller_)?(is_|has_)?(only_)?"
     r"(owner|admin|governor|governance|role|guardian|self)",
 )
-# The account protocol (SRC6): the sequencer calls these (caller address 0) after the account's own
-# signature check, with a nonce preventing replay. A contract is an account when it has
-# ``__validate__`` and ``__execute__`` or is declared ``#[starknet::contract(account)]``.
-PROTOCOL_ENTRY_POINTS = frozenset({"__validate__", "__execute__", "__validate_declare__", "__validate_deploy__"})
+# A contract is an account when it has ``__validate__`` and ``__execute__`` or is declared
+# ``#[starknet::contract(account)]``.
 _ACCOUNT_ATTRIBUTE = re.compile(rb"#\[\s*starknet::contract\s*\(\s*account\s*\)\s*\]")
 _FIXED = ("storage", "call", "const", "literal")
 _NOT_AUTHORITIES = ("param", "caller", "tx_account", "timestamp", "block_number")
