@@ -34,9 +34,9 @@ from .model.project import unknown_dependencies
 from .model.syntax_utils import location
 from .records import record, replace
 from .rules import suppressions
-from .rules.base import Context
 from .rules.pairing import pairing_findings
 from .rules.registry import check_contracts, check_diff
+from .semantics.context import Context
 from .syntax import ast as A
 
 if TYPE_CHECKING:

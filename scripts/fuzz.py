@@ -28,8 +28,8 @@ from cairo_upgrade_lint.diff import diff_projects
 from cairo_upgrade_lint.findings import Finding
 from cairo_upgrade_lint.model import Project, Sources, build
 from cairo_upgrade_lint.model.loading import CrateSource, SourceModule
-from cairo_upgrade_lint.rules.base import Context
 from cairo_upgrade_lint.rules.registry import check_contracts, check_diff
+from cairo_upgrade_lint.semantics.context import Context
 from cairo_upgrade_lint.syntax import parse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cairo_upgrade_lint.audit.flow import Flow, Flows, Source
+from cairo_upgrade_lint.audit.flow import Flow, Flows
 from cairo_upgrade_lint.model import analyze
+from cairo_upgrade_lint.semantics.values import value_source as Source
 
 SOURCE = """
 #[starknet::contract]

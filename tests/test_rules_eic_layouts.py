@@ -18,9 +18,10 @@ from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.findings import Severity
 from cairo_upgrade_lint.model import analyze
-from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.guards import LIBRARY_CALL, sites_guard, syscall_sites
-from cairo_upgrade_lint.rules.migrations import migrations
+from cairo_upgrade_lint.model.syscalls import LIBRARY_CALL
+from cairo_upgrade_lint.semantics.context import Context
+from cairo_upgrade_lint.semantics.guards import sites_guard, syscall_sites
+from cairo_upgrade_lint.semantics.migrations import migrations
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "eic_layouts"
 # (layout, the folder or file linted inside old/ and new/)

@@ -1,4 +1,4 @@
-"""The guard analysis (rules/guards.py): which auth checks count, ordering, helpers, OpenZeppelin
+"""The guard analysis (semantics/guards.py): which auth checks count, ordering, helpers, OpenZeppelin
 guards, configured guard names, and tracing a value back to the entry point's calldata."""
 
 from __future__ import annotations
@@ -10,18 +10,18 @@ import pytest
 from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.model import Contract, analyze
-from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.guards import (
-    REPLACE_CLASS,
+from cairo_upgrade_lint.model.syscalls import REPLACE_CLASS
+from cairo_upgrade_lint.semantics.context import Context
+from cairo_upgrade_lint.semantics.guards import (
     Guard,
     call_paths,
     entry_guard,
     functions_with_syscall,
     sites_guard,
     syscall_sites,
-    trace_origin,
     write_sites,
 )
+from cairo_upgrade_lint.semantics.values import trace_origin
 
 SOURCE = """
 use starknet::ClassHash;

@@ -8,8 +8,9 @@ from pathlib import Path
 from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.model import analyze
-from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.guards import REPLACE_CLASS, entry_guard, is_account, one_shot, sites_guard, syscall_sites
+from cairo_upgrade_lint.model.syscalls import REPLACE_CLASS
+from cairo_upgrade_lint.semantics.context import Context
+from cairo_upgrade_lint.semantics.guards import entry_guard, is_account, one_shot, sites_guard, syscall_sites
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 

@@ -1,4 +1,4 @@
-"""Migration detection (rules/migrations.py) and how the storage and migration rules use it."""
+"""Migration detection (semantics/migrations.py) and how the storage and migration rules use it."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from cairo_upgrade_lint.catalogue import load_catalogue
 from cairo_upgrade_lint.config import Config
 from cairo_upgrade_lint.findings import Finding, Severity
 from cairo_upgrade_lint.model import Project, analyze
-from cairo_upgrade_lint.rules.base import Context
-from cairo_upgrade_lint.rules.migrations import backing, is_migration_name, migrations
+from cairo_upgrade_lint.semantics.context import Context
+from cairo_upgrade_lint.semantics.migrations import backing, is_migration_name, migrations
 
 HEAD = """
 use starknet::ContractAddress;

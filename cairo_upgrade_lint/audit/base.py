@@ -12,8 +12,8 @@ from ..findings import Location
 from ..model import Contract, EntryPoint, Project
 from ..model.callgraph import CallGraph
 from ..records import record
-from ..rules.base import Context
-from ..rules.guards import Guard, Sites, sites_guard
+from ..semantics.context import Context
+from ..semantics.guards import Guard, Sites, sites_guard
 from .flow import Flow, Flows, Write
 
 
@@ -32,25 +32,25 @@ class Evidence:
 
 
 @record
-class Outcome:
+class Verdict:
     status: Status
     message: str
     evidence: tuple[Evidence, ...] = ()
 
 
-def passed(message: str, evidence: Iterable[Evidence] = ()) -> Outcome:
-    return Outcome(Status.PASS, message, tuple(evidence))
+def passed(message: str, evidence: Iterable[Evidence] = ()) -> Verdict:
+    return Verdict(Status.PASS, message, tuple(evidence))
 
 
-def failed(message: str, evidence: Iterable[Evidence] = ()) -> Outcome:
-    return Outcome(Status.FAIL, message, tuple(evidence))
+def failed(message: str, evidence: Iterable[Evidence] = ()) -> Verdict:
+    return Verdict(Status.FAIL, message, tuple(evidence))
 
 
-def not_found(message: str, evidence: Iterable[Evidence] = ()) -> Outcome:
-    return Outcome(Status.NOT_FOUND, message, tuple(evidence))
+def not_found(message: str, evidence: Iterable[Evidence] = ()) -> Verdict:
+    return Verdict(Status.NOT_FOUND, message, tuple(evidence))
 
 
-def worst(outcomes: Iterable[Outcome], message_if_none: str) -> Outcome:
+def worst(outcomes: Iterable[Verdict], message_if_none: str) -> Verdict:
     """The first failing outcome, else the first not-found one, else all passes merged."""
     items = list(outcomes)
     for status in (Status.FAIL, Status.NOT_FOUND, Status.PASS):
@@ -58,11 +58,11 @@ def worst(outcomes: Iterable[Outcome], message_if_none: str) -> Outcome:
         if chosen:
             message = "; ".join(dict.fromkeys(o.message for o in chosen))
             evidence = tuple(dict.fromkeys(e for o in chosen for e in o.evidence))
-            return Outcome(status, message, evidence)
+            return Verdict(status, message, evidence)
     return not_found(message_if_none)
 
 
-Evaluate = Callable[["Audit", Contract], Outcome]
+Evaluate = Callable[["Audit", Contract], Verdict]
 
 
 @record
@@ -143,7 +143,7 @@ def entry_points_known(contract: Contract) -> bool:
     return not any(note.startswith("embedded impl") for note in contract.unresolved)
 
 
-def absent(contract: Contract, message: str, evidence: Iterable[Evidence] = ()) -> Outcome:
+def absent(contract: Contract, message: str, evidence: Iterable[Evidence] = ()) -> Verdict:
     """A required element is missing: a failure when every entry point is known, else not-found."""
     if entry_points_known(contract):
         return failed(message, evidence)

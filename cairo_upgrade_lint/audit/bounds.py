@@ -5,13 +5,11 @@ compares the same expression with a constant (``assert(delay >= MIN_DELAY)``).""
 from __future__ import annotations
 
 from ..model import Contract
+from ..model.operators import LOWER_BOUND, UPPER_BOUND
 from ..records import record
 from ..syntax import ast as A
 from .base import Audit, Evidence
 from .flow import Flow
-
-_LOWER = {">=": 0, ">": 1, "==": 0}
-_UPPER = {"<=": 0, "<": -1, "==": 0}
 
 
 @record
@@ -36,7 +34,7 @@ def constant(flow: Flow, expr: A.Expr) -> int | None:
 def asserted(flow: Flow, text: str, lower: bool) -> tuple[int, Evidence] | None:
     """The tightest bound an assertion of ``flow`` puts on the expression written ``text``: the
     least value it can have (``lower``) or the greatest."""
-    table = _LOWER if lower else _UPPER
+    table = LOWER_BOUND if lower else UPPER_BOUND
     found: list[tuple[int, Evidence]] = []
     for check in flow.checks:
         for side in (check, check.mirrored()):

@@ -4,18 +4,18 @@ outcome for each of them."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from ..catalogue import load_catalogue
+from ..catalogue import RuleDoc, load_catalogue
 from ..config import Config
 from ..model import Contract, InputError, build, load
 from ..records import record
-from ..rules.base import Context
-from . import diamond, governance, migration, proxy, rollback
-from .base import Audit, Outcome, Profile, Requirement, Status, not_found
+from ..semantics.context import Context
+from . import diamond, governance, migration_profile, proxy, rollback
+from .base import Audit, Profile, Requirement, Status, Verdict, not_found
 
 PROFILES: dict[str, Profile] = {
-    p.name: p for p in (proxy.PROFILE, diamond.PROFILE, governance.PROFILE, migration.PROFILE, rollback.PROFILE)
+    p.name: p for p in (proxy.PROFILE, diamond.PROFILE, governance.PROFILE, migration_profile.PROFILE, rollback.PROFILE)
 }
 REQUIREMENT_IDS = frozenset(r.id for p in PROFILES.values() for r in p.requirements)
 
@@ -27,12 +27,13 @@ class Result:
     profile: str
     requirement: Requirement
     contract: Contract | None
-    outcome: Outcome
+    outcome: Verdict
 
 
 @record
 class AuditRun:
-    """Everything an audit produced, for the report and design views."""
+    """Everything an audit produced, for the report and design views (``catalogue``: the rule docs the
+    report shows)."""
 
     path: str
     profiles: tuple[str, ...]
@@ -42,6 +43,7 @@ class AuditRun:
     input_errors: tuple[InputError, ...]
     files: int
     elapsed: float
+    catalogue: Mapping[str, RuleDoc]
 
     @property
     def config(self) -> Config:
@@ -74,7 +76,8 @@ def run(
     target = project.contract(contract) if contract else None
     if contract and target is None:
         raise InputError(path, f"--contract {contract}: no such contract or component")
-    audit = Audit(Context(project, config, load_catalogue()))
+    catalogue = load_catalogue()
+    audit = Audit(Context(project, config, catalogue))
     results = tuple(
         r
         for name in profiles
@@ -82,7 +85,7 @@ def run(
         if (not select or r.requirement.id.startswith(tuple(select))) and not r.requirement.id.startswith(tuple(ignore))
     )
     elapsed = time.perf_counter() - started
-    return AuditRun(path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed)
+    return AuditRun(path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed, catalogue)
 
 
 def evaluate(audit: Audit, profile: Profile, contract: Contract | None) -> list[Result]:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Contract, upgrade_paths
-from ..rules.guards import entry_guard
+from ..model.syscalls import REPLACE_CLASS
+from ..semantics.guards import entry_guard
 from .base import external
 from .checklist import PROFILES, AuditRun, detects
 from .execution import executions
@@ -34,7 +35,7 @@ def describe(run: AuditRun) -> list[dict[str, Any]]:
 def _power(audit: Any, contract: Contract, entry: Any) -> str | None:
     """What a guarded entry point can do to the upgrade machinery: upgrade, pause, resume, execute."""
     syscalls = audit.graph.syscalls_reached(entry.function)
-    if "replace_class_syscall" in syscalls:
+    if REPLACE_CLASS in syscalls:
         return "roll back" if entry in rollbacks(audit, contract) else "upgrade"
     if entry in proxy_upgrades(audit, contract)[1]:
         # A proxy's implementation change: with a class hash in the calldata an upgrade, without

@@ -11,11 +11,12 @@ import functools
 from collections.abc import Callable, Iterator
 
 from ..model import Contract, EntryPoint
-from ..rules.guards import write_sites
+from ..semantics.guards import write_sites
 from ..syntax import ast as A
-from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, passed, worst
+from .base import Audit, Evidence, Profile, Requirement, Verdict, absent, at, external, failed, passed, worst
 from .bounds import constant
-from .flow import Check, Flow, Write, identifiers
+from .exprs import identifiers
+from .flow import Check, Flow, Write
 from .proxy import class_hash_members
 from .roles import guard_evidence, unguarded
 
@@ -39,7 +40,7 @@ def registrations(audit: Audit, contract: Contract) -> list[tuple[EntryPoint, li
     return found
 
 
-def facet_registry(audit: Audit, contract: Contract) -> Outcome:
+def facet_registry(audit: Audit, contract: Contract) -> Verdict:
     found = registries(audit, contract)
     if not found:
         return absent(contract, "no facet registry: no library call reads its class hash from a selector map")
@@ -47,7 +48,7 @@ def facet_registry(audit: Audit, contract: Contract) -> Outcome:
     return passed(f"facets are registered in {names}", [e for m in found.values() for e in m])
 
 
-def refuses_taken(audit: Audit, contract: Contract) -> Outcome:
+def refuses_taken(audit: Audit, contract: Contract) -> Verdict:
     members = set(registries(audit, contract))
     outcomes = []
     for entry, _ in registrations(audit, contract):
@@ -60,7 +61,7 @@ def refuses_taken(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "no entry point registers a facet")
 
 
-def registration_guarded(audit: Audit, contract: Contract) -> Outcome:
+def registration_guarded(audit: Audit, contract: Contract) -> Verdict:
     members = set(registries(audit, contract))
     outcomes = []
     for entry in (e for e in external(contract) if any(audit.writes(e, members))):
@@ -73,7 +74,7 @@ def registration_guarded(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "no entry point edits the facet registry")
 
 
-def selectors_reserved(audit: Audit, contract: Contract) -> Outcome:
+def selectors_reserved(audit: Audit, contract: Contract) -> Verdict:
     """Each registration refuses the router's selectors, unless it only replaces an existing entry
     (then the selector was refused when it was first registered)."""
     members = set(registries(audit, contract))

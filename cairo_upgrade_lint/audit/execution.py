@@ -18,18 +18,20 @@ from collections.abc import Iterator
 from ..findings import Location
 from ..model import Contract, EntryPoint
 from ..model.layout import MapLayout
+from ..model.operators import COMPARISONS
+from ..model.syscalls import CALL_CONTRACT, REPLACE_CLASS
 from ..records import record
-from ..rules.access import duration_text
-from ..rules.guards import REPLACE_CLASS, write_sites
+from ..semantics.durations import duration_text
+from ..semantics.guards import write_sites
 from ..syntax import ast as A
 from ..syntax.walk import walk
 from . import knowledge
-from .base import Audit, Evidence, Outcome, at, external, failed, not_found, passed, worst
+from .base import Audit, Evidence, Verdict, at, external, failed, not_found, passed, worst
 from .bounds import asserted, constant, member_floor
-from .exprs import COMPARISONS, is_self, unwind
+from .exprs import is_self, unwind
 from .flow import Check, Flow
 
-GENERIC_CALLS = frozenset({"call_contract_syscall"})  # a library call with a stored class hash forwards (proxy, router)
+GENERIC_CALLS = frozenset({CALL_CONTRACT})  # a library call with a stored class hash forwards (proxy, router)
 ACCOUNT_ENTRY_POINTS = frozenset({"__execute__", "__validate__"})
 NO_EXECUTION = "no entry point executes proposals (no generic call gated by proposal state)"
 _LOWER = (">=", ">")
@@ -103,7 +105,9 @@ def generic_call(audit: Audit, entry: EntryPoint) -> Evidence | None:
     call with a non-constant selector, or a class replacement."""
     for fid in sorted(audit.graph.reachable(entry.function)):
         info = audit.graph.get(fid)
-        for use in info.facts.syscalls if info else ():
+        if info is None:
+            continue
+        for use in info.facts.syscalls:
             if use.via != "direct":
                 continue
             generic = use.name in GENERIC_CALLS and len(use.args) > 1 and not _constant_operand(use.args[1])
@@ -148,7 +152,7 @@ def _keyed(storage: dict[str, object], member: str) -> bool:
     return member not in storage or isinstance(storage[member], MapLayout)
 
 
-def timelock_policy(audit: Audit, contract: Contract) -> Outcome:
+def timelock_policy(audit: Audit, contract: Contract) -> Verdict:
     known = knowledge.setting(contract, "delay")
     outcomes = []
     for entry in executions(audit, contract):
@@ -166,7 +170,7 @@ def timelock_policy(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, NO_EXECUTION)
 
 
-def _known_delay(entry: EntryPoint, known: tuple[str, str, str]) -> Outcome:
+def _known_delay(entry: EntryPoint, known: tuple[str, str, str]) -> Verdict:
     component, value, note = known
     if value == "none":
         message = f"`{entry.name}` executes as soon as the proposal is approved ({component}: {note})"
@@ -175,7 +179,7 @@ def _known_delay(entry: EntryPoint, known: tuple[str, str, str]) -> Outcome:
     return not_found(message, [at(entry, f"{entry.name}: executes through {component}")])
 
 
-def single_execution(audit: Audit, contract: Contract) -> Outcome:
+def single_execution(audit: Audit, contract: Contract) -> Verdict:
     done = knowledge.setting(contract, "done")
     outcomes = []
     for entry in executions(audit, contract):
@@ -236,7 +240,7 @@ def _state(flow: Flow, expr: A.Expr) -> set[str]:
     return state_names(expr) | {s.name for s in flow.sources(expr) if s.kind == "storage"}
 
 
-def _delay(audit: Audit, contract: Contract, entry: EntryPoint, gate: Evidence, eta: set[str]) -> Outcome:
+def _delay(audit: Audit, contract: Contract, entry: EntryPoint, gate: Evidence, eta: set[str]) -> Verdict:
     """The least delay between the timestamp stored into ``eta`` (anywhere in the contract) and the gate."""
     minimum = audit.config.timelock_min_seconds
     shown = "/".join(sorted(eta))
@@ -325,6 +329,8 @@ def _read_elsewhere(flows: list[Flow], mark: Mark) -> Evidence | None:
             if access.op == "read" and access.member == mark.name and access.location != mark.evidence.location:
                 return Evidence(access.location, f"{flow.info.name}: reads `{mark.name}`")
         for node in walk(flow.node.body) if flow.node.body else ():
+            if not isinstance(node, (A.FieldAccess, A.PathExpr)):
+                continue
             named = isinstance(node, A.FieldAccess) and node.name == mark.name
             named = named or (isinstance(node, A.PathExpr) and node.path.text == mark.name)
             where = flow.where(node.span) if named else None

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model.facts import is_self, strip_wrappers, unwind
+from ..model.operators import COMPARISONS, NEGATED
 from ..syntax import ast as A
 from ..syntax.positions import Lines
 from ..syntax.walk import walk
 
 ASSIGNMENTS = frozenset({"=", "+=", "-=", "*=", "/=", "%="})
-COMPARISONS = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}  # op -> mirrored op
-_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 SYNTHETIC = A.Span(0, 0, 0, Lines(b""))  # expressions the audit makes up: `x.is_zero()` reads `x == 0`
 
 __all__ = ["is_self", "strip_wrappers", "unwind"]
@@ -26,7 +25,7 @@ def conjuncts(condition: A.Expr, negate: bool = False) -> Iterator[tuple[str, A.
         yield from conjuncts(expr.left, negate)
         yield from conjuncts(expr.right, negate)
     elif isinstance(expr, A.Binary) and expr.op in COMPARISONS:
-        yield (_NEGATED[expr.op] if negate else expr.op), expr.left, expr.right
+        yield (NEGATED[expr.op] if negate else expr.op), expr.left, expr.right
     elif isinstance(expr, A.Unary) and expr.op == "!":
         yield from conjuncts(expr.operand, not negate)
     elif isinstance(expr, A.MethodCall) and expr.name in ("is_zero", "is_non_zero") and not expr.args:

@@ -1,6 +1,7 @@
 """Light data flow inside function bodies, for the audit: where a value comes from (storage members,
-parameters, constants, literals, the block timestamp), what a function writes to storage and to the
-fields of its locals, which comparisons its assertions require, and its loops.
+parameters, constants, literals, the block timestamp, as ``Operand`` records made by
+``semantics.values.value_source``), what a function writes to storage and to the fields of its
+locals, which comparisons its assertions require, and its loops.
 
 Locals are followed through ``let`` bindings and assignments (every assignment counts, branches
 are merged); ``self.helper(..)`` results follow the helper's return value with its parameters
@@ -12,17 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cached_property
+from typing import Any
 
 from ..findings import Location
 from ..model import Project
 from ..model.callgraph import FunctionInfo
+from ..model.facts import Operand
+from ..model.operators import MIRRORED
 from ..model.syntax_utils import location
 from ..records import record
+from ..semantics.values import value_source
 from ..syntax import ast as A
 from ..syntax.walk import walk
 from .exprs import (
     ASSIGNMENTS,
-    COMPARISONS,
     SYNTHETIC,
     condition_of,
     conjuncts,
@@ -40,17 +44,6 @@ from .exprs import (
 MAX_DEPTH = 8
 _ENVIRONMENT = {"get_block_timestamp": "timestamp", "get_caller_address": "caller"}
 _ZERO_CALLS = frozenset({"zero", "default"})
-
-
-@record
-class Source:
-    """Where (part of) a value comes from. kind: 'storage' (``name`` = member), 'param', 'const'
-    and 'literal' (``value`` when known; booleans are 1/0), 'timestamp', 'caller', 'call' (a
-    callee whose result is not followed)."""
-
-    kind: str
-    name: str
-    value: int | None = None
 
 
 @record
@@ -84,7 +77,7 @@ class Check:
     text: str
 
     def mirrored(self) -> Check:
-        return Check(COMPARISONS[self.op], self.right, self.left, self.location, self.text)
+        return Check(MIRRORED[self.op], self.right, self.left, self.location, self.text)
 
 
 @record
@@ -118,7 +111,7 @@ class Flow:
 
     # ------------------------------------------------------------ sources
 
-    def sources(self, expr: A.Expr | None, depth: int = 0, seen: frozenset[str] = frozenset()) -> frozenset[Source]:
+    def sources(self, expr: A.Expr | None, depth: int = 0, seen: frozenset[str] = frozenset()) -> frozenset[Operand]:
         """Everything ``expr``'s value is computed from (map keys excluded)."""
         if expr is None or depth > MAX_DEPTH * 4:
             return frozenset()
@@ -133,52 +126,52 @@ class Flow:
             return self._chain(expr, depth, seen)
         return self.union(parts(expr), depth, seen)
 
-    def union(self, exprs: Iterable[A.Expr | None], depth: int, seen: frozenset[str]) -> frozenset[Source]:
+    def union(self, exprs: Iterable[A.Expr | None], depth: int, seen: frozenset[str]) -> frozenset[Operand]:
         return frozenset().union(*(self.sources(e, depth + 1, seen) for e in exprs))
 
-    def _path(self, expr: A.PathExpr, depth: int, seen: frozenset[str]) -> frozenset[Source]:
+    def _path(self, expr: A.PathExpr, depth: int, seen: frozenset[str]) -> frozenset[Operand]:
         name = expr.path.text
-        own = frozenset({Source("param", name)}) if name in self.params else frozenset()
+        own = frozenset({value_source("param", name)}) if name in self.params else frozenset()
         if name in self.bindings:
             return own if name in seen else own | self.union(self.bindings[name], depth, seen | {name})
         if own or name in seen:
             return own
         last = expr.path.last.name
-        return frozenset({Source("const", last, self.flows.constant(self.info.module, last))})
+        return frozenset({value_source("const", last, self.flows.constant(self.info.module, last))})
 
-    def _call(self, expr: A.Call, depth: int, seen: frozenset[str]) -> frozenset[Source]:
+    def _call(self, expr: A.Call, depth: int, seen: frozenset[str]) -> frozenset[Operand]:
         args = self.union((a.value for a in expr.args), depth, seen)
         if not isinstance(expr.function, A.PathExpr):
             return args
         name = expr.function.path.last.name
         if name in _ENVIRONMENT:
-            return frozenset({Source(_ENVIRONMENT[name], name)})
+            return frozenset({value_source(_ENVIRONMENT[name], name)})
         if name in _ZERO_CALLS and not expr.args:
-            return frozenset({Source("literal", "0", 0)})
+            return frozenset({value_source("literal", "0", 0)})
         followed = self._follow(expr, [a.value for a in expr.args], depth, path_call=True)
-        return followed if followed is not None else args | {Source("call", name)}
+        return followed if followed is not None else args | {value_source("call", name)}
 
-    def _chain(self, expr: A.MethodCall | A.FieldAccess, depth: int, seen: frozenset[str]) -> frozenset[Source]:
+    def _chain(self, expr: A.MethodCall | A.FieldAccess, depth: int, seen: frozenset[str]) -> frozenset[Operand]:
         root, steps = unwind(expr)
         if is_self(root) and steps:
             first = steps[0]
             if isinstance(first, A.FieldAccess):
-                return frozenset({Source("storage", first.name)})
+                return frozenset({value_source("storage", first.name)})
             return self._helper(first, depth)
         if any(s.name == "block_timestamp" for s in steps):
-            return frozenset({Source("timestamp", "block_timestamp")})
+            return frozenset({value_source("timestamp", "block_timestamp")})
         calls = [a.value for s in steps if isinstance(s, A.MethodCall) for a in s.args]
         return self.sources(root, depth + 1, seen) | self.union(calls, depth, seen)
 
-    def _helper(self, call: A.MethodCall, depth: int) -> frozenset[Source]:
+    def _helper(self, call: A.MethodCall, depth: int) -> frozenset[Operand]:
         """``self.helper(args)``: the helper's return sources, its parameters replaced by the arguments."""
         followed = self._follow(call, [a.value for a in call.args], depth)
         if followed is None:
             args = [self.sources(a.value, depth + 1) for a in call.args]
-            return frozenset({Source("call", call.name)}).union(*args)
+            return frozenset({value_source("call", call.name)}).union(*args)
         return followed
 
-    def _follow(self, call: A.Expr, values: list[A.Expr], depth: int, path_call: bool = False) -> frozenset[Source] | None:
+    def _follow(self, call: A.Expr, values: list[A.Expr], depth: int, path_call: bool = False) -> frozenset[Operand] | None:
         """The return sources of the function ``call`` resolves to (None when it does not resolve);
         a path call's first argument is ``self`` when the callee takes it (``Timelock::f(@self)``)."""
         start = (call.span.line, call.span.column)
@@ -189,7 +182,7 @@ class Flow:
         if path_call and callee.info.self_kind is not None and values:
             values = values[1:]
         args = [self.sources(v, depth + 1) for v in values]
-        found: set[Source] = set()
+        found: set[Operand] = set()
         for source in callee.returns(depth + 1):
             if source.kind == "param" and source.name in callee.params:
                 index = callee.params.index(source.name)
@@ -198,7 +191,7 @@ class Flow:
                 found.add(source)
         return frozenset(found)
 
-    def returns(self, depth: int = 0) -> frozenset[Source]:
+    def returns(self, depth: int = 0) -> frozenset[Operand]:
         """What the function returns is computed from."""
         if self.node.body is None:
             return frozenset()
@@ -266,7 +259,7 @@ class Flow:
         data = self.flows.project.texts.get(self.path, b"")
         return " ".join(data[expr.span.start : expr.span.end].decode("utf-8", "replace").split())
 
-    def _nodes(self, kinds: type | tuple[type, ...]) -> Iterator:
+    def _nodes(self, kinds: type | tuple[type, ...]) -> Iterator[Any]:
         return (n for n in walk(self.node.body) if isinstance(n, kinds)) if self.node.body else iter(())
 
 
@@ -309,8 +302,8 @@ class Flows:
         return candidates[0][1] if len(candidates) == 1 else None
 
 
-def _literal(expr: A.Literal) -> Source:
+def _literal(expr: A.Literal) -> Operand:
     value = expr.value
     if isinstance(value, bool):
-        return Source("literal", expr.text, int(value))
-    return Source("literal", expr.text, value if isinstance(value, int) else None)
+        return value_source("literal", expr.text, int(value))
+    return value_source("literal", expr.text, value if isinstance(value, int) else None)

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 
 from ..config import Config
 from ..model import Contract
-from ..rules.access import duration_text
-from ..rules.guards import write_sites
+from ..semantics.durations import duration_text
+from ..semantics.guards import write_sites
 from . import knowledge
-from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, not_found, passed, worst
+from .base import Audit, Evidence, Profile, Requirement, Verdict, absent, at, external, failed, not_found, passed, worst
 from .bounds import constant, member_floor
 from .execution import execution_facts, single_execution, timelock_policy
 from .flow import Check, Flow
@@ -48,7 +48,7 @@ def detect(audit: Audit, contract: Contract) -> bool:
     return bool(execution_facts(audit, contract))
 
 
-def threshold_policy(audit: Audit, contract: Contract) -> Outcome:
+def threshold_policy(audit: Audit, contract: Contract) -> Verdict:
     minimum = audit.config.multisig_threshold_min
     known = knowledge.setting(contract, "threshold")
     if known is not None and known[1] == "votes":
@@ -74,7 +74,7 @@ def threshold_policy(audit: Audit, contract: Contract) -> Outcome:
     return worst([*outcomes, *_signer_floors(audit, contract)], "")
 
 
-def cancel_exists(audit: Audit, contract: Contract) -> Outcome:
+def cancel_exists(audit: Audit, contract: Contract) -> Verdict:
     """A cancel is an entry point named like one (``cancel``, ``veto``, ``reject``) that writes the
     proposal state an execution reads, or a governance component's cancel (knowledge data)."""
     found = execution_facts(audit, contract)
@@ -95,7 +95,7 @@ def cancel_exists(audit: Audit, contract: Contract) -> Outcome:
     return passed(f"{names} cancels proposals", evidence)
 
 
-def self_administration(audit: Audit, contract: Contract) -> Outcome:
+def self_administration(audit: Audit, contract: Contract) -> Verdict:
     governed = frozenset(members(contract, THRESHOLD) + members(contract, SIGNERS) + members(contract, DELAY))
     outcomes = []
     for entry in external(contract):
@@ -124,7 +124,7 @@ def self_administration(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "")
 
 
-def _signer_floors(audit: Audit, contract: Contract) -> Iterator[Outcome]:
+def _signer_floors(audit: Audit, contract: Contract) -> Iterator[Verdict]:
     """Where the signer set is established (constructor) or shrinks (a signer flag set to false),
     a minimum signer count must be asserted."""
     signers = members(contract, SIGNERS)

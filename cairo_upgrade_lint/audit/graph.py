@@ -6,8 +6,8 @@ from __future__ import annotations
 import networkx as nx
 
 from ..model.callgraph import SYSCALL_PREFIX
-from ..model.upgrades import UPGRADE_SYSCALLS
-from ..rules.guards import syscall_sites
+from ..model.syscalls import UPGRADE_SYSCALLS
+from ..semantics.guards import syscall_sites
 from .checklist import AuditRun
 from .roles import authorities
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from ..model import Contract, EntryPoint
 from ..model.facts import Operand
-from ..rules.access import rejects_zero
-from ..rules.guards import LIBRARY_CALL, call_paths, trace_origin, write_sites
-from ..rules.interface import callable_entry_points, forwarded_selectors, is_registry, proxy_shadowing
-from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, external, failed, not_found, passed, worst
+from ..model.syscalls import LIBRARY_CALL
+from ..semantics.entry_points import callable_entry_points, entry_site, forwarded_selectors, is_registry, shadowed_selectors
+from ..semantics.guards import call_paths, write_sites
+from ..semantics.values import rejects_zero, trace_origin
+from .base import Audit, Evidence, Profile, Requirement, Verdict, absent, at, external, failed, not_found, passed, worst
 from .bounds import constant
 from .roles import guard_evidence, unguarded
 
@@ -23,7 +24,9 @@ def class_hash_members(audit: Audit, contract: Contract, registry: bool) -> dict
     found: dict[str, list[Evidence]] = {}
     for function in contract.functions:
         info = audit.graph.get(function)
-        for call in info.facts.syscalls if info is not None else ():
+        if info is None:
+            continue
+        for call in info.facts.syscalls:
             operand = call.args[0] if call.name == LIBRARY_CALL and call.args else None
             member = contract.member(operand.name) if operand and operand.kind == "storage" else None
             if member is not None and is_registry(member.layout) == registry:
@@ -47,7 +50,7 @@ def upgrades(audit: Audit, contract: Contract) -> tuple[set[str], list[EntryPoin
     return members, [e for e in external(contract) if any(audit.writes(e, members))]
 
 
-def implementation_stored(audit: Audit, contract: Contract) -> Outcome:
+def implementation_stored(audit: Audit, contract: Contract) -> Verdict:
     members = class_hash_members(audit, contract, registry=False)
     if not members:
         message = "no library call runs a class hash read from a storage member: the implementation is not stored"
@@ -56,7 +59,7 @@ def implementation_stored(audit: Audit, contract: Contract) -> Outcome:
     return passed(f"the implementation class hash is stored in {names}", [e for m in members.values() for e in m])
 
 
-def upgrade_checked(audit: Audit, contract: Contract) -> Outcome:
+def upgrade_checked(audit: Audit, contract: Contract) -> Verdict:
     members, entries = upgrades(audit, contract)
     outcomes = []
     for entry in entries:
@@ -74,12 +77,12 @@ def upgrade_checked(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "no entry point changes the implementation class hash")
 
 
-def selectors_distinct(audit: Audit, contract: Contract) -> Outcome:
-    """``rules.interface``'s proxy-shadowing check (CUL201), once the forwarded selectors are known."""
-    shadowing = list(proxy_shadowing(contract, audit.ctx))
+def selectors_distinct(audit: Audit, contract: Contract) -> Verdict:
+    """The proxy-shadowing fact CUL201 reports, once the forwarded selectors are known."""
+    shadowing = list(shadowed_selectors(audit.project, contract))
     if shadowing:
-        evidence = [Evidence(f.location, "shadows an implementation selector") for f in shadowing]
-        return failed(shadowing[0].message, evidence)
+        evidence = [Evidence(entry_site(s.entry, audit.project), "shadows an implementation selector") for s in shadowing]
+        return failed(shadowing[0].description, evidence)
     forwards = {e.name: forwarded_selectors(audit.graph, e)[0] for e in callable_entry_points(contract)}
     if not any(forwards.values()):
         return not_found("which selectors the proxy forwards was not found")
@@ -89,7 +92,7 @@ def selectors_distinct(audit: Audit, contract: Contract) -> Outcome:
     return passed(message, [at(e, f"{e.name}: own entry point") for e in own])
 
 
-def upgrade_event(audit: Audit, contract: Contract) -> Outcome:
+def upgrade_event(audit: Audit, contract: Contract) -> Verdict:
     outcomes = []
     for entry in upgrades(audit, contract)[1]:
         emitted = sorted({name for flow in audit.reach(entry) for name in flow.info.facts.emits if name})
@@ -105,7 +108,7 @@ def upgrade_event(audit: Audit, contract: Contract) -> Outcome:
 
 def _zero_check(audit: Audit, entry: EntryPoint, members: set[str]) -> Evidence | None:
     """Where the class hash written into ``members`` is checked non-zero: each parameter it comes
-    from, followed back to the entry point, checked with ``rules.access``'s test (helpers included)."""
+    from, followed back to the entry point, checked with ``semantics.values.rejects_zero`` (helpers included)."""
     graph = audit.graph
     for flow, write in audit.writes(entry, members):
         path = next(call_paths(graph, entry.function, flow.info.id), None)

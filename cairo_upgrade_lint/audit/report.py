@@ -14,7 +14,7 @@ from ..model.known_components import KNOWN_PATH
 from ..pipeline import parse_errors
 from ..report import ReportContext
 from ..report import render as render_findings
-from ..rules.access import duration_text
+from ..semantics.durations import duration_text
 from .base import Evidence, Status
 from .checklist import AuditRun, Result
 
@@ -38,7 +38,7 @@ def render(run: AuditRun, fmt: str) -> str:
 def report_context(run: AuditRun) -> ReportContext:
     return ReportContext(
         root=Path.cwd(),
-        catalogue=run.audit.ctx.catalogue,
+        catalogue=run.catalogue,
         files_analysed=run.files,
         elapsed=run.elapsed,
         command="audit",
@@ -55,7 +55,7 @@ def findings(run: AuditRun) -> list[Finding]:
 
 
 def _finding(run: AuditRun, result: Result) -> Finding:
-    doc = run.audit.ctx.catalogue[result.requirement.id]
+    doc = run.catalogue[result.requirement.id]
     contract = result.contract
     assert contract is not None
     evidence = _real(result.outcome.evidence)
@@ -117,7 +117,7 @@ def _result_lines(result: Result, run: AuditRun, context: ReportContext) -> list
     ]
     out += [f"{_INDENT}{_where(e.location, context)}  {e.note}" for e in outcome.evidence]
     if outcome.status is not Status.PASS:
-        fix = run.audit.ctx.catalogue[result.requirement.id].fix.splitlines()
+        fix = run.catalogue[result.requirement.id].fix.splitlines()
         out += [f"{_INDENT}fix: {fix[0]}", *(f"{_INDENT}     {line}" for line in fix[1:])]
     return out
 
@@ -154,7 +154,7 @@ def checklist(run: AuditRun, context: ReportContext) -> dict[str, Any]:
 
 
 def _requirement(result: Result, run: AuditRun, context: ReportContext) -> dict[str, Any]:
-    doc = run.audit.ctx.catalogue[result.requirement.id]
+    doc = run.catalogue[result.requirement.id]
     return {
         "id": doc.id,
         "name": doc.name,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from ..model import EntryPoint
-from ..rules.guards import Guard, auth_check, path_names
-from .base import Audit, Evidence, Outcome, failed, not_found
+from ..semantics.guards import Guard, auth_check, path_names
+from .base import Audit, Evidence, Verdict, failed, not_found
 
 GOVERNANCE = re.compile(r"govern|timelock|multisig|dao|only_self|^self$", re.IGNORECASE)
 
@@ -35,7 +35,7 @@ def guard_evidence(entry: EntryPoint, guard: Guard) -> Evidence:
     return Evidence(where, f"{entry.name}: {guard.description}")
 
 
-def unguarded(audit: Audit, entry: EntryPoint, guard: Guard, message: str) -> Outcome:
+def unguarded(audit: Audit, entry: EntryPoint, guard: Guard, message: str) -> Verdict:
     """A failure at the unguarded operation, with the call path that reaches it; not-found when
     calls on the way did not resolve and may check the caller."""
     chain = " -> ".join(path_names(audit.graph, guard.unguarded_path)) or entry.name

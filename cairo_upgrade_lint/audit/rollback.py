@@ -13,20 +13,15 @@ from collections.abc import Iterator
 
 from ..model import Contract, EntryPoint
 from ..model.facts import Operand
-from ..rules.guards import (
-    REPLACE_CLASS,
-    call_paths,
-    functions_with_syscall,
-    syscall_sites,
-    trace_origin,
-    write_sites,
-)
+from ..model.syscalls import REPLACE_CLASS
+from ..semantics.guards import call_paths, functions_with_syscall, syscall_sites, write_sites
+from ..semantics.values import trace_origin
 from .base import (
     Audit,
     Evidence,
-    Outcome,
     Profile,
     Requirement,
+    Verdict,
     absent,
     at,
     external,
@@ -84,7 +79,7 @@ def detect(audit: Audit, contract: Contract) -> bool:
     return bool(found) and (bool(pause_flags(contract)) or any(not calldata for _, calldata, _ in found))
 
 
-def pause_guarded(audit: Audit, contract: Contract) -> Outcome:
+def pause_guarded(audit: Audit, contract: Contract) -> Verdict:
     flags = pause_flags(contract)
     if not flags:
         return absent(contract, "no pause flag: no bool storage member named like `paused`")
@@ -102,7 +97,7 @@ def pause_guarded(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "")
 
 
-def history_kept(audit: Audit, contract: Contract) -> Outcome:
+def history_kept(audit: Audit, contract: Contract) -> Verdict:
     hashes = {m.name for m in contract.storage if "ClassHash" in m.type_text}
     outcomes = []
     for entry in upgrades(audit, contract):
@@ -116,7 +111,7 @@ def history_kept(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "no upgrade entry point replaces the class with a class hash from calldata")
 
 
-def rollback_pauses(audit: Audit, contract: Contract) -> Outcome:
+def rollback_pauses(audit: Audit, contract: Contract) -> Verdict:
     rolling = rollbacks(audit, contract)
     if not rolling:
         return absent(contract, "no rollback entry point: nothing replaces the class with a stored previous class hash")
@@ -136,7 +131,7 @@ def rollback_pauses(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "")
 
 
-def resume_governance_only(audit: Audit, contract: Contract) -> Outcome:
+def resume_governance_only(audit: Audit, contract: Contract) -> Verdict:
     flags = pause_flags(contract)
     resuming = [e for e in external(contract) if sets_flag(audit, e, flags, 0)]
     if not resuming:

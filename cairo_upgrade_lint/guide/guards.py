@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from ..catalogue import load_catalogue
 from ..config import Config
 from ..model.contracts import Contract
 from ..model.project import Project
 from ..model.upgrades import upgrade_paths
-from ..rules.base import Context
-from ..catalogue import load_catalogue
-from ..rules.guards import entry_guard
+from ..semantics.context import Context
+from ..semantics.guards import entry_guard
 from .source import statement
 
 

@@ -13,18 +13,20 @@ from ..findings import Location
 from ..records import record
 from ..syntax import ast as A
 from ..syntax.walk import children
+from . import syscalls
+from .operators import COMPARISONS, NEGATED
 from .syntax_utils import location
 
 SYSCALLS = frozenset(
     {
-        "replace_class_syscall",
-        "library_call_syscall",
-        "call_contract_syscall",
-        "deploy_syscall",
-        "storage_write_syscall",
-        "storage_read_syscall",
-        "send_message_to_l1_syscall",
-        "get_class_hash_at_syscall",
+        syscalls.REPLACE_CLASS,
+        syscalls.LIBRARY_CALL,
+        syscalls.CALL_CONTRACT,
+        syscalls.DEPLOY,
+        syscalls.STORAGE_WRITE,
+        syscalls.STORAGE_READ,
+        syscalls.SEND_MESSAGE_TO_L1,
+        syscalls.GET_CLASS_HASH_AT,
     }
 )
 ENVIRONMENT = {
@@ -35,8 +37,8 @@ ENVIRONMENT = {
     "get_tx_info": "tx_info",
     "get_execution_info": "execution_info",
     "get_block_info": "block_info",
-    "get_execution_info_syscall": "execution_info",
-    "get_execution_info_v2_syscall": "execution_info",
+    syscalls.GET_EXECUTION_INFO: "execution_info",
+    syscalls.GET_EXECUTION_INFO_V2: "execution_info",
 }
 ENVIRONMENT_FIELDS = {
     "caller_address": "caller",
@@ -67,8 +69,8 @@ SIGNATURE_CALL = re.compile(
     r"|check_(\w+_)?signature)$"
 )
 RAW_STORAGE = {
-    "storage_write_syscall": "write",
-    "storage_read_syscall": "read",
+    syscalls.STORAGE_WRITE: "write",
+    syscalls.STORAGE_READ: "read",
     "Store::write": "write",
     "Store::read": "read",
     "read_at_offset": "read",
@@ -84,7 +86,6 @@ ASSERT_MACROS = {
     "assert_ge": ">=",
 }
 PANICS = frozenset({"panic", "panic_with_felt252", "panic_with_byte_array", "panic_with_const_felt252"})
-_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 _TRANSPARENT_METHODS = frozenset({"into", "try_into", "unwrap", "expect", "unbox", "clone", "deref", "unwrap_syscall"})
 _MAX_LOCAL_DEPTH = 8
 _PRUNED = (A.Path,)
@@ -92,7 +93,8 @@ _PRUNED = (A.Path,)
 
 @record
 class Operand:
-    """One side of a comparison, classified.
+    """A value classified by where it comes from: one side of a comparison, an argument, or a
+    source the audit's data flow finds a value computed from (the one value-origin model).
 
     kind: 'caller', 'contract_address', 'timestamp', 'block_number', 'tx_account' (environment
     reads); 'storage' (``name`` = member read); 'param' (``name``); 'literal' (``value``); 'const'
@@ -646,7 +648,7 @@ class FunctionAnalyzer:
                 None,
             )
             operands = (self.operand(target),) if target is not None else ()
-            name = "library_call_syscall" if library else "call_contract_syscall"
+            name = syscalls.LIBRARY_CALL if library else syscalls.CALL_CONTRACT
             self.syscalls.append(
                 SyscallUse(name, operands + args, self._loc(call.span), "dispatcher", call.name, value.path.last.name)
             )
@@ -675,7 +677,7 @@ class FunctionAnalyzer:
         if isinstance(expr, A.Binary) and expr.op in ("&&", "||"):
             yield from self.comparisons(expr.left, negate_ors)
             yield from self.comparisons(expr.right, negate_ors)
-        elif isinstance(expr, A.Binary) and expr.op in _NEGATED:
+        elif isinstance(expr, A.Binary) and expr.op in COMPARISONS:
             yield Comparison(expr.op, self.operand(expr.left), self.operand(expr.right))
         elif isinstance(expr, A.Unary) and expr.op == "!":
             inner = strip_wrappers(expr.operand)
@@ -867,7 +869,7 @@ def _panic_statement(statement: A.Statement) -> bool:
 
 
 def _negate(comparison: Comparison) -> Comparison:
-    return Comparison(_NEGATED.get(comparison.op, comparison.op), comparison.left, comparison.right)
+    return Comparison(NEGATED.get(comparison.op, comparison.op), comparison.left, comparison.right)
 
 
 def _event_name(expr: A.Expr) -> str:

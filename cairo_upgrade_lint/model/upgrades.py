@@ -6,10 +6,7 @@ from __future__ import annotations
 from ..records import record
 from .callgraph import SYSCALL_PREFIX, CallGraph
 from .contracts import Contract
-
-REPLACE_CLASS = "replace_class_syscall"
-LIBRARY_CALL = "library_call_syscall"
-UPGRADE_SYSCALLS = (REPLACE_CLASS, LIBRARY_CALL)
+from .syscalls import UPGRADE_SYSCALLS
 
 
 @record

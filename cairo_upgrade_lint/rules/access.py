@@ -4,7 +4,7 @@ The rules judge a contract's entry points other than the constructor, its own an
 from components (a component is judged where a contract embeds it: the finding points at the
 ``impl X = Comp::Impl<ContractState>;`` line, the message names the component's code); the shipped
 OpenZeppelin components are never judged by themselves. Findings point at the entry point's ``fn``
-name, or at the constant / constructor write at fault. The guard analysis is in ``guards.py``.
+name, or at the constant / constructor write at fault. The guard analysis is in ``semantics/guards.py``.
 """
 
 from __future__ import annotations
@@ -20,25 +20,23 @@ from ..model.facts import Comparison, Operand, StorageAccess, SyscallUse
 from ..model.hashing import selector
 from ..model.layout import MapLayout, StorageMember
 from ..model.selectors import SelectorValues, literal_selector
-from .base import Context, Report, contract_rule
-from .guards import (
-    CALL_CONTRACT,
-    LIBRARY_CALL,
-    REPLACE_CLASS,
+from ..model.syscalls import CALL_CONTRACT, LIBRARY_CALL, REPLACE_CLASS
+from ..semantics.context import Context
+from ..semantics.durations import duration_text
+from ..semantics.guards import (
     Guard,
-    Origin,
     Sites,
     auth_check,
     call_paths,
     entry_guard,
     functions_with_syscall,
     one_shot,
-    param_checks,
     path_names,
     sites_guard,
-    trace_origin,
     upgrade_sites,
 )
+from ..semantics.values import Origin, param_checks, rejects_zero, trace_origin
+from .base import Report, contract_rule
 
 # Admin state (CUL302): a member whose name has one of these words (component prefix dropped:
 # ``Ownable_owner`` -> owner), or the pair class+hash, unless its last word says it is bookkeeping.
@@ -175,10 +173,6 @@ def _asserted(functions: list[FunctionInfo], auth: bool = True) -> set[str]:
 def _in_module(constant: Constant, contract: Contract) -> bool:
     """A constant of the contract's module tree."""
     return constant.qualified.startswith(contract.qualified_name + "::")
-
-
-def duration_text(seconds: int) -> str:
-    return f"{seconds} s ({seconds / 3600:g} h)"
 
 
 # ---------------------------------------------------------------- CUL301
@@ -340,17 +334,18 @@ def missing_timelock(contract: Contract, ctx: Context, report: Report) -> Iterat
     graph = ctx.project.call_graph
     for entry in _entries(contract):
         reachable = _reachable(graph, entry)
+        chosen: Sites | None
         if REPLACE_CLASS in graph.syscalls_reached(entry.function):
             mechanism = _proposal(graph, contract, entry) or _approval(reachable)
-            sites, what = upgrade_sites(ctx), "replace_class_syscall"
+            chosen, what = upgrade_sites(ctx), REPLACE_CLASS
         else:
             cross = _cross_upgrade(ctx, contract, entry, reachable)
             approval = _approval(reachable, CROSS_APPROVAL_WORDS, fields=True) if cross else None
             mechanism = f"{approval}, then {cross[1]}" if cross and approval else None
-            sites, what = (_only(cross[0]) if cross else None), "the cross-contract upgrade call"
-        if mechanism is None or sites is None or _clock_checked(reachable):
+            chosen, what = (_only(cross[0]) if cross else None), "the cross-contract upgrade call"
+        if mechanism is None or chosen is None or _clock_checked(reachable):
             continue
-        guard = sites_guard(ctx, contract, entry, sites)
+        guard = sites_guard(ctx, contract, entry, chosen)
         if guard.guarded and "timelock" in words(guard.subject):
             continue
         yield report(
@@ -547,7 +542,9 @@ def _constructor_values(graph: CallGraph, constructor: EntryPoint, members: set[
     for info in _reachable(graph, constructor):
         for access in (a for a in info.facts.storage if a.op == "write" and a.member in members):
             path = next(call_paths(graph, constructor.function, info.id), None)
-            for value in access.values if path else ():
+            if path is None:
+                continue
+            for value in access.values:
                 known = trace_origin(graph, path, value).operand if value.kind == "param" else value
                 if known.kind in ("literal", "const") and known.value is not None:
                     yield known.value, access
@@ -600,14 +597,6 @@ def _executing_class(ctx: Context, contract: Contract, entry: EntryPoint, param:
             if index < len(passed) and passed[index].text == use.args[0].text:
                 return True
     return False
-
-
-def rejects_zero(graph: CallGraph, function_id: str, param: str) -> bool:
-    return any(op == "library_call" or (op == "!=" and _is_zero(other)) for op, other in param_checks(graph, function_id, param))
-
-
-def _is_zero(operand: Operand) -> bool:
-    return operand.kind == "literal" and (operand.value == 0 or "::<0>" in operand.text.replace(" ", ""))
 
 
 # ---------------------------------------------------------------- CUL306
@@ -719,7 +708,9 @@ def _threshold_problem(graph: CallGraph, entry: EntryPoint, minimum: int) -> str
     for info in _reachable(graph, entry):
         writes = [a for a in info.facts.storage if a.op == "write" and set(words(a.member)) & THRESHOLD_WORDS]
         path = next(call_paths(graph, entry.function, info.id), None) if writes and not info.known else None
-        for access in writes if path else ():
+        if path is None:
+            continue
+        for access in writes:
             for value in access.values:
                 problem = _value_problem(graph, path, value, access.member, minimum)
                 if problem:

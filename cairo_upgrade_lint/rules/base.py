@@ -10,36 +10,17 @@ generator function decorated with ``@contract_rule(ID)`` / ``@diff_rule(ID)``, w
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from ..catalogue import RuleDoc
-from ..config import Config
 from ..diff import ContractDiff
 from ..findings import Finding, Location, Related, Severity
-from ..model import Contract, Project
-from ..records import field, record
+from ..model import Contract
+from ..records import record
+from ..semantics.context import Context
 
 T = TypeVar("T")
 S = TypeVar("S", Contract, ContractDiff)
-
-
-@record
-class Context:
-    """The version under check (``project``; the new one in a diff), the old one in a diff, and
-    the run's configuration and catalogue; ``once`` keeps project-wide facts the rules share."""
-
-    project: Project
-    config: Config
-    catalogue: Mapping[str, RuleDoc]
-    old: Project | None = None
-    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def once(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()``, evaluated on the first call with ``key`` only (project-wide facts)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        value: T = self._memo[key]
-        return value
 
 
 @record

@@ -30,13 +30,14 @@ from ..model.facts import Assertion, Operand, SyscallUse
 from ..model.hashing import felt_hex, selector
 from ..model.scope import Scope
 from ..model.syntax_utils import location
-from ..model.upgrades import LIBRARY_CALL, REPLACE_CLASS
+from ..model.syscalls import LIBRARY_CALL, REPLACE_CLASS
 from ..records import record
+from ..semantics.context import Context
+from ..semantics.migrations import migrations
 from ..syntax import ast as A
 from ..syntax.parser import parse
-from .base import Context, Report, diff_rule
+from .base import Report, diff_rule
 from .in_place import cannot_upgrade
-from .migrations import migrations
 
 REGISTER = "register_interface"
 # an identifier function by its usual names (Ekubo's IHasInterface), when the check is not visible

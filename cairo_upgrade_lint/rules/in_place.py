@@ -15,9 +15,10 @@ from __future__ import annotations
 from ..diff import ContractDiff
 from ..findings import Finding, Severity
 from ..model import Contract
-from ..model.upgrades import LIBRARY_CALL, UpgradePath, upgrade_paths
+from ..model.syscalls import LIBRARY_CALL
+from ..model.upgrades import UpgradePath, upgrade_paths
 from ..records import replace
-from .base import Context
+from ..semantics.context import Context
 
 UPGRADE_ONLY = frozenset(
     {"CUL101", "CUL102", "CUL103", "CUL104", "CUL105", "CUL107", "CUL108", "CUL202", "CUL203", "CUL205", "CUL402"}

@@ -14,39 +14,29 @@ from collections.abc import Iterable, Iterator
 from ..diff import ContractDiff, EntryPointChange
 from ..diff.interface import describe_event, diff_events, hiding, unknown_impls
 from ..findings import Finding, Location, Related, Severity
-from ..model import Contract, EntryPoint, Event, EventField, Interface, Project
+from ..model import Contract, EntryPoint, Event, EventField, Project
 from ..model.callgraph import CallGraph
 from ..model.encoding import Mismatch, decodes_as, extends, mismatch
 from ..model.hashing import felt_hex, selector
-from ..model.known_components import KNOWN_PATH
-from ..model.layout import MapLayout
-from ..model.selectors import SelectorValues, Source, dispatcher_trait
+from ..model.selectors import SelectorValues, Source
+from ..model.syscalls import LIBRARY_CALL, REPLACE_CLASS
 from ..model.upgrades import UpgradePath
-from .base import Context, Report, contract_rule, diff_rule
-from .guards import entry_guard
+from ..semantics.context import Context
+from ..semantics.entry_points import (
+    PROTOCOL_ENTRY_POINTS,
+    callable_entry_points,
+    entry_site,
+    is_registry,
+    name_location,
+    shadowed_selectors,
+    shown,
+)
+from ..semantics.guards import entry_guard
+from .base import Report, contract_rule, diff_rule
 
-LIBRARY_CALL = "library_call_syscall"
-REPLACE_CLASS = "replace_class_syscall"
 DEPLOY_ONLY = frozenset({"__validate_deploy__"})
-# SRC6: called by the protocol (caller address 0), not by other contracts (DOMAIN.md section 3).
-ACCOUNT_PROTOCOL = frozenset({"__execute__", "__validate__", "__validate_declare__", "__validate_deploy__"})
 
 # ---------------------------------------------------------------- shared
-
-
-def _shown(where: Location, embedded_at: Location | None) -> Location:
-    """``where`` unless it lies in the shipped component knowledge: then the embedding line."""
-    return embedded_at if where.path == KNOWN_PATH and embedded_at is not None else where
-
-
-def _name(entry: EntryPoint, project: Project | None) -> Location:
-    """The entry point's function name (its whole span when the call graph lacks it)."""
-    info = project.call_graph.get(entry.function) if project is not None else None
-    return info.name_location if info is not None and info.name_location is not None else entry.location
-
-
-def _site(entry: EntryPoint, project: Project | None) -> Location:
-    return _shown(_name(entry, project), entry.embedded_at)
 
 
 def _event_site(event: Event, diff: ContractDiff) -> Location:
@@ -54,12 +44,12 @@ def _event_site(event: Event, diff: ContractDiff) -> Location:
     (changes inside a local component are reported at the component)."""
     if diff.new.kind == "contract" and event.component is not None and event.embedded_at is not None:
         return event.embedded_at
-    return _shown(event.location, event.embedded_at)
+    return shown(event.location, event.embedded_at)
 
 
 def _claim(entry: EntryPoint, project: Project) -> Location:
     """Where the contract takes the selector: its own declaration or the embedding line."""
-    return entry.embedded_at or _name(entry, project)
+    return entry.embedded_at or name_location(entry, project)
 
 
 def _new_version(diff: ContractDiff) -> str:
@@ -81,11 +71,6 @@ def _origin(entry: EntryPoint) -> str:
     if entry.origin == "function":
         return f"free function {entry.name}"
     return f"{entry.origin}::{entry.name}" + (" (embedded component impl)" if entry.embedded_at else "")
-
-
-def callable_entry_points(contract: Contract) -> list[EntryPoint]:
-    """Entry points callers reach after deployment (constructors never run again)."""
-    return [e for e in contract.entry_points if e.kind != "constructor"]
 
 
 def _called_after_upgrade(contract: Contract) -> list[EntryPoint]:
@@ -127,65 +112,16 @@ def _duplicate_entry_points(contract: Contract, ctx: Context, report: Report) ->
         )
 
 
-def proxy_shadowing(contract: Contract, ctx: Context) -> Iterator[Finding]:
-    """A proxy's own entry point named like a function of the implementation it forwards to
-    (``selector_collision``'s findings of that kind, which the audit's proxy profile reads)."""
-    return _proxy_shadowing(contract, ctx, Report(selector_collision.id, ctx.catalogue))
-
-
 def _proxy_shadowing(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
-    graph = ctx.project.call_graph
-    entries = callable_entry_points(contract)
-    forwarded = {e.function: forwarded_selectors(graph, e) for e in entries}
-    selectors = frozenset().union(*(s for s, _ in forwarded.values()))
-    traits = frozenset().union(*(t for _, t in forwarded.values()))
-    if not selectors:
-        return
-    own = {info.trait for e in entries if (info := graph.get(e.function)) is not None}
-    implementations = [
-        i
-        for i in ctx.project.interfaces
-        if i.name not in own and (i.name in traits or any(selector(f.name) in selectors for f in i.functions))
-    ]
-    for entry in entries:
-        if entry.selector in forwarded[entry.function][0]:
-            continue
-        interface = next((i for i in implementations if entry.name in {f.name for f in i.functions}), None)
-        if interface is not None:
-            yield _shadowing(contract, entry, interface, ctx, report)
-
-
-def forwarded_selectors(graph: CallGraph, entry: EntryPoint) -> tuple[frozenset[int], frozenset[str]]:
-    """Selectors ``entry`` forwards with library calls to a stored class hash, and the
-    interfaces of the library dispatchers it uses."""
-    reachable = graph.reachable(entry.function)
-    values = SelectorValues(graph, reachable)
-    selectors: set[int] = set()
-    traits: set[str] = set()
-    for function in reachable:
-        info = graph.get(function)
-        for call in info.facts.syscalls if info is not None else ():
-            if call.name != LIBRARY_CALL or not call.args or call.args[0].kind != "storage":
-                continue
-            if call.entry_point is not None:
-                selectors.add(selector(call.entry_point))
-                traits.add(dispatcher_trait(call.dispatcher or ""))
-            elif len(call.args) > 1:
-                selectors |= values.of(function, call.args[1])
-    return frozenset(selectors), frozenset(traits)
-
-
-def _shadowing(contract: Contract, entry: EntryPoint, interface: Interface, ctx: Context, report: Report) -> Finding:
-    return report(
-        f"{contract.name} forwards calls to an implementation class with library_call_syscall, "
-        f"and its own entry point `{entry.name}` has the selector {entry.selector_hex} of "
-        f"{interface.name}::{entry.name}: calls to `{entry.name}` run the proxy's function and never "
-        "reach the implementation's.",
-        _site(entry, ctx.project),
-        related=(Related(interface.location, f"implementation interface {interface.name}"),),
-        fix=f"give the proxy's own entry point a name the implementation cannot use (a `proxy_` prefix), "
-        f"or forward `{entry.name}` to the implementation",
-    )
+    """A proxy's own entry point named like a function of the implementation it forwards to."""
+    for shadowed in shadowed_selectors(ctx.project, contract):
+        yield report(
+            shadowed.description,
+            entry_site(shadowed.entry, ctx.project),
+            related=(Related(shadowed.interface.location, f"implementation interface {shadowed.interface.name}"),),
+            fix=f"give the proxy's own entry point a name the implementation cannot use (a `proxy_` prefix), "
+            f"or forward `{shadowed.entry.name}` to the implementation",
+        )
 
 
 def _registry_collisions(contract: Contract, ctx: Context, report: Report) -> Iterator[Finding]:
@@ -197,20 +133,20 @@ def _registry_collisions(contract: Contract, ctx: Context, report: Report) -> It
     own = {e.selector: e for e in callable_entry_points(contract)}
     names = _selector_names(ctx.project)
     seen: dict[tuple[str, int, str], Location] = {}
-    for member, source in _registrations(ctx.project.call_graph, contract, registries):
+    for member, source, where in _registrations(ctx.project.call_graph, contract, registries):
         label = _selector_label(source, names)
-        first = seen.setdefault((member, source.value, source.function), source.location)
-        if first != source.location:
-            yield _registered_twice(label, member, source, first, report)
+        first = seen.setdefault((member, source.value, source.function), where)
+        if first != where:
+            yield _registered_twice(label, member, source, where, first, report)
         elif source.value in own:
-            yield _router_shadows(label, contract, member, source, own[source.value], ctx, report)
+            yield _router_shadows(label, contract, member, source, where, own[source.value], ctx, report)
 
 
-def _registrations(graph: CallGraph, contract: Contract, registries: set[str]) -> list[tuple[str, Source]]:
-    """(registry, where a selector is registered) for writes of a non-zero class hash under a
+def _registrations(graph: CallGraph, contract: Contract, registries: set[str]) -> list[tuple[str, Source, Location]]:
+    """(registry, selector source, where it is registered) for writes of a non-zero class hash under a
     literal or constant selector key, possibly passed down through helpers; in source order."""
     values = SelectorValues(graph, contract.functions)
-    found: set[tuple[str, Source]] = set()
+    found: set[tuple[str, Source, Location]] = set()
     for function in contract.functions:
         info = graph.get(function)
         for access in info.facts.storage if info is not None else ():
@@ -218,12 +154,9 @@ def _registrations(graph: CallGraph, contract: Contract, registries: set[str]) -
                 continue
             if access.args[-1].kind == "literal" and access.args[-1].value == 0:
                 continue
-            found |= {(access.member, s) for s in values.sources(function, access.args[0], access.location)}
-    return sorted(found, key=lambda f: (f[1].location.path, f[1].location.line, f[1].location.column))
-
-
-def is_registry(layout: object) -> bool:
-    return isinstance(layout, MapLayout) and "ClassHash" in layout.value.type.text
+            sources = values.sources(function, access.args[0], access.location)
+            found |= {(access.member, s, where) for s in sources if (where := s.location) is not None}
+    return sorted(found, key=lambda f: (f[2].path, f[2].line, f[2].column))
 
 
 def _selector_label(source: Source, names: dict[int, str]) -> str:
@@ -237,24 +170,24 @@ def _selector_names(project: Project) -> dict[int, str]:
     return {selector(n): n for n in names}
 
 
-def _registered_twice(label: str, member: str, source: Source, first: Location, report: Report) -> Finding:
+def _registered_twice(label: str, member: str, source: Source, where: Location, first: Location, report: Report) -> Finding:
     return report(
         f"selector {label} is registered twice in `{member}` by {source.function.rsplit('::', 1)[-1]}: "
         "the second write replaces the first facet, whose function becomes unreachable through the router.",
-        source.location,
+        where,
         related=(Related(first, "first registration"),),
         fix="register each selector for exactly one facet; change a mapping only through an explicit replace operation",
     )
 
 
 def _router_shadows(
-    label: str, contract: Contract, member: str, source: Source, entry: EntryPoint, ctx: Context, report: Report
+    label: str, contract: Contract, member: str, source: Source, where: Location, entry: EntryPoint, ctx: Context, report: Report
 ) -> Finding:
     return report(
         f"selector {label} registered in `{member}` is also {contract.name}'s own entry point "
         f"`{entry.name}`: the router's function and the facet's claim one selector.",
-        source.location,
-        related=(Related(_site(entry, ctx.project), f"{contract.name}'s own `{entry.name}`"),),
+        where,
+        related=(Related(entry_site(entry, ctx.project), f"{contract.name}'s own `{entry.name}`"),),
         fix=f"reserve the router's own selectors: do not register `{entry.name}` for a facet",
     )
 
@@ -265,7 +198,7 @@ def _router_shadows(
 def _only_caller(diff: ContractDiff, ctx: Context, entry: EntryPoint) -> str | None:
     """Who alone calls ``entry`` when no other contract can (its return value then reaches no
     external caller): the protocol (SRC6) or the contract itself (``assert_only_self``)."""
-    if entry.name in ACCOUNT_PROTOCOL:
+    if entry.name in PROTOCOL_ENTRY_POINTS:
         return f"The Starknet protocol calls `{entry.name}` (SRC6 account protocol)"
     if entry_guard(ctx, diff.new, entry).kind == "self_only":
         return f"Only {diff.new.name} itself can call `{entry.name}` (it asserts the caller is the contract)"
@@ -284,8 +217,8 @@ def signature_changed(diff: ContractDiff, ctx: Context, report: Report) -> Itera
             message, severity, fix = found
             yield report(
                 message,
-                _site(new, ctx.project),
-                related=_old(_site(old, ctx.old)),
+                entry_site(new, ctx.project),
+                related=_old(entry_site(old, ctx.old)),
                 fix=fix,
                 severity=severity,
             )
@@ -438,7 +371,7 @@ def entry_point_removed(diff: ContractDiff, ctx: Context, report: Report) -> Ite
             f"{kind} `{old.signature}` (selector {old.selector_hex}) is gone from {_new_version(diff)}: "
             f"callers get ENTRYPOINT_NOT_FOUND after the upgrade.{hint}",
             _declaration(diff.new),
-            related=_old(_site(old, ctx.old)),
+            related=_old(entry_site(old, ctx.old)),
             fix=f"keep `{old.name}` as an entry point (a deprecated alias that forwards to {target}) for as "
             "long as callers may use it",
         )
@@ -490,7 +423,7 @@ def _unknown_entry_points(diff: ContractDiff, ctx: Context, report: Report) -> I
             f"its entry points are unknown, so whether {names} of the old version "
             f"{'is' if len(entries) == 1 else 'are'} still served cannot be checked (not reported as removed).",
             root.location,
-            related=tuple(Related(_site(e, ctx.old), "old entry point") for e in entries[:8]),
+            related=tuple(Related(entry_site(e, ctx.old), "old entry point") for e in entries[:8]),
             fix="add the dependency's source to the analysed input (a Scarb workspace with its cache) so the impl resolves",
             severity=Severity.NOTE,
             confidence="low",
@@ -592,7 +525,7 @@ def _class_hash_from_caller(graph: CallGraph, path: UpgradePath) -> bool:
 
 def _path_related(path: UpgradePath, contract: Contract, project: Project | None) -> Related:
     entry = contract.entry_point(path.entry_point)
-    where = _site(entry, project) if entry is not None else _declaration(contract)
+    where = entry_site(entry, project) if entry is not None else _declaration(contract)
     chain = " -> ".join([*(p.rsplit("::", 1)[-1] for p in path.path), path.syscall])
     return Related(where, f"old upgrade path: {chain}")
 

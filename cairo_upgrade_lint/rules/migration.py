@@ -1,4 +1,4 @@
-"""Migration hygiene rules (old vs new): CUL401-CUL403, over the migrations of ``migrations.py``."""
+"""Migration hygiene rules (old vs new): CUL401-CUL403, over the migrations ``semantics.migrations`` finds."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from ..model import Contract, EntryPoint
 from ..model.callgraph import CallGraph
 from ..model.facts import Operand
 from ..model.layout import StorageMember
-from .base import Context, Report, diff_rule
-from .migrations import (
+from ..model.syscalls import REPLACE_CLASS
+from ..semantics.context import Context
+from ..semantics.migrations import (
     Access,
     MemberResolver,
     Migration,
@@ -19,6 +20,7 @@ from .migrations import (
     entry_accesses,
     migrations,
 )
+from .base import Report, diff_rule
 from .storage import member_site
 
 _WRITERS = ("external", "l1_handler")
@@ -67,7 +69,7 @@ def constructor_only_initialization(diff: ContractDiff, ctx: Context, report: Re
             "constructor sets it; replace_class does not run the constructor, so on upgraded deployments "
             f"{_list(readers)} read{'s' if len(readers) == 1 else ''} its zero value"
         )
-        related = (Related(setup.access.location, "the constructor's write"),)
+        related: tuple[Related, ...] = (Related(setup.access.location, "the constructor's write"),)
         if member.via:
             related = (Related(member.location, f"`{member.display}` is declared here"), *related)
         yield report(message, member_site(diff.new, member), related=related)
@@ -109,10 +111,7 @@ def _initialising_migration(graph: CallGraph, found: tuple[Migration, ...], key:
 
 def _replaces_class(graph: CallGraph, entry: EntryPoint) -> bool:
     return any(
-        s.name == "replace_class_syscall"
-        for f in graph.reachable(entry.function)
-        if (info := graph.get(f))
-        for s in info.facts.syscalls
+        s.name == REPLACE_CLASS for f in graph.reachable(entry.function) if (info := graph.get(f)) for s in info.facts.syscalls
     )
 
 

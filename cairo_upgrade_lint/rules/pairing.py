@@ -13,7 +13,8 @@ from ..diff.pairing import external_initializer, rivals
 from ..findings import Finding, Related, Severity
 from ..model import Contract, UpgradePath
 from ..model.upgrades import upgrade_paths
-from .base import Context, Report
+from ..semantics.context import Context
+from .base import Report
 from .in_place import no_upgrade_path
 
 

@@ -35,8 +35,9 @@ from ..model.layout import (
     with_nested,
 )
 from ..model.types import CairoType
-from .base import Context, Report, diff_rule
-from .migrations import backing
+from ..semantics.context import Context
+from ..semantics.migrations import backing
+from .base import Report, diff_rule
 
 _BY_KIND = {
     "map_key_changed": "CUL107",

@@ -19,7 +19,37 @@ from .ast import Comment, Diagnostic, Span
 from .positions import Lines
 
 KEYWORDS = frozenset(
-    ["as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "implicits", "let", "loop", "match", "mod", "mut", "nopanic", "of", "pub", "ref", "return", "struct", "trait", "true", "type", "use", "while"]
+    [
+        "as",
+        "break",
+        "const",
+        "continue",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "implicits",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "mut",
+        "nopanic",
+        "of",
+        "pub",
+        "ref",
+        "return",
+        "struct",
+        "trait",
+        "true",
+        "type",
+        "use",
+        "while",
+    ]
 )
 
 _PUNCT = r"\.\.=|\.\.\.|::|=>|->|==|!=|<=|>=|&&|\|\||\+=|-=|\*=|/=|%=|\.\.|[-+*/%=<>!~&|^@.,;:\#?$()\[\]{}]"
@@ -62,7 +92,52 @@ _INDENT = re.compile(r"[ \t]*")
 _KINDS = {"int": "INT", "short": "SHORT", "string": "STRING"}
 _FIXED_KINDS = {k: k for k in KEYWORDS} | {
     p: p
-    for p in ["..=", "...", "::", "=>", "->", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "%=", "..", "-", "+", "*", "/", "%", "=", "<", ">", "!", "~", "&", "|", "^", "@", ".", ",", ";", ":", "#", "?", "$", "(", ")", "[", "]", "{", "}"]
+    for p in [
+        "..=",
+        "...",
+        "::",
+        "=>",
+        "->",
+        "==",
+        "!=",
+        "<=",
+        ">=",
+        "&&",
+        "||",
+        "+=",
+        "-=",
+        "*=",
+        "/=",
+        "%=",
+        "..",
+        "-",
+        "+",
+        "*",
+        "/",
+        "%",
+        "=",
+        "<",
+        ">",
+        "!",
+        "~",
+        "&",
+        "|",
+        "^",
+        "@",
+        ".",
+        ",",
+        ";",
+        ":",
+        "#",
+        "?",
+        "$",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+    ]
 }
 _KIND_BY_FIRST = (
     {c: "IDENT" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"}

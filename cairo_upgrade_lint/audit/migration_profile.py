@@ -1,6 +1,6 @@
 """Migration readiness: the storage version recorded, migration entry points guarded and
 version-checked, a backup kept for rollback, and bounded work per call. Migration entry points are
-the ones ``rules.migrations`` finds (by name, by what they call, EIC library calls)."""
+the ones ``semantics.migrations`` finds (by name, by what they call, EIC library calls)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from ..findings import Location
 from ..model import Contract
 from ..model.layout import MapLayout, VecLayout
-from ..rules.migrations import Migration, migrations
-from .base import Audit, Evidence, Outcome, Profile, Requirement, at, failed, not_found, passed, worst
+from ..semantics.migrations import Migration, migrations
+from ..semantics.values import value_source
+from .base import Audit, Evidence, Profile, Requirement, Verdict, at, failed, not_found, passed, worst
 from .bounds import capped, constant
-from .flow import Flow, Source, Write
+from .flow import Flow, Write
 from .roles import guard_evidence, unguarded
 
 VERSION = re.compile(r"version|initiali[sz]ed", re.IGNORECASE)
@@ -30,7 +31,7 @@ def version_members(migration: Migration) -> frozenset[str]:
     return frozenset(checked | {m.name for m in migration.contract.storage if VERSION.search(m.name)})
 
 
-def version_recorded(audit: Audit, contract: Contract) -> Outcome:
+def version_recorded(audit: Audit, contract: Contract) -> Verdict:
     found = migrations(audit.ctx, contract)
     for migration in found:
         for flow, write in audit.writes(migration.entry, version_members(migration)):
@@ -43,7 +44,7 @@ def version_recorded(audit: Audit, contract: Contract) -> Outcome:
     return failed(message, [at(m.entry, f"{m.name}: migration entry point") for m in found])
 
 
-def guarded_and_checked(audit: Audit, contract: Contract) -> Outcome:
+def guarded_and_checked(audit: Audit, contract: Contract) -> Verdict:
     outcomes = []
     for migration in migrations(audit.ctx, contract):
         entry, name = migration.entry, migration.name
@@ -64,11 +65,11 @@ def guarded_and_checked(audit: Audit, contract: Contract) -> Outcome:
     return worst(outcomes, "")
 
 
-def backup_kept(audit: Audit, contract: Contract) -> Outcome:
+def backup_kept(audit: Audit, contract: Contract) -> Verdict:
     return worst((_backup(audit, m) for m in migrations(audit.ctx, contract)), "")
 
 
-def batched(audit: Audit, contract: Contract) -> Outcome:
+def batched(audit: Audit, contract: Contract) -> Verdict:
     outcomes = []
     for migration in migrations(audit.ctx, contract):
         loops = [(flow, loop) for flow in audit.reach(migration.entry) for loop in flow.loops]
@@ -92,7 +93,7 @@ def batched(audit: Audit, contract: Contract) -> Outcome:
 
 
 def _version_check(audit: Audit, migration: Migration) -> Evidence | None:
-    members = {Source("storage", name) for name in version_members(migration)}
+    members = {value_source("storage", name) for name in version_members(migration)}
     for flow in audit.reach(migration.entry):
         for check in flow.checks:
             if members & (flow.sources(check.left) | flow.sources(check.right)):
@@ -100,7 +101,7 @@ def _version_check(audit: Audit, migration: Migration) -> Evidence | None:
     return None
 
 
-def _backup(audit: Audit, migration: Migration) -> Outcome:
+def _backup(audit: Audit, migration: Migration) -> Verdict:
     """Every record the migration destroys (a map or vec member it reads, then overwrites with a value
     not computed from its own) is copied into another member, and some function of the contract writes
     it back. Scalar members are the migration's bookkeeping (version, cursor, counters)."""
@@ -132,7 +133,7 @@ def _backup(audit: Audit, migration: Migration) -> Outcome:
 
 
 def _from(flow: Flow, write: Write, member: str) -> bool:
-    return Source("storage", member) in flow.sources(write.value)
+    return value_source("storage", member) in flow.sources(write.value)
 
 
 def _destroyed(member: str, writes: list[tuple[Flow, Write]]) -> Evidence:

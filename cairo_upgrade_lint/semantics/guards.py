@@ -43,15 +43,15 @@ from ..model import Contract, EntryPoint
 from ..model.callgraph import SYSCALL_PREFIX, CallGraph, FunctionInfo
 from ..model.facts import GUARD_FUNCTIONS, SELF_GUARDS, Assertion, CallSite, Operand, SignatureCheck, SyscallUse
 from ..model.hashing import selector
+from ..model.syscalls import LIBRARY_CALL, REPLACE_CLASS
 from ..records import record, replace
-from .base import Context
+from .context import Context
+from .entry_points import PROTOCOL_ENTRY_POINTS
+from .values import arguments
 
 Sites = Callable[[FunctionInfo], tuple[Location, ...]]
 """The sensitive operations inside a function (their locations); empty when it has none."""
 
-REPLACE_CLASS = "replace_class_syscall"
-LIBRARY_CALL = "library_call_syscall"
-CALL_CONTRACT = "call_contract_syscall"
 _MAYBE_GUARD = re.compile(
     r"only|auth|permission|allowed|require|ensure|verify|check|assert|guard|restrict"
     r"|is_(owner|admin|governor)",
@@ -63,15 +63,11 @@ _GUARD_NAME = re.compile(
     r"|^_?(assert|require|check|ensure)_(caller_)?(is_|has_)?(only_)?"
     r"(owner|admin|governor|governance|role|guardian|self)",
 )
-# The account protocol (SRC6): the sequencer calls these (caller address 0) after the account's own
-# signature check, with a nonce preventing replay. A contract is an account when it has
-# ``__validate__`` and ``__execute__`` or is declared ``#[starknet::contract(account)]``.
-PROTOCOL_ENTRY_POINTS = frozenset({"__validate__", "__execute__", "__validate_declare__", "__validate_deploy__"})
+# A contract is an account when it has ``__validate__`` and ``__execute__`` or is declared
+# ``#[starknet::contract(account)]``.
 _ACCOUNT_ATTRIBUTE = re.compile(rb"#\[\s*starknet::contract\s*\(\s*account\s*\)\s*\]")
 _FIXED = ("storage", "call", "const", "literal")
 _NOT_AUTHORITIES = ("param", "caller", "tx_account", "timestamp", "block_number")
-_FLIPPED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
-_MAX_HELPER_DEPTH = 3
 _SELECTOR_MACRO = re.compile(r'selector!\(\s*"(\w+)"\s*\)')
 _ASSERT_FORMS = {"assert": "assert({})", "assert_macro": "assert!({})", "if_panic": "if {} {{ panic }}"}
 
@@ -106,17 +102,6 @@ class Guard:
 
 
 @record
-class Origin:
-    """Where a value used in the last function of a call path comes from: ``operand`` as the first
-    function of the path sees it (a 'param' of the entry point when ``from_entry``), and the
-    (function id, parameter name) pairs it passes through, innermost first."""
-
-    operand: Operand
-    aliases: tuple[tuple[str, str], ...]
-    from_entry: bool
-
-
-@record
 class _Check:
     kind: str
     location: Location
@@ -125,7 +110,7 @@ class _Check:
 
 
 @record
-class _Outcome:
+class _FirstMet:
     """What walking one function found first: a check (everything after it is protected) or an
     unchecked sensitive operation (``site``, reached through the functions of ``path``), or neither;
     ``unresolved`` lists the unanalysable, guard-like calls met on the way."""
@@ -154,11 +139,9 @@ def sites_guard(ctx: Context, contract: Contract, entry: EntryPoint, sites: Site
     before it (source order inside each function)."""
     names = GUARD_FUNCTIONS | frozenset(ctx.config.guard_functions)
     if entry.name in PROTOCOL_ENTRY_POINTS and is_account(ctx, contract):
-        return Guard(
-            True, "protocol_entry", entry.location,
-            f"`{entry.name}` of an account: called by the protocol after the account's signature check", "protocol",
-        )  # fmt: skip
-    votes = ctx.once("guards.votes", dict)
+        description = f"`{entry.name}` of an account: called by the protocol after the account's signature check"
+        return Guard(True, "protocol_entry", entry.location, description)
+    votes: _Votes = ctx.once("guards.votes", dict)
     outcome = _Walker(ctx.project.call_graph, contract, names, sites, votes).walk(entry.function)
     if outcome.site is not None:
         return Guard(False, "none", None, "no auth check", outcome.path, outcome.site, outcome.unresolved)
@@ -326,47 +309,6 @@ def functions_with_syscall(graph: CallGraph, source: str, name: str) -> list[Fun
     ]
 
 
-def trace_origin(graph: CallGraph, path: tuple[str, ...], operand: Operand) -> Origin:
-    """Follow ``operand`` (a value in the last function of ``path``) back through parameters to the
-    argument the callers on ``path`` pass."""
-    aliases: list[tuple[str, str]] = []
-    current = operand
-    for index in range(len(path) - 1, -1, -1):
-        if current.kind != "param":
-            break
-        aliases.append((path[index], current.name))
-        if index == 0:
-            return Origin(current, tuple(aliases), True)
-        passed = _passed(graph.get(path[index - 1]), graph.get(path[index]), current.name)
-        if passed is None:
-            break
-        current = passed
-    return Origin(current, tuple(aliases), False)
-
-
-def param_checks(graph: CallGraph, function_id: str, param: str, depth: int = 0) -> Iterator[tuple[str, Operand]]:
-    """(op, other side) of each asserted comparison of parameter ``param`` of ``function_id``,
-    oriented with the parameter on the left, in the function and in helpers it hands ``param`` to;
-    a library call on the parameter (the class must exist) yields ('library_call', the call's
-    first operand)."""
-    info = graph.get(function_id)
-    if info is None or depth > _MAX_HELPER_DEPTH:
-        return
-    for comparison in (c for a in info.facts.assertions for c in a.comparisons):
-        if _is_param(comparison.left, param):
-            yield comparison.op, comparison.right
-        elif _is_param(comparison.right, param):
-            yield _FLIPPED.get(comparison.op, comparison.op), comparison.left
-    for syscall in info.facts.syscalls:
-        if syscall.name == LIBRARY_CALL and syscall.args and _is_param(syscall.args[0], param):
-            yield "library_call", syscall.args[0]
-    for call in info.facts.calls:
-        callee = graph.get(call.target) if call.target else None
-        for arg, name in _arguments(call, callee) if callee else ():
-            if _is_param(arg, param):
-                yield from param_checks(graph, callee.id, name, depth + 1)
-
-
 def path_names(graph: CallGraph, path: tuple[str, ...]) -> list[str]:
     """Function names along a call path of ids; those of another contract or component than the
     first are prefixed with its name (``upgrade -> UpgradeableComponent::upgrade``)."""
@@ -414,25 +356,6 @@ def _derived_caller_check(assertion: Assertion) -> tuple[str, str] | None:
     return None
 
 
-def _is_param(operand: Operand, name: str) -> bool:
-    return operand.kind == "param" and operand.name == name
-
-
-def _passed(caller: FunctionInfo | None, callee: FunctionInfo | None, param: str) -> Operand | None:
-    """The argument ``caller`` passes for ``callee``'s parameter ``param`` (first call site)."""
-    if caller is None or callee is None:
-        return None
-    call = next((c for c in caller.facts.calls if c.target == callee.id), None)
-    return next((arg for arg, name in _arguments(call, callee) if name == param), None) if call else None
-
-
-def _arguments(call: CallSite, callee: FunctionInfo) -> list[tuple[Operand, str]]:
-    """(argument, parameter name) pairs of a call (an explicit ``self`` argument dropped)."""
-    names = [p.name for p in callee.params]
-    args = call.args[1:] if len(call.args) == len(names) + 1 else call.args
-    return list(zip(args, names))
-
-
 def _whole(info: FunctionInfo) -> tuple[Location, ...]:
     """A site at the end of the function: a check anywhere in it comes first."""
     end = info.location
@@ -440,6 +363,8 @@ def _whole(info: FunctionInfo) -> tuple[Location, ...]:
 
 
 _Event = tuple[tuple[int, int, int], "Assertion | _Check | CallSite | Location | str"]
+_Votes = dict[tuple[str, frozenset[str], str], tuple[str, ...]]
+"""The voting writers found for (contract, status members, passed value), shared across walks."""
 _Bindings = frozenset[tuple[str, Operand]]
 """A helper's parameters and what its call passes for them."""
 _BINDABLE = ("caller", "contract_address", "storage", "const", "literal", "call")
@@ -456,7 +381,7 @@ class _Walker:
         contract: Contract,
         names: frozenset[str],
         sites: Sites,
-        votes: dict[tuple[str, frozenset[str], str], tuple[str, ...]] | None = None,
+        votes: _Votes | None = None,
     ) -> None:
         self.graph = graph
         self.contract = contract
@@ -465,46 +390,46 @@ class _Walker:
         self.opaque = {u.storage for u in contract.components if u.component is None}
         self.names = names
         self.sites = sites
-        self.memo: dict[tuple[str, _Bindings], _Outcome] = {}
+        self.memo: dict[tuple[str, _Bindings], _FirstMet] = {}
         self.active: set[str] = set()
 
-    def walk(self, function_id: str, bindings: _Bindings = frozenset()) -> _Outcome:
+    def walk(self, function_id: str, bindings: _Bindings = frozenset()) -> _FirstMet:
         """What ``function_id`` meets first, its parameters read as ``bindings`` says."""
         key = (function_id, bindings)
         if key in self.memo:
             return self.memo[key]
         info = self.graph.get(function_id)
         if info is None or function_id in self.active:
-            return _Outcome()
+            return _FirstMet()
         self.active.add(function_id)
         outcome = self._body(info, dict(bindings))
         self.active.discard(function_id)
         self.memo[key] = outcome
         return outcome
 
-    def _body(self, info: FunctionInfo, bound: dict[str, Operand]) -> _Outcome:
+    def _body(self, info: FunctionInfo, bound: dict[str, Operand]) -> _FirstMet:
         unresolved: list[str] = []
         for _, event in sorted(self._events(info, bound), key=lambda e: e[0]):
             if isinstance(event, Assertion):
                 check = self._assertion_check(event, bound) or self._vote_check(info, event)
                 if check is not None:
-                    return _Outcome(check)
+                    return _FirstMet(check)
                 _pin(info, event, bound)
                 continue
             if isinstance(event, _Check):
-                return _Outcome(event)
+                return _FirstMet(event)
             if isinstance(event, Location):
-                return _Outcome(None, (info.id,), event, tuple(unresolved))
+                return _FirstMet(None, (info.id,), event, tuple(unresolved))
             if isinstance(event, str):
                 unresolved.append(event)
                 continue
             outcome = self._call(event, bound)
             if outcome.site is not None:
-                return _Outcome(None, (info.id, *outcome.path), outcome.site, (*unresolved, *outcome.unresolved))
+                return _FirstMet(None, (info.id, *outcome.path), outcome.site, (*unresolved, *outcome.unresolved))
             if outcome.check is not None:
                 return outcome
             unresolved += outcome.unresolved
-        return _Outcome(unresolved=tuple(unresolved))
+        return _FirstMet(unresolved=tuple(unresolved))
 
     def _events(self, info: FunctionInfo, bound: dict[str, Operand]) -> Iterator[_Event]:
         """Each check, call, site and guard-like call on another contract (its name) with its
@@ -539,7 +464,9 @@ class _Walker:
                 return _Check("signature", assertion.location, text, key)
         for tested in assertion.tested_calls:
             callee = self.graph.get(tested.target) if tested.target else None
-            for condition in callee.facts.returns if callee is not None else ():
+            if callee is None:
+                continue
+            for condition in callee.facts.returns:
                 auth = auth_check(condition)
                 if auth is not None:
                     text = f"{_text(assertion)} -> {callee.name} returns {condition.text}"
@@ -586,18 +513,18 @@ class _Walker:
             )
         return frozenset()
 
-    def _call(self, call: CallSite, bound: dict[str, Operand]) -> _Outcome:
+    def _call(self, call: CallSite, bound: dict[str, Operand]) -> _FirstMet:
         callee = self.graph.get(call.target) if call.target else None
         if call.name in self.names or (callee is None and _GUARD_NAME.match(call.name)):
             kind = "self_only" if call.name in SELF_GUARDS else "guard_call"
-            return _Outcome(_Check(kind, call.location, self._call_text(call), call.name))
+            return _FirstMet(_Check(kind, call.location, self._call_text(call), call.name))
         if callee is None:
-            return _Outcome(unresolved=(call.name,) if _MAYBE_GUARD.search(call.name) else ())
-        passed = ((name, _bound_operand(arg, bound)) for arg, name in _arguments(call, callee))
+            return _FirstMet(unresolved=(call.name,) if _MAYBE_GUARD.search(call.name) else ())
+        passed = ((name, _bound_operand(arg, bound)) for arg, name in arguments(call, callee))
         inner = self.walk(callee.id, frozenset((name, arg) for name, arg in passed if arg.kind in _BINDABLE))
         if inner.check is not None:
             via = f"{self._call_text(call)} -> {inner.check.description}"
-            return _Outcome(_Check(inner.check.kind, inner.check.location, via, inner.check.subject))
+            return _FirstMet(_Check(inner.check.kind, inner.check.location, via, inner.check.subject))
         return inner
 
     def _opaque_component_calls(self, info: FunctionInfo) -> Iterator[CallSite]:

@@ -1,7 +1,7 @@
 """Migration entry points of one contract version: the external entry points that rewrite state after
 ``replace_class`` (which never runs the new constructor), what they read and write, and whether they
 are guarded and versioned. Shared by the storage rules (is a change backed by a migration?) and the
-migration rules (CUL401-CUL403).
+migration rules (CUL401-CUL403) and the audit's migration profile.
 
 Heuristic: an external entry point is a migration when
 - its name marks it: a word starting with ``migrat`` (``migrate``, ``migrate_storage``,
@@ -35,8 +35,9 @@ from ..model import Contract, EntryPoint, Project
 from ..model.callgraph import CallGraph, FunctionInfo
 from ..model.facts import Assertion, Operand, StorageAccess
 from ..model.layout import StorageMember
+from ..model.syscalls import LIBRARY_CALL
 from ..records import record
-from .base import Context
+from .context import Context
 from .guards import Guard, entry_guard, one_shot
 
 HOOKS = frozenset(
@@ -184,7 +185,7 @@ def _reason(graph: CallGraph, entry: EntryPoint) -> str | None:
 
 
 def _eic_call(name: str, args: tuple[Operand, ...]) -> bool:
-    return name == "library_call_syscall" and len(args) > 1 and bool(_EIC_SELECTOR.search(args[1].text))
+    return name == LIBRARY_CALL and len(args) > 1 and bool(_EIC_SELECTOR.search(args[1].text))
 
 
 def _initializer_contracts(ctx: Context, contract: Contract) -> list[Contract]:
