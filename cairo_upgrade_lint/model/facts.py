@@ -345,15 +345,14 @@ class FunctionAnalyzer:
                 self.bindings.append((child.span.start, child.pattern.name, child.value))
 
     def _visit(self, node: object) -> None:
-        kind = type(node)  # node classes are not subclassed: identity tests are isinstance tests
-        if kind is A.MethodCall or kind is A.FieldAccess:
+        if isinstance(node, (A.MethodCall, A.FieldAccess)):
             self._chain(node)
             return
-        if kind is A.Call:
+        if isinstance(node, A.Call):
             self._call(node)
-        elif kind is A.MacroCall:
+        elif isinstance(node, A.MacroCall):
             self._macro(node)
-        elif kind is A.If:
+        elif isinstance(node, A.If):
             self._if(node)
         for child in _children(node):
             self._visit(child)
@@ -639,7 +638,7 @@ class FunctionAnalyzer:
         elif isinstance(value, A.StructLiteral) and value.path.last.name.endswith("Dispatcher"):
             library = value.path.last.name.endswith("LibraryDispatcher")
             field = "class_hash" if library else "contract_address"
-            target = next(
+            address = next(
                 (
                     f.value or A.PathExpr(A.Path((A.PathSegment(f.name, None, f.span),), f.span), f.span)
                     for f in value.fields
@@ -647,7 +646,7 @@ class FunctionAnalyzer:
                 ),
                 None,
             )
-            operands = (self.operand(target),) if target is not None else ()
+            operands = (self.operand(address),) if address is not None else ()
             name = syscalls.LIBRARY_CALL if library else syscalls.CALL_CONTRACT
             self.syscalls.append(
                 SyscallUse(name, operands + args, self._loc(call.span), "dispatcher", call.name, value.path.last.name)
