@@ -11,11 +11,8 @@ saved nothing: pickling 2 MB of syntax trees takes 1.3 s, about as long as parsi
 
 from __future__ import annotations
 
-import gc
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from . import gitsource, runcache
 from .cache import scratch
@@ -166,26 +163,9 @@ def _cached_unit(task: tuple[Unit, Options, bool]) -> runcache.Outcome:
     key = runcache.key(inputs, repr((unit, options.config))) if options.use_cache else None
     outcome = runcache.lookup(key) if key else None
     if outcome is None:
-        with _collector_paused():
-            # the parser, model and rules: only a unit that is not cached needs them
-            from . import pipeline
+        from . import pipeline  # the parser, model and rules: only a unit that is not cached needs them
 
-            outcome = pipeline.analyse(unit, options.config, parallel)
+        outcome = pipeline.analyse(unit, options.config, parallel)
         if key:
             runcache.store(key, outcome, inputs)
     return outcome
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a unit is analysed: importing the analysis code and the
-    unit allocate many long-lived, acyclic objects (syntax trees, model) that each collection would
-    scan again, a third of the time of a large input; what is garbage is freed by reference
-    counting anyway."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

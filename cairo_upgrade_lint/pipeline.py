@@ -1,14 +1,10 @@
 """One unit's analysis: load the sources (and the old version), build the models, diff them, run
 the rules, then apply the inline suppressions and the settings. Also the ``layout`` and
 ``snapshot`` commands, which need only the model.
-
-``analysis`` imports this module only for a unit that is not cached, with the cycle collector
-paused; the objects the import creates are then frozen out of later collections, as ``cli`` does.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable
 from functools import partial
@@ -235,6 +231,3 @@ def _finish(findings: list[Finding], project: Project, config: Config) -> list[F
         override = config.severity.get(finding.rule_id)
         kept.append(replace(finding, severity=override) if override else finding)
     return kept
-
-
-gc.freeze()  # what importing the analysis code created lives as long as the process (as in ``cli``)

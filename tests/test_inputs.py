@@ -17,8 +17,7 @@ from click.testing import CliRunner, Result
 from conftest import FIXTURES
 
 from cairo_upgrade_lint.cache import ENV as CACHE_ENV
-from cairo_upgrade_lint.cli import lint_upgrade
-from cairo_upgrade_lint.group import main
+from cairo_upgrade_lint.cli import lint_upgrade, main
 from cairo_upgrade_lint.model import loading
 from cairo_upgrade_lint.syntax import MAX_NESTING
 
