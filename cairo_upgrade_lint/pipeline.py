@@ -11,11 +11,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from . import baseline, runcache
+from .analysis import process_pool
 from .config import Config
 from .diff import ProjectDiff, diff_projects
 from .errors import InputError
 from .findings import Finding, Severity
-from .forked import forked
 from .model import (
     Project,
     Sources,
@@ -36,6 +36,8 @@ from .rules.registry import check_contracts, check_diff
 from .syntax import ast as A
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .analysis import Unit
 
 
@@ -66,16 +68,30 @@ def layout(path: str, fmt: str, config: Config | None = None) -> str:
 def analyse(unit: Unit, config: Config, parallel: bool = False) -> runcache.Outcome:
     """The outcome of ``unit``: its findings, the input errors met, and the files analysed.
 
-    ``parallel``: the old version of a diff, when it is a folder or package, is built in a forked
-    child while this process builds the new one (its model comes back without the syntax trees,
-    which the diff does not read). A single file is built here: forking and importing ``pickle``
-    cost a pre-commit style run about what building a file's model in parallel saves.
+    ``parallel``: the old version of a diff, when it is a folder or package, is built in a second
+    process while this one builds the new one (its model comes back without the syntax trees,
+    which the diff does not read). A single file is built here: starting a process costs a
+    pre-commit style run about what building a file's model in parallel saves. Where no process
+    can be started, or it dies, the old version is built here: the outcome is the same.
     """
     if unit.old is None or not parallel or not _is_package(unit.old):
         old = partial(_old_version, unit.old, config) if unit.old else None
         return _analyse(unit, config, old, early=True)
-    with forked(partial(_old_version, unit.old, config, slim=True), (InputError,)) as old_version:
-        return _analyse(unit, config, old_version, early=False)
+    with process_pool(1) as pool:
+        try:
+            future = pool.submit(_old_version, unit.old, config, slim=True)
+        except OSError:  # no process to spare (a process limit, a sandbox)
+            return analyse(unit, config)
+        return _analyse(unit, config, partial(_old_result, future, unit.old, config), early=False)
+
+
+def _old_result(future: Future[_Old], path: str, config: Config) -> _Old:
+    from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:  # the process died (killed, out of memory)
+        return _old_version(path, config)
 
 
 def _is_package(path: str) -> bool:
