@@ -215,15 +215,15 @@ def test_trees_pickle_to_equal_trees_with_every_node_kind(tree: A.SourceFile) ->
     ],
     ids=["constructs", "crlf-multiline-non-ascii"],
 )
-def test_files_over_the_bulk_limit_give_the_same_tree(source: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file over ``BULK_LIMIT`` is lexed as a stream into machine-integer arrays; its tree is
-    the one the bulk path gives."""
+def test_large_files_give_the_same_tree(source: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file over ``LARGE`` keeps its token offsets in machine-integer arrays; its tree is the one
+    lists give."""
     from cairo_upgrade_lint.syntax import lexer
 
-    bulk = parse(source, "x.cairo")
-    monkeypatch.setattr(lexer, "BULK_LIMIT", 0)
+    small = parse(source, "x.cairo")
+    monkeypatch.setattr(lexer, "LARGE", 0)
     assert type(lexer.lex(source, "x.cairo").starts) is not list
-    assert parse(source, "x.cairo") == bulk and repr(parse(source, "x.cairo")) == repr(bulk)
+    assert parse(source, "x.cairo") == small and repr(parse(source, "x.cairo")) == repr(small)
 
 
 def test_positions_in_an_ascii_file_with_a_multi_line_string() -> None:
