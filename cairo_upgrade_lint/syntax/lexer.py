@@ -122,7 +122,7 @@ def lex(source: bytes, path: str) -> Tokens:
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
-    toks = Tokens(Lines(source))
+    toks = Tokens(Lines(source, path))
     text = source.decode("latin-1")
     large = len(text) > LARGE
     if large:
