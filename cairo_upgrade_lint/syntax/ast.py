@@ -247,7 +247,7 @@ class WildcardPattern:
 
 @node
 class LiteralPattern:
-    literal: Literal
+    literal: Expr  # a Literal, or a negated one (``-1``)
     span: Span
 
 
@@ -830,7 +830,5 @@ class SourceFile:
 
 def attribute(node: object, name: str) -> Attribute | None:
     """The first attribute called ``name`` on an item or member, if any."""
-    for attr in getattr(node, "attributes", ()):
-        if attr.name == name:
-            return attr
-    return None
+    attributes: tuple[Attribute, ...] = getattr(node, "attributes", ())
+    return next((attr for attr in attributes if attr.name == name), None)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, MutableSequence
+from collections.abc import Iterable
 from itertools import compress
+from typing import TypeAlias
 
 from ..records import field, record
 from .ast import Comment, Diagnostic, Span
@@ -79,6 +80,9 @@ EOF_PADDING = 4
 MAX_DIAGNOSTICS = 100  # per file, for the lexer and the parser each; the rest are only counted
 
 
+Ints: TypeAlias = "list[int] | array[int]"  # offsets or token indices: a list, an array for a large file
+
+
 def _compact(values: Iterable[int] = ()) -> array[int]:
     """Byte offsets or token indices of a large file, one per token, as machine integers: a 10 MB
     file has two million tokens, and an int object for each would take 64 MB more. (Lists are kept
@@ -94,9 +98,9 @@ class Tokens:
     lines: Lines  # with the file's bytes (``lines.source``)
     kinds: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-    starts: MutableSequence[int] = field(default_factory=list)
-    ends: MutableSequence[int] = field(default_factory=list)
-    partner: MutableSequence[int] = field(default_factory=list)
+    starts: Ints = field(default_factory=list)
+    ends: Ints = field(default_factory=list)
+    partner: Ints = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     dropped: int = 0
@@ -149,6 +153,7 @@ def _scan(toks: Tokens, text: str, path: str) -> None:
         if m.start() > pos:
             pos = _report_gap(toks, path, text, pos, m.start())
         group = m.lastgroup
+        assert group is not None  # every alternative of the pattern is a named group
         start, end = m.span(group)
         if start < pos:  # swallowed by an error (an unterminated quote runs to the end of line)
             continue
@@ -210,7 +215,7 @@ def _lex_error(toks: Tokens, path: str, pos: int, limit: int) -> int:
     return max(end, pos + 1)
 
 
-def _pair_delimiters(kinds: list[str], unmatched: MutableSequence[int], lines: _LineIndents) -> MutableSequence[int]:
+def _pair_delimiters(kinds: list[str], unmatched: Ints, lines: _LineIndents) -> Ints:
     """For each bracket token, the index of its matching bracket (-1 when unmatched); the result is
     ``unmatched`` (a one-item ``[-1]`` list or array) repeated for every token. Unbalanced brackets
     are paired again, helped by the indentation (see ``_pair_by_nesting``)."""
@@ -220,9 +225,7 @@ def _pair_delimiters(kinds: list[str], unmatched: MutableSequence[int], lines: _
     return partner
 
 
-def _pair_by_nesting(
-    kinds: list[str], unmatched: MutableSequence[int], lines: _LineIndents | None
-) -> tuple[MutableSequence[int], bool]:
+def _pair_by_nesting(kinds: list[str], unmatched: Ints, lines: _LineIndents | None) -> tuple[Ints, bool]:
     """Pair the brackets by nesting; also say whether they were balanced (each closer matched the
     innermost open bracket and none was left open).
 
@@ -277,7 +280,7 @@ def _brace_by_indent(stack: list[int], kinds: list[str], lines: _LineIndents, cl
 class _LineIndents:
     """Where a file's tokens stand in their lines (only unbalanced files ask)."""
 
-    def __init__(self, text: str, starts: MutableSequence[int], ends: MutableSequence[int]) -> None:
+    def __init__(self, text: str, starts: Ints, ends: Ints) -> None:
         self.text = text
         self.starts = starts
         self.ends = ends
