@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from toolchain.compiler import ensure_toolchain
 
 COUNTER = ROOT / "tests" / "fixtures" / "compiler" / "counter.cairo"
-LINT_UPGRADE = "from cairo_upgrade_lint.cli import lint_upgrade; lint_upgrade()"
-GROUP = "from cairo_upgrade_lint.group import main; main()"
+LINT_UPGRADE = "from cairo_upgrade_lint.cli import console_lint_upgrade; console_lint_upgrade()"
+GROUP = "from cairo_upgrade_lint.cli import console_main; console_main()"
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path | None, repeat: int = 1) -> tuple[float, int]:

@@ -1,6 +1,6 @@
 """Run the parser over every .cairo file under the given folders; print files, bytes, errors, MB/s.
 
-The cycle collector is paused while parsing, as the tool pauses it while it analyses (analysis.py).
+The cycle collector is off while parsing, as the console entry points turn it off for a run (cli.py).
 
 Usage: python benchmarks/parse_folder.py FOLDER [FOLDER ...] [--show N]
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import toolchain  # noqa: F401  (installs the cairo-lang import fix first)
-from test_contracts_support import (
+from contracts_support import (
     ADMIN,
     EMERGENCY_ADMIN,
     SIGNERS,

@@ -1,5 +1,5 @@
 """``python -m cairo_upgrade_lint``: the command group."""
 
-from .group import main
+from .cli import console_main
 
-main()
+console_main()

@@ -3,7 +3,7 @@
 Units run in a process pool when there are several (``jobs``), and the outcome of a unit whose
 files are unchanged since the last run is reused from the cache; otherwise ``pipeline`` analyses
 it, imported only then: a cache hit loads none of the parser, model and rules. A single diff
-builds its old version in a forked child while this process builds the new one: the model comes
+builds its old version in a second process while this one builds the new one: the model comes
 back without its syntax trees, 1 MB of pickle for 2 MB of Cairo, loaded in 35 ms. A single
 ``check`` is not split (measured on 2 cores: parsing half of a 2 MB folder in a second process
 saved nothing: pickling 2 MB of syntax trees takes 1.3 s, about as long as parsing them).
@@ -11,11 +11,9 @@ saved nothing: pickling 2 MB of syntax trees takes 1.3 s, about as long as parsi
 
 from __future__ import annotations
 
-import gc
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from . import gitsource, runcache
 from .cache import scratch
@@ -23,6 +21,9 @@ from .config import Config
 from .errors import InputError
 from .findings import Finding
 from .records import field, record, replace
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @record(frozen=False)
@@ -141,10 +142,7 @@ def execute(units: list[Unit], options: Options) -> Run:
     # a single diff on several cores builds its old version in a second process
     tasks = [(unit, options, len(units) == 1 and options.jobs > 1) for unit in units]
     if jobs > 1:
-        # a costly import, rarely needed
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with process_pool(jobs) as pool:
             results = list(pool.map(_cached_unit, tasks))
     else:
         results = [_cached_unit(task) for task in tasks]
@@ -160,32 +158,25 @@ def execute(units: list[Unit], options: Options) -> Run:
     return run
 
 
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes forked from this one: they start with the code this one has
+    loaded, where a fresh interpreter would import it again (fork is the default on Linux only)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # imported here: most runs use one process
+
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork" if fork else None))
+
+
 def _cached_unit(task: tuple[Unit, Options, bool]) -> runcache.Outcome:
     unit, options, parallel = task
     inputs = [p for p in (unit.old, unit.new) if p]
     key = runcache.key(inputs, repr((unit, options.config))) if options.use_cache else None
     outcome = runcache.lookup(key) if key else None
     if outcome is None:
-        with _collector_paused():
-            # the parser, model and rules: only a unit that is not cached needs them
-            from . import pipeline
+        from . import pipeline  # the parser, model and rules: only a unit that is not cached needs them
 
-            outcome = pipeline.analyse(unit, options.config, parallel)
+        outcome = pipeline.analyse(unit, options.config, parallel)
         if key:
             runcache.store(key, outcome, inputs)
     return outcome
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a unit is analysed: importing the analysis code and the
-    unit allocate many long-lived, acyclic objects (syntax trees, model) that each collection would
-    scan again, a third of the time of a large input; what is garbage is freed by reference
-    counting anyway."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

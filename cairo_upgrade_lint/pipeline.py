@@ -1,26 +1,22 @@
 """One unit's analysis: load the sources (and the old version), build the models, diff them, run
 the rules, then apply the inline suppressions and the settings. Also the ``layout`` and
 ``snapshot`` commands, which need only the model.
-
-``analysis`` imports this module only for a unit that is not cached, with the cycle collector
-paused; the objects the import creates are then frozen out of later collections, as ``cli`` does.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from . import baseline, runcache
+from .analysis import process_pool
 from .catalogue import load_catalogue
 from .config import Config
 from .diff import ProjectDiff, diff_projects
 from .errors import InputError
 from .findings import Finding, Severity
-from .forked import forked
 from .model import (
     Project,
     Sources,
@@ -40,6 +36,8 @@ from .semantics.context import Context
 from .syntax import ast as A
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .analysis import Unit
 
 
@@ -70,16 +68,30 @@ def layout(path: str, fmt: str, config: Config | None = None) -> str:
 def analyse(unit: Unit, config: Config, parallel: bool = False) -> runcache.Outcome:
     """The outcome of ``unit``: its findings, the input errors met, and the files analysed.
 
-    ``parallel``: the old version of a diff, when it is a folder or package, is built in a forked
-    child while this process builds the new one (its model comes back without the syntax trees,
-    which the diff does not read). A single file is built here: forking and importing ``pickle``
-    cost a pre-commit style run about what building a file's model in parallel saves.
+    ``parallel``: the old version of a diff, when it is a folder or package, is built in a second
+    process while this one builds the new one (its model comes back without the syntax trees,
+    which the diff does not read). A single file is built here: starting a process costs a
+    pre-commit style run about what building a file's model in parallel saves. Where no process
+    can be started, or it dies, the old version is built here: the outcome is the same.
     """
     if unit.old is None or not parallel or not _is_package(unit.old):
         old = partial(_old_version, unit.old, config) if unit.old else None
         return _analyse(unit, config, old, early=True)
-    with forked(partial(_old_version, unit.old, config, slim=True), (InputError,)) as old_version:
-        return _analyse(unit, config, old_version, early=False)
+    with process_pool(1) as pool:
+        try:
+            future = pool.submit(_old_version, unit.old, config, slim=True)
+        except OSError:  # no process to spare (a process limit, a sandbox)
+            return analyse(unit, config)
+        return _analyse(unit, config, partial(_old_result, future, unit.old, config), early=False)
+
+
+def _old_result(future: Future[_Old], path: str, config: Config) -> _Old:
+    from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:  # the process died (killed, out of memory)
+        return _old_version(path, config)
 
 
 def _is_package(path: str) -> bool:
@@ -235,6 +247,3 @@ def _finish(findings: list[Finding], project: Project, config: Config) -> list[F
         override = config.severity.get(finding.rule_id)
         kept.append(replace(finding, severity=override) if override else finding)
     return kept
-
-
-gc.freeze()  # what importing the analysis code created lives as long as the process (as in ``cli``)

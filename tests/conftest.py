@@ -12,6 +12,20 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+pytest.register_assert_rewrite("contracts_support", "report_sample")  # support modules, not collected
+
+# The session fixtures of contracts_support that compile contracts/ with the real Cairo compiler
+# (``compiler``) or deploy it on the Cairo VM (``vm``): a test using one, directly or through another
+# fixture, gets the markers. Tests that call the toolchain themselves carry the markers in their module.
+TOOLCHAIN_FIXTURES = {"contract_classes": ("compiler",), "seeded_system": ("compiler", "vm")}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        for marker in sorted({m for name, marks in TOOLCHAIN_FIXTURES.items() if name in fixtures for m in marks}):
+            item.add_marker(marker)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:

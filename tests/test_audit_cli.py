@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from test_report_sarif import VALIDATOR
 
 from cairo_upgrade_lint.audit import PROFILES, REQUIREMENT_IDS
-from cairo_upgrade_lint.group import main
+from cairo_upgrade_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"

@@ -14,8 +14,7 @@ from conftest import lint_upgrade_imports
 
 from cairo_upgrade_lint import pipeline
 from cairo_upgrade_lint.cache import ENV, cache_dir
-from cairo_upgrade_lint.cli import lint_upgrade
-from cairo_upgrade_lint.group import main
+from cairo_upgrade_lint.cli import lint_upgrade, main
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "vault"
 

@@ -13,8 +13,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, lint_upgrade_imports
 
 from cairo_upgrade_lint import __version__
-from cairo_upgrade_lint.cli import lint_upgrade
-from cairo_upgrade_lint.group import main
+from cairo_upgrade_lint.cli import lint_upgrade, main
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "vault"
 BROKEN = FIXTURES / "syntax" / "invalid" / "missing_semicolon.cairo"
@@ -123,7 +122,7 @@ def test_rules_and_explain_render_the_catalogue() -> None:
 
 def test_real_subprocess_exit_codes_and_no_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
-    run = [sys.executable, "-c", "from cairo_upgrade_lint.group import main; main()"]
+    run = [sys.executable, "-c", "from cairo_upgrade_lint.cli import console_main; console_main()"]
     ok = subprocess.run([*run, "check", str(VALID)], capture_output=True, text=True, env=env)
     assert ok.returncode == 0, ok.stderr
     bad = subprocess.run([*run, "check", str(tmp_path / "missing")], capture_output=True, text=True, env=env)

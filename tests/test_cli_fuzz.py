@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_syntax_fuzz import mutated
 
-from cairo_upgrade_lint.group import main
+from cairo_upgrade_lint.cli import main
 
 PAIRS = sorted(
     (old.read_text(), (old.parent / "new.cairo").read_text())

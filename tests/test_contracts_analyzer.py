@@ -8,7 +8,7 @@
 3. Broken copies: contracts/ copied to tmp_path with ONE precise text change each; the change
    gives its rule, and the same analysis of the unchanged copy does not.
 
-The VM side reuses the session fixtures of test_contracts_support (one compilation, one seeded
+The VM side reuses the session fixtures of contracts_support (one compilation, one seeded
 chain, a fork per test); the analyzer side models contracts/ once per module.
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from test_contracts_support import (
+from contracts_support import (
     ADMIN,
     CRATE,
     PAIRS,
@@ -42,7 +42,7 @@ from cairo_upgrade_lint.model.hashing import map_entry_path, storage_address
 from cairo_upgrade_lint.model.layout import StorageMember
 
 # Registers the shared fixtures (`contract_classes`, `seeded_system`, `upgrade_system`).
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 PAIR = {"ExchangeV1": "ExchangeV2"}
 FIRST_TRADE, LEVEL_3 = short("FIRST_TRADE"), short("LEVEL_3")

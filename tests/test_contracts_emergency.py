@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_contracts_support import (
+from contracts_support import (
     ADMIN,
     COUNCIL,
     EMERGENCY_ADMIN,
@@ -16,7 +16,7 @@ from test_contracts_support import (
 )
 
 # Registers the shared fixtures (`contract_classes`, `seeded_system`, `upgrade_system`) once for the whole session.
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 
 def test_emergency_admin_pause_stops_every_user_operation(upgrade_system: System) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_contracts_support import (
+from contracts_support import (
     OUTSIDER,
     SIGNERS,
     START,
@@ -17,7 +17,7 @@ from test_contracts_support import (
 from toolchain.vm import Starknet
 
 # Registers the shared fixtures (`contract_classes`, `seeded_system`, `upgrade_system`) once for the whole session.
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 STATUS = {"pending": 1, "executed": 2, "cancelled": 3}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from starkware.starknet.public.abi import get_storage_var_address, starknet_keccak
-from test_contracts_support import (
+import pytest
+from contracts_support import (
     ADMIN,
     EMERGENCY_ADMIN,
     OUTSIDER,
@@ -16,9 +16,10 @@ from test_contracts_support import (
     short,
     snapshot,
 )
+from starkware.starknet.public.abi import get_storage_var_address, starknet_keccak
 
 # Registers the shared fixtures (`contract_classes`, `seeded_system`, `upgrade_system`) once for the whole session.
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 
 def test_v1_layout_is_where_the_views_read(upgrade_system: System) -> None:
@@ -101,6 +102,7 @@ def test_partial_migration_rolls_back_exactly_and_can_rerun(upgrade_system: Syst
     assert s.ex("health_check") == [short("OK")]
 
 
+@pytest.mark.vm
 def test_fresh_v2_deployment_needs_no_migration(contract_classes: dict[str, CompiledClass]) -> None:
     """The v2 constructor starts on the v2 layout: migrate refuses, trading works at once."""
     s = deploy_system(contract_classes)

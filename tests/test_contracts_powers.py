@@ -4,7 +4,7 @@ Each test names its row. Refusals are asserted with the contract's own panic tex
 
 from __future__ import annotations
 
-from test_contracts_support import (
+from contracts_support import (
     ADMIN,
     COUNCIL,
     EMERGENCY_ADMIN,
@@ -18,7 +18,7 @@ from test_contracts_support import (
     short,
 )
 
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 
 def status(s: System, proposal_id: int) -> int:

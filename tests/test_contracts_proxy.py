@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
-from starkware.starknet.public.abi import get_storage_var_address
-from test_contracts_support import (
+from contracts_support import (
     ADMIN,
     COUNCIL,
     EMERGENCY_ADMIN,
@@ -23,8 +22,9 @@ from test_contracts_support import (
     reverts,
     selector,
 )
+from starkware.starknet.public.abi import get_storage_var_address
 
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 FORWARDED = ["deposit", "withdraw", "balance_of", "ledger_version"]
 PROXY_OWN = [

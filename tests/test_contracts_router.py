@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
-from starkware.starknet.public.abi import get_storage_var_address
-from test_contracts_support import (
+from contracts_support import (
     OUTSIDER,
     SIGNERS,
     USERS,
@@ -18,10 +17,11 @@ from test_contracts_support import (
     reverts,
     selector,
 )
+from starkware.starknet.public.abi import get_storage_var_address
 from toolchain.vm import Starknet
 
 # Registers the shared fixtures (`contract_classes`, `seeded_system`, `upgrade_system`) once for the whole session.
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 # For registry-logic tests the router is governed by a plain account, to skip the 48 h
 # proposal round-trips; `test_facets_change_only_through_governance` uses the real governance.

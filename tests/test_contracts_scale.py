@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from test_contracts_support import ADMIN, EMERGENCY_ADMIN, System, fork
+from contracts_support import ADMIN, EMERGENCY_ADMIN, System, fork
 from toolchain.vm import CallResult
 
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 STEP_BUDGET = 150_000
 EXTRA_USERS = 100

@@ -7,7 +7,7 @@ is read through the views v1 and v2 share, so the same function compares the two
 
 from __future__ import annotations
 
-from test_contracts_support import (
+from contracts_support import (
     ADMIN,
     COUNCIL,
     EMERGENCY_ADMIN,
@@ -21,7 +21,7 @@ from test_contracts_support import (
     short,
 )
 
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 ACHIEVEMENTS = ("FIRST_TRADE", "LEVEL_3")
 NEWCOMER = 0x2000

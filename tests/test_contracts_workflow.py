@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_contracts_support import (
+from contracts_support import (
     ADMIN,
     COUNCIL,
     EMERGENCY_ADMIN,
@@ -18,7 +18,7 @@ from test_contracts_support import (
 )
 
 # Registers the shared fixtures (`contract_classes`, `seeded_system`, `upgrade_system`) once for the whole session.
-pytest_plugins = ["test_contracts_support"]
+pytest_plugins = ["contracts_support"]
 
 XP_PER_LEVEL = 300
 

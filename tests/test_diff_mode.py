@@ -18,9 +18,8 @@ from test_report_sarif import VALIDATOR
 
 from cairo_upgrade_lint import baseline
 from cairo_upgrade_lint.cache import cache_dir
-from cairo_upgrade_lint.cli import lint_upgrade
+from cairo_upgrade_lint.cli import lint_upgrade, main
 from cairo_upgrade_lint.findings import Finding, Location, Severity
-from cairo_upgrade_lint.group import main
 from cairo_upgrade_lint.selection import Selection, is_test_crate, is_test_path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cairo_upgrade_lint"
-HIGHER = ("pipeline", "analysis", "cli", "group")
+HIGHER = ("pipeline", "analysis", "cli")
 FORBIDDEN = {
     "syntax": ("model", "semantics", "diff", "rules", "audit", "report", *HIGHER),
     "model": ("semantics", "diff", "rules", "audit", "report", *HIGHER),
     "diff": ("semantics", "rules", "audit", "report", *HIGHER),
     "semantics": ("rules", "audit", "report", *HIGHER),
     "rules": ("audit", "report", *HIGHER),
-    "audit": ("rules", "cli", "group"),
-    "report": ("audit", "cli", "group"),
+    "audit": ("rules", "cli"),
+    "report": ("audit", "cli"),
 }
 
 

@@ -14,6 +14,7 @@ from cairo_upgrade_lint.model import analyze
 from cairo_upgrade_lint.model.hashing import map_entry_path, storage_address
 
 PROBES = FIXTURES / "compiler" / "probes"
+pytestmark = pytest.mark.compiler
 COMPILED = [
     (PROBES, "probes::storage_probe::StorageProbe"),
     (PROBES, "probes::upgraded_probe::UpgradedProbe"),
@@ -53,6 +54,7 @@ def test_single_file_contract_selectors() -> None:
     assert external == compiled_entry_points(sierra)["EXTERNAL"]
 
 
+@pytest.mark.vm
 def test_map_entry_address_is_the_slot_the_vm_writes() -> None:
     contract = "probes::storage_probe::StorageProbe"
     sierra = compiler.compile_contract(PROBES, contract)

@@ -1,5 +1,6 @@
-"""A diff on several cores: the old version is built in a forked child, and the outcome is the same
-as a serial run's, input errors and the old version's syntax errors included."""
+"""A diff on several cores: the old version is built in a second process, and the outcome is the same
+as a serial run's, input errors and the old version's syntax errors included, also when no process
+can be started or it dies."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import pytest
 from conftest import FIXTURES
 
 from cairo_upgrade_lint import pipeline
-from cairo_upgrade_lint.analysis import Unit
+from cairo_upgrade_lint.analysis import Unit, process_pool
 from cairo_upgrade_lint.config import Config
-from cairo_upgrade_lint.errors import InputError
-from cairo_upgrade_lint.forked import forked
+from cairo_upgrade_lint.model import Project, Sources
 
 BROKEN = FIXTURES / "syntax" / "invalid" / "missing_semicolon.cairo"
 
@@ -25,50 +25,6 @@ def _no_children_left() -> bool:
     except ChildProcessError:
         return True
     return False
-
-
-def test_the_value_is_computed_in_a_child() -> None:
-    with forked(os.getpid) as result:
-        child = result()
-    assert child != os.getpid()
-    assert _no_children_left()
-
-
-def test_an_expected_exception_is_raised_here() -> None:
-    def unusable() -> None:
-        raise InputError("old.cairo", "no such file or directory")
-
-    with forked(unusable, (InputError,)) as result, pytest.raises(InputError, match="old.cairo: no such file"):
-        result()
-
-
-def test_a_child_that_cannot_deliver_is_replaced_by_computing_here() -> None:
-    parent = os.getpid()
-
-    def fails_in_a_child() -> int:
-        if os.getpid() != parent:
-            raise RuntimeError("only in the child")
-        return 7
-
-    with forked(fails_in_a_child) as result:
-        assert result() == 7
-    with forked(lambda: (lambda: 3) if os.getpid() != parent else 4) as result:  # a lambda does not pickle
-        assert result() == 4
-
-
-def test_without_a_process_to_spare_the_value_is_computed_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused() -> int:
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", refused)
-    with forked(os.getpid) as result:
-        assert result() == os.getpid()
-
-
-def test_the_child_is_reaped_when_its_value_is_not_asked_for() -> None:
-    with forked(lambda: sum(range(10**8))):
-        pass
-    assert _no_children_left()
 
 
 def _trees(root: Path) -> tuple[Path, Path]:
@@ -109,4 +65,40 @@ def test_an_unusable_version_is_an_input_error_in_parallel(tmp_path: Path, side:
     for outcome in (pipeline.analyse(unit, Config(), parallel=True), pipeline.analyse(unit, Config())):
         assert (outcome.findings, outcome.files) == ([], 0)
         assert [str(e) for e in outcome.input_errors] == [f"{missing}: no such file or directory"]
+    assert _no_children_left()
+
+
+def test_the_pool_runs_work_in_another_process() -> None:
+    with process_pool(1) as pool:
+        assert pool.submit(os.getpid).result() != os.getpid()
+    assert _no_children_left()
+
+
+def test_without_a_process_to_spare_the_old_version_is_built_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = _trees(tmp_path)
+    unit = Unit(str(new), str(old))
+    serial = pipeline.analyse(unit, Config())
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    parallel = pipeline.analyse(unit, Config(), parallel=True)
+    assert (parallel.findings, parallel.files) == (serial.findings, serial.files)
+
+
+def test_a_process_that_dies_is_replaced_by_building_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new = _trees(tmp_path)
+    unit = Unit(str(new), str(old))
+    serial = pipeline.analyse(unit, Config())
+    parent, build = os.getpid(), pipeline.build
+
+    def dies_in_a_child(sources: Sources) -> Project:
+        if os.getpid() != parent:
+            os._exit(1)
+        return build(sources)
+
+    monkeypatch.setattr(pipeline, "build", dies_in_a_child)
+    parallel = pipeline.analyse(unit, Config(), parallel=True)
+    assert (parallel.findings, parallel.files) == (serial.findings, serial.files)
     assert _no_children_left()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_report_common import sample
+from report_sample import sample
 
 from cairo_upgrade_lint.findings import Finding, Location, Severity
 from cairo_upgrade_lint.report import render

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_report_common import sample
+from report_sample import sample
 
 from cairo_upgrade_lint.records import replace
 from cairo_upgrade_lint.report import render

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_report_common import sample
+from report_sample import sample
 
 from cairo_upgrade_lint.report import FORMATS, render, write_output
 from cairo_upgrade_lint.report import output as output_module

@@ -8,7 +8,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from jsonschema import Draft4Validator, Draft7Validator
-from test_report_common import NEW_FILES, sample
+from report_sample import NEW_FILES, sample
 
 from cairo_upgrade_lint.catalogue import render_markdown, render_text
 from cairo_upgrade_lint.findings import Finding, Location, Related, Severity

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_report_common import sample
+from report_sample import sample
 
 from cairo_upgrade_lint.findings import Finding, Location, Related, Severity
 from cairo_upgrade_lint.report import ReportContext, render

@@ -16,6 +16,7 @@ COMPILED = [FIXTURES / "compiler" / "counter.cairo", *sorted((FIXTURES / "compil
 _LOCATION = re.compile(r"--> \S+?:(\d+):(\d+)")
 
 
+@pytest.mark.compiler
 def test_the_compilers_own_corelib_parses_cleanly() -> None:
     corelib = compiler.ensure_toolchain().parent.parent / "corelib" / "src"
     files = sorted(corelib.rglob("*.cairo"))
@@ -29,6 +30,7 @@ def test_files_the_compiler_accepts_parse_cleanly(path: Path) -> None:
     assert parse(path.read_bytes(), str(path)).diagnostics == ()
 
 
+@pytest.mark.compiler
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_syntax_errors_are_found_where_the_compiler_finds_them(path: Path) -> None:
     with pytest.raises(compiler.CompileError) as rejected:

@@ -215,15 +215,15 @@ def test_trees_pickle_to_equal_trees_with_every_node_kind(tree: A.SourceFile) ->
     ],
     ids=["constructs", "crlf-multiline-non-ascii"],
 )
-def test_files_over_the_bulk_limit_give_the_same_tree(source: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file over ``BULK_LIMIT`` is lexed as a stream into machine-integer arrays; its tree is
-    the one the bulk path gives."""
+def test_large_files_give_the_same_tree(source: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file over ``LARGE`` keeps its token offsets in machine-integer arrays; its tree is the one
+    lists give."""
     from cairo_upgrade_lint.syntax import lexer
 
-    bulk = parse(source, "x.cairo")
-    monkeypatch.setattr(lexer, "BULK_LIMIT", 0)
+    small = parse(source, "x.cairo")
+    monkeypatch.setattr(lexer, "LARGE", 0)
     assert type(lexer.lex(source, "x.cairo").starts) is not list
-    assert parse(source, "x.cairo") == bulk and repr(parse(source, "x.cairo")) == repr(bulk)
+    assert parse(source, "x.cairo") == small and repr(parse(source, "x.cairo")) == repr(small)
 
 
 def test_positions_in_an_ascii_file_with_a_multi_line_string() -> None:
@@ -235,3 +235,18 @@ def test_positions_in_an_ascii_file_with_a_multi_line_string() -> None:
     assert (string.line, string.column, string.end_line, string.end_column) == (2, 13, 3, 3)
     assert (let.span.line, let.span.column, let.span.end_line, let.span.end_column) == (2, 5, 3, 4)
     assert (fn.span.line, fn.span.column, fn.span.end_line, fn.span.end_column) == (1, 1, 4, 1)
+
+
+def test_equal_spans_are_in_the_same_file() -> None:
+    """A span of a.cairo is not the same span of b.cairo (nor is a node holding it); the same file
+    parsed twice gives equal spans and trees, also after pickling."""
+    import pickle
+
+    source = b"fn f() -> u8 {\n    1\n}\n"
+    a, again, b = parse(source, "a.cairo"), parse(source, "a.cairo"), parse(source, "b.cairo")
+    span_a, span_b = a.items[0].span, b.items[0].span
+    assert (span_a.start, span_a.end, span_a.positions()) == (span_b.start, span_b.end, span_b.positions())
+    assert span_a != span_b and a.items[0] != b.items[0] and a != b
+    assert len({span_a, span_b}) == 2
+    assert span_a == again.items[0].span and hash(span_a) == hash(again.items[0].span) and a == again
+    assert pickle.loads(pickle.dumps(a)) == a

@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 
-from cairo_upgrade_lint.cli import lint_upgrade
-from cairo_upgrade_lint.group import main
+from cairo_upgrade_lint.cli import lint_upgrade, main
 from cairo_upgrade_lint.model import analyze
 from cairo_upgrade_lint.syntax import MAX_NESTING, children, parse, walk
 from cairo_upgrade_lint.syntax import ast as A

@@ -18,6 +18,7 @@ from toolchain import compiler
 from toolchain.vm import CallReverted, Starknet, decode_short_string, encode_short_string
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compiler"
+pytestmark = [pytest.mark.compiler, pytest.mark.vm]
 PROBES = FIXTURES / "probes"
 V1 = "probes::storage_probe::StorageProbe"
 V2 = "probes::upgraded_probe::UpgradedProbe"

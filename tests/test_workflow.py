@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cairo_upgrade_lint.cli import lint_upgrade
-from cairo_upgrade_lint.group import main
+from cairo_upgrade_lint.cli import lint_upgrade, main
 
 PROJECT = Path(__file__).resolve().parent.parent
 

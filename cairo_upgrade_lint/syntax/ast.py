@@ -6,7 +6,7 @@ function bodies) and drops pure punctuation. Unknown macro bodies are kept as to
 
 from __future__ import annotations
 
-from typing import TypeVar, Union, dataclass_transform
+from typing import TypeVar, dataclass_transform
 
 from ..records import field, record
 from .positions import Lines
@@ -29,7 +29,7 @@ class Span:
     1-based line and column of the first and the last character. The last character starts
     ``tail`` bytes before ``end`` (0: the span is empty or ends at end of file, and ends there; a
     small int, shared, where an offset would take an int object per span). Equal spans have equal
-    offsets."""
+    offsets in the same file (by path: the same file parsed twice gives equal spans)."""
 
     __slots__ = ("end", "lines", "start", "tail")
 
@@ -60,13 +60,12 @@ class Span:
         return self.lines.positions(self.start, self.end - self.tail)
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is Span:
-            theirs: Span = other  # type: ignore[assignment]
-            return (self.start, self.end, self.tail) == (theirs.start, theirs.end, theirs.tail)
-        return NotImplemented
+        if not isinstance(other, Span):
+            return NotImplemented
+        return (self.start, self.end, self.tail, self.lines.path) == (other.start, other.end, other.tail, other.lines.path)
 
     def __hash__(self) -> int:
-        return hash((self.start, self.end, self.tail))
+        return hash((self.start, self.end, self.tail, self.lines.path))
 
     def __repr__(self) -> str:
         line, column, end_line, end_column = self.positions()
@@ -183,7 +182,7 @@ class WildcardType:
     span: Span
 
 
-TypeExpr = Union[PathType, SnapshotType, TupleType, FixedArrayType, ImplType, WildcardType]
+TypeExpr = PathType | SnapshotType | TupleType | FixedArrayType | ImplType | WildcardType
 
 
 @node
@@ -248,7 +247,7 @@ class WildcardPattern:
 
 @node
 class LiteralPattern:
-    literal: Literal
+    literal: Expr  # a Literal, or a negated one (``-1``)
     span: Span
 
 
@@ -297,16 +296,9 @@ class OrPattern:
     span: Span
 
 
-Pattern = Union[
-    IdentPattern,
-    WildcardPattern,
-    LiteralPattern,
-    TuplePattern,
-    FixedArrayPattern,
-    StructPattern,
-    EnumPattern,
-    OrPattern,
-]
+Pattern = (
+    IdentPattern | WildcardPattern | LiteralPattern | TuplePattern | FixedArrayPattern | StructPattern | EnumPattern | OrPattern
+)
 
 
 # ---------------------------------------------------------------- expressions
@@ -544,33 +536,33 @@ class Continue:
     span: Span
 
 
-Expr = Union[
-    Literal,
-    PathExpr,
-    Unary,
-    Binary,
-    Range,
-    Call,
-    MethodCall,
-    FieldAccess,
-    Index,
-    Try,
-    TupleExpr,
-    Paren,
-    FixedArrayExpr,
-    StructLiteral,
-    Block,
-    If,
-    Match,
-    Loop,
-    While,
-    For,
-    Closure,
-    MacroCall,
-    Return,
-    Break,
-    Continue,
-]
+Expr = (
+    Literal
+    | PathExpr
+    | Unary
+    | Binary
+    | Range
+    | Call
+    | MethodCall
+    | FieldAccess
+    | Index
+    | Try
+    | TupleExpr
+    | Paren
+    | FixedArrayExpr
+    | StructLiteral
+    | Block
+    | If
+    | Match
+    | Loop
+    | While
+    | For
+    | Closure
+    | MacroCall
+    | Return
+    | Break
+    | Continue
+)
 
 
 # ---------------------------------------------------------------- statements
@@ -604,7 +596,7 @@ class ItemStatement:
     span: Span
 
 
-Statement = Union[Let, ExprStatement, ItemStatement]
+Statement = Let | ExprStatement | ItemStatement
 
 
 # ---------------------------------------------------------------- items
@@ -807,22 +799,22 @@ class MacroDeclaration:
     span: Span
 
 
-Item = Union[
-    Function,
-    Struct,
-    Enum,
-    Const,
-    TypeAlias,
-    ExternType,
-    Trait,
-    Impl,
-    ImplAlias,
-    AssociatedImpl,
-    Use,
-    Module,
-    MacroItem,
-    MacroDeclaration,
-]
+Item = (
+    Function
+    | Struct
+    | Enum
+    | Const
+    | TypeAlias
+    | ExternType
+    | Trait
+    | Impl
+    | ImplAlias
+    | AssociatedImpl
+    | Use
+    | Module
+    | MacroItem
+    | MacroDeclaration
+)
 
 
 @node
@@ -838,7 +830,5 @@ class SourceFile:
 
 def attribute(node: object, name: str) -> Attribute | None:
     """The first attribute called ``name`` on an item or member, if any."""
-    for attr in getattr(node, "attributes", ()):
-        if attr.name == name:
-            return attr
-    return None
+    attributes: tuple[Attribute, ...] = getattr(node, "attributes", ())
+    return next((attr for attr in attributes if attr.name == name), None)

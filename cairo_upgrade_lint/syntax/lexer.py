@@ -7,12 +7,11 @@ and punctuation the text itself ('fn', '::', '{', ...). Identifiers such as ``se
 
 from __future__ import annotations
 
-import functools
 import re
 from array import array
-from collections.abc import Iterable, MutableSequence
-from itertools import accumulate, compress, repeat
-from operator import eq, ne
+from collections.abc import Iterable
+from itertools import compress
+from typing import TypeAlias
 
 from ..records import field, record
 from .ast import Comment, Diagnostic, Span
@@ -53,7 +52,7 @@ KEYWORDS = frozenset(
 )
 
 _PUNCT = r"\.\.=|\.\.\.|::|=>|->|==|!=|<=|>=|&&|\|\||\+=|-=|\*=|/=|%=|\.\.|[-+*/%=<>!~&|^@.,;:\#?$()\[\]{}]"
-_TOKEN_PATTERN = (
+_TOKEN = re.compile(
     r"""
     [ \t\r\n\f\v]*
     (?:
@@ -66,89 +65,22 @@ _TOKEN_PATTERN = (
     + _PUNCT
     + r""")
     )
-    """
+    """,
+    re.VERBOSE | re.DOTALL,
 )
-
-
-@functools.cache
-def _token_regex() -> re.Pattern[str]:
-    """The streaming lexer's pattern, compiled on first use (a millisecond that small, valid
-    files, lexed in bulk, never need)."""
-    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
-
-
-# The same tokens, for the bulk path of ``lex``: ``split`` leaves the whitespace between them.
-_SPLIT = re.compile(
-    r"(//[^\n]*|[A-Za-z_][A-Za-z0-9_]*|(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)(?:_[A-Za-z0-9_]*)?"
-    r"|'(?:[^'\\\n]|\\.)*'(?:_[A-Za-z0-9_]*)?|\"(?:[^\"\\]|\\.)*\"|" + _PUNCT + ")",
-    re.DOTALL,
-)
-_WHITESPACE = " \t\r\n\f\v"
 _NON_WHITESPACE = re.compile(r"[^ \t\r\n\f\v]")
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
 _BAD_RUN = re.compile(rb"[^ \t\r\n\f\v'\"]+")
 _INDENT = re.compile(r"[ \t]*")
 
 _KINDS = {"int": "INT", "short": "SHORT", "string": "STRING"}
-_FIXED_KINDS = {k: k for k in KEYWORDS} | {
-    p: p
-    for p in [
-        "..=",
-        "...",
-        "::",
-        "=>",
-        "->",
-        "==",
-        "!=",
-        "<=",
-        ">=",
-        "&&",
-        "||",
-        "+=",
-        "-=",
-        "*=",
-        "/=",
-        "%=",
-        "..",
-        "-",
-        "+",
-        "*",
-        "/",
-        "%",
-        "=",
-        "<",
-        ">",
-        "!",
-        "~",
-        "&",
-        "|",
-        "^",
-        "@",
-        ".",
-        ",",
-        ";",
-        ":",
-        "#",
-        "?",
-        "$",
-        "(",
-        ")",
-        "[",
-        "]",
-        "{",
-        "}",
-    ]
-}
-_KIND_BY_FIRST = (
-    {c: "IDENT" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"}
-    | {c: "INT" for c in "0123456789"}
-    | {"'": "SHORT", '"': "STRING", "/": "COMMENT"}
-)
-BULK_LIMIT = 1 << 20  # bytes: larger files are lexed as a stream, holding no list of all matches
+LARGE = 1 << 20  # bytes: larger files keep their token offsets in arrays (``_compact``)
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _BRACKETS = frozenset(_OPEN) | frozenset(_OPEN.values())
 EOF_PADDING = 4
 MAX_DIAGNOSTICS = 100  # per file, for the lexer and the parser each; the rest are only counted
+
+
+Ints: TypeAlias = "list[int] | array[int]"  # offsets or token indices: a list, an array for a large file
 
 
 def _compact(values: Iterable[int] = ()) -> array[int]:
@@ -166,9 +98,9 @@ class Tokens:
     lines: Lines  # with the file's bytes (``lines.source``)
     kinds: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
-    starts: MutableSequence[int] = field(default_factory=list)
-    ends: MutableSequence[int] = field(default_factory=list)
-    partner: MutableSequence[int] = field(default_factory=list)
+    starts: Ints = field(default_factory=list)
+    ends: Ints = field(default_factory=list)
+    partner: Ints = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     dropped: int = 0
@@ -190,19 +122,16 @@ def lex(source: bytes, path: str) -> Tokens:
     """Tokenize ``source``; errors become diagnostics and lexing goes on.
 
     The bytes are decoded as Latin-1 so that string indices are byte offsets; the text of
-    comments and string literals is re-decoded as UTF-8. Files up to BULK_LIMIT are cut at their
-    tokens by one ``split`` (most of the lexer's work then runs in C); a file with a lexing error,
-    or a larger one, goes through the streaming loop, which consumes matches as they come.
+    comments and string literals is re-decoded as UTF-8.
     """
     if source.startswith(b"\xef\xbb\xbf"):
         source = b"   " + source[3:]
-    toks = Tokens(Lines(source))
+    toks = Tokens(Lines(source, path))
     text = source.decode("latin-1")
-    large = len(text) > BULK_LIMIT
+    large = len(text) > LARGE
     if large:
         toks.starts, toks.ends = _compact(), _compact()
-    if large or not _lex_bulk(toks, text):
-        _lex_stream(toks, text, path)
+    _scan(toks, text, path)
     kinds, texts = toks.kinds, toks.texts
     if not toks.lines.ascii:
         toks.texts = texts = [_utf8(t) if k in ("STRING", "SHORT") else t for k, t in zip(kinds, texts)]
@@ -214,48 +143,17 @@ def lex(source: bytes, path: str) -> Tokens:
     return toks
 
 
-def _lex_bulk(toks: Tokens, text: str) -> bool:
-    """Lex an error-free ``text`` in one pass; False (nothing recorded) when some bytes are not
-    tokens, which ``_lex_stream`` then reports. Every step over the tokens is a C-level map."""
-    parts = _SPLIT.split(text)  # whitespace, token, whitespace, ..., token, whitespace
-    if "".join(parts[0::2]).strip(_WHITESPACE):
-        return False  # some bytes between the tokens are not whitespace
-    offsets = list(accumulate(map(len, parts)))
-    found = parts[1::2]
-    starts, ends = offsets[0:-1:2], offsets[1::2]
-    shared: dict[str, str] = {}
-    tokens = list(map(shared.setdefault, found, found))  # equal texts share one string: the tree keeps them
-    kinds = list(map(_KindTable(_FIXED_KINDS).__getitem__, tokens))
-    if "COMMENT" in kinds:
-        for i in compress(range(len(kinds)), map(eq, kinds, repeat("COMMENT"))):
-            start, end = starts[i], ends[i] - (text[ends[i] - 1] == "\r")  # a CRLF's CR is not part of it
-            toks.comments.append(_comment(text[start:end], toks.span(start, end)))
-        code = list(map(ne, kinds, repeat("COMMENT")))
-        kinds, tokens = list(compress(kinds, code)), list(compress(tokens, code))
-        starts, ends = list(compress(starts, code)), list(compress(ends, code))
-    toks.kinds, toks.texts, toks.starts, toks.ends = kinds, tokens, starts, ends
-    return True
-
-
-class _KindTable(dict[str, str]):
-    """Token text -> kind: punctuation and keywords preset, other texts classified by their first
-    character on first sight."""
-
-    def __missing__(self, token: str) -> str:
-        kind = self[token] = _KIND_BY_FIRST[token[0]]
-        return kind
-
-
-def _lex_stream(toks: Tokens, text: str, path: str) -> None:
+def _scan(toks: Tokens, text: str, path: str) -> None:
     """Lex ``text`` match by match, reporting the bytes between tokens; equal token texts share
     one string (a 10 MB file must not hold millions of match objects or copies)."""
     kinds, texts, starts, ends = toks.kinds, toks.texts, toks.starts, toks.ends
     shared: dict[str, str] = {}
     pos = 0  # everything before ``pos`` is lexed or reported
-    for m in _token_regex().finditer(text):
+    for m in _TOKEN.finditer(text):
         if m.start() > pos:
             pos = _report_gap(toks, path, text, pos, m.start())
         group = m.lastgroup
+        assert group is not None  # every alternative of the pattern is a named group
         start, end = m.span(group)
         if start < pos:  # swallowed by an error (an unterminated quote runs to the end of line)
             continue
@@ -317,7 +215,7 @@ def _lex_error(toks: Tokens, path: str, pos: int, limit: int) -> int:
     return max(end, pos + 1)
 
 
-def _pair_delimiters(kinds: list[str], unmatched: MutableSequence[int], lines: _LineIndents) -> MutableSequence[int]:
+def _pair_delimiters(kinds: list[str], unmatched: Ints, lines: _LineIndents) -> Ints:
     """For each bracket token, the index of its matching bracket (-1 when unmatched); the result is
     ``unmatched`` (a one-item ``[-1]`` list or array) repeated for every token. Unbalanced brackets
     are paired again, helped by the indentation (see ``_pair_by_nesting``)."""
@@ -327,9 +225,7 @@ def _pair_delimiters(kinds: list[str], unmatched: MutableSequence[int], lines: _
     return partner
 
 
-def _pair_by_nesting(
-    kinds: list[str], unmatched: MutableSequence[int], lines: _LineIndents | None
-) -> tuple[MutableSequence[int], bool]:
+def _pair_by_nesting(kinds: list[str], unmatched: Ints, lines: _LineIndents | None) -> tuple[Ints, bool]:
     """Pair the brackets by nesting; also say whether they were balanced (each closer matched the
     innermost open bracket and none was left open).
 
@@ -384,7 +280,7 @@ def _brace_by_indent(stack: list[int], kinds: list[str], lines: _LineIndents, cl
 class _LineIndents:
     """Where a file's tokens stand in their lines (only unbalanced files ask)."""
 
-    def __init__(self, text: str, starts: MutableSequence[int], ends: MutableSequence[int]) -> None:
+    def __init__(self, text: str, starts: Ints, ends: Ints) -> None:
         self.text = text
         self.starts = starts
         self.ends = ends

@@ -11,12 +11,15 @@ diagnostic saying so (``cairo0``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from . import ast as A
 from .cairo0 import cairo0_file
 from .lexer import MAX_DIAGNOSTICS, Tokens, lex
+
+T = TypeVar("T")
 
 MAX_NESTING = 200
 
@@ -204,9 +207,9 @@ class _Parser:
         if self.depth > MAX_NESTING:
             raise _Error(self.pos, f"nesting deeper than {MAX_NESTING} levels", "shallower nesting")
 
-    def comma_list(self, close: str, element):  # type: ignore[no-untyped-def]
+    def comma_list(self, close: str, element: Callable[[], T]) -> tuple[T, ...]:
         """Elements separated by commas (trailing comma allowed) up to and including ``close``."""
-        out = []
+        out: list[T] = []
         while not self.at(close):
             out.append(element())
             if not self.eat(","):
@@ -340,7 +343,7 @@ class _Parser:
             return A.MacroItem(attrs, call, self.span(first))
         raise self.error("an item")
 
-    def function(self, first: int, attrs: tuple, vis: str, extern: bool) -> A.Function:
+    def function(self, first: int, attrs: tuple[A.Attribute, ...], vis: str, extern: bool) -> A.Function:
         self.expect("fn")
         name_at = self.pos
         name = self.ident("function name")
@@ -402,7 +405,7 @@ class _Parser:
                 raise self.error("']'")
             self.pos = partner + 1
 
-    def struct(self, first: int, attrs: tuple, vis: str) -> A.Struct:
+    def struct(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.Struct:
         self.expect("struct")
         name_at = self.pos
         name = self.ident("struct name")
@@ -421,7 +424,7 @@ class _Parser:
         self.expect(":")
         return A.Member(attrs, vis, name, self.type(), self.span(first))
 
-    def enum(self, first: int, attrs: tuple, vis: str) -> A.Enum:
+    def enum(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.Enum:
         self.expect("enum")
         name_at = self.pos
         name = self.ident("enum name")
@@ -437,7 +440,7 @@ class _Parser:
         ty = self.type() if self.eat(":") else None
         return A.Variant(attrs, name, ty, self.span(first))
 
-    def trait(self, first: int, attrs: tuple, vis: str) -> A.Trait:
+    def trait(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.Trait:
         self.expect("trait")
         name_at = self.pos
         name = self.ident("trait name")
@@ -449,7 +452,7 @@ class _Parser:
             self.close_items(open_at)
         return A.Trait(attrs, vis, name, generics, items, self.span(name_at, name_at), self.span(first))
 
-    def impl(self, first: int, attrs: tuple, vis: str) -> A.Item:
+    def impl(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.Item:
         self.expect("impl")
         name_at = self.pos
         name = self.ident("impl name")
@@ -471,7 +474,7 @@ class _Parser:
             self.close_items(open_at)
         return A.Impl(attrs, vis, name, generics, trait, items, self.span(name_at, name_at), self.span(first))
 
-    def module(self, first: int, attrs: tuple, vis: str) -> A.Module:
+    def module(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.Module:
         self.expect("mod")
         name_at = self.pos
         name = self.ident("module name")
@@ -482,7 +485,7 @@ class _Parser:
             self.close_items(open_at)
         return A.Module(attrs, vis, name, items, self.span(name_at, name_at), self.span(first))
 
-    def use(self, first: int, attrs: tuple, vis: str) -> A.Use:
+    def use(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.Use:
         self.expect("use")
         self.eat("::")
         entries = self.use_tree(())
@@ -519,7 +522,7 @@ class _Parser:
         self.expect("}")
         return entries
 
-    def const(self, first: int, attrs: tuple, vis: str) -> A.Const:
+    def const(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.Const:
         self.expect("const")
         name_at = self.pos
         name = self.ident("constant name")
@@ -528,7 +531,7 @@ class _Parser:
         self.expect(";")
         return A.Const(attrs, vis, name, ty, value, self.span(name_at, name_at), self.span(first))
 
-    def type_alias(self, first: int, attrs: tuple, vis: str) -> A.TypeAlias:
+    def type_alias(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.TypeAlias:
         self.expect("type")
         name_at = self.pos
         name = self.ident("type name")
@@ -537,7 +540,7 @@ class _Parser:
         self.expect(";")
         return A.TypeAlias(attrs, vis, name, generics, target, self.span(name_at, name_at), self.span(first))
 
-    def macro_declaration(self, first: int, attrs: tuple, vis: str) -> A.MacroDeclaration:
+    def macro_declaration(self, first: int, attrs: tuple[A.Attribute, ...], vis: str) -> A.MacroDeclaration:
         self.pos += 1
         name = self.ident()
         tokens = self.token_tree("{")
@@ -848,9 +851,9 @@ class _Parser:
             return A.For(pattern, iterable, self.block(), self.span(first))
         if kind in ("return", "break"):
             self.pos += 1
-            value = None if self.value_ends() else self.expr(no_struct=no_struct)
+            returned = None if self.value_ends() else self.expr(no_struct=no_struct)
             node = A.Return if kind == "return" else A.Break
-            return node(value, self.span(first))
+            return node(returned, self.span(first))
         if kind == "continue":
             self.pos += 1
             return A.Continue(self.span(first))
@@ -858,7 +861,7 @@ class _Parser:
             return self.closure()
         raise self.error("an expression")
 
-    def closing(self, close: str) -> tuple:
+    def closing(self, close: str) -> tuple[()]:
         self.expect(close)
         return ()
 

@@ -10,12 +10,14 @@ from operator import add
 
 
 class Lines:
-    """Where the lines of one file start (``starts``: byte offsets). Columns count code points."""
+    """Where the lines of one file start (``starts``: byte offsets). Columns count code points.
+    ``path`` names the file ("" for code the tool makes up)."""
 
-    __slots__ = ("ascii", "source", "starts")
+    __slots__ = ("ascii", "path", "source", "starts")
 
-    def __init__(self, source: bytes) -> None:
+    def __init__(self, source: bytes, path: str = "") -> None:
         self.source = source
+        self.path = path
         self.ascii = source.isascii()
         self.starts = [0, *accumulate(map(add, map(len, source.split(b"\n")[:-1]), repeat(1)))]
 
@@ -44,5 +46,5 @@ class Lines:
                 last -= 1
         return last
 
-    def __reduce__(self) -> tuple[type, tuple[bytes]]:
-        return Lines, (self.source,)
+    def __reduce__(self) -> tuple[type, tuple[bytes, str]]:
+        return Lines, (self.source, self.path)

@@ -48,7 +48,7 @@ def children(node: object, prune: tuple[type, ...] = ()) -> Iterator[object]:
     ``else`` block; a chained ``If`` (``If.chained``) has only its own conditions and block. A walk
     thus meets each node once, in source order, and a 5,000-branch chain is two levels deep."""
     if type(node) is If:
-        return _if_children(node, prune)  # type: ignore[arg-type]
+        return _if_children(node, prune)
     return _fields_children(node, prune)
 
 
@@ -69,7 +69,7 @@ def _if_children(node: If, prune: tuple[type, ...]) -> Iterator[object]:
         yield from _kept((branch,), prune)
 
 
-def _kept(values: tuple, prune: tuple[type, ...]) -> Iterator[object]:
+def _kept(values: tuple[object, ...], prune: tuple[type, ...]) -> Iterator[object]:
     """The nodes among ``values`` that are not instances of ``prune``."""
     is_node = _IS_NODE
     for value in values:
