@@ -22,6 +22,7 @@ FORBIDDEN = {
     "semantics": ("rules", "audit", "report", *HIGHER),
     "rules": ("audit", "report", *HIGHER),
     "audit": ("rules", "cli"),
+    "guide": ("rules", "audit", "report", *HIGHER),
     "report": ("audit", "cli"),
 }
 
