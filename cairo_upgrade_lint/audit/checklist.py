@@ -11,11 +11,11 @@ from ..model import Contract, InputError, build, load
 from ..records import record
 from ..rules.base import Context
 from ..rules.catalogue import load_catalogue
-from . import diamond, governance, migration, proxy, rollback
+from . import account, diamond, governance, migration, proxy, rollback
 from .base import Audit, Outcome, Profile, Requirement, Status, not_found
 
 PROFILES: dict[str, Profile] = {
-    p.name: p for p in (proxy.PROFILE, diamond.PROFILE, governance.PROFILE, migration.PROFILE, rollback.PROFILE)
+    p.name: p for p in (proxy.PROFILE, diamond.PROFILE, governance.PROFILE, migration.PROFILE, rollback.PROFILE, account.PROFILE)
 }
 REQUIREMENT_IDS = frozenset(r.id for p in PROFILES.values() for r in p.requirements)
 
@@ -31,8 +31,19 @@ class Result:
 
 
 @record
+class Excluded:
+    """A contract a profile's detection matched but which that profile does not judge (an account is
+    judged by the account profile only): ``reason`` is the one-line verdict."""
+
+    profile: str
+    contract: Contract
+    reason: str
+
+
+@record
 class AuditRun:
-    """Everything an audit produced, for the report and design views."""
+    """Everything an audit produced, for the report and design views (``excluded``: the contracts a
+    profile matched but does not judge)."""
 
     path: str
     profiles: tuple[str, ...]
@@ -42,6 +53,7 @@ class AuditRun:
     input_errors: tuple[InputError, ...]
     files: int
     elapsed: float
+    excluded: tuple[Excluded, ...] = ()
 
     @property
     def config(self) -> Config:
@@ -81,8 +93,9 @@ def run(
         for r in evaluate(audit, PROFILES[name], target)
         if (not select or r.requirement.id.startswith(tuple(select))) and not r.requirement.id.startswith(tuple(ignore))
     )
+    excluded = () if target else tuple(x for name in profiles for x in exclusions(audit, PROFILES[name]))
     elapsed = time.perf_counter() - started
-    return AuditRun(path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed)
+    return AuditRun(path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed, excluded)
 
 
 def evaluate(audit: Audit, profile: Profile, contract: Contract | None) -> list[Result]:
@@ -94,4 +107,19 @@ def evaluate(audit: Audit, profile: Profile, contract: Contract | None) -> list[
 
 
 def detects(audit: Audit, profile: Profile, contract: Contract) -> bool:
-    return contract.kind == "contract" and profile.detect(audit, contract)
+    """Whether ``profile`` judges ``contract``: it implements the pattern, and an account only
+    the account profile."""
+    if contract.kind != "contract" or (profile is not account.PROFILE and account.detect(audit, contract)):
+        return False
+    return profile.detect(audit, contract)
+
+
+def exclusions(audit: Audit, profile: Profile) -> list[Excluded]:
+    """The accounts ``profile`` would match if accounts were not judged by the account profile."""
+    if profile is account.PROFILE:
+        return []
+    return [
+        Excluded(profile.name, c, account.NOT_APPLICABLE)
+        for c in audit.project.contracts
+        if c.kind == "contract" and account.detect(audit, c) and profile.detect(audit, c)
+    ]
