@@ -36,23 +36,58 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def stacked(*options: Decorator) -> Decorator:
+    """One decorator applying ``options`` so that ``--help`` lists them in the order given."""
+
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def format_option(choices: tuple[str, ...], default: str | None, help_text: str) -> Decorator:
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, help=help_text)
+
+
+def output_option(what: str = "the report") -> Decorator:
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+                        help=f"Write {what} to FILE (atomically) instead of stdout.")  # fmt: skip
+
+
+def id_options(kind: str) -> Decorator:
+    """``--select`` and ``--ignore`` over ``kind`` ids (rule or requirement)."""
+    return stacked(
+        click.option("--select", multiple=True, metavar="IDS",
+                     help=f"Only these {kind} ids or prefixes (repeatable, comma-separated, e.g. CUL50)."),
+        click.option("--ignore", multiple=True, metavar="IDS",
+                     help=f"Skip these {kind} ids or prefixes (repeatable, comma-separated)."),
+    )  # fmt: skip
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml with [tool.cairo-upgrade-lint]).",
+)  # fmt: skip
+no_color_option = click.option(
+    "--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too; only the text report has colour)."
+)
+
+
 def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every analysing command."""
-    options = [
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                     help="Report format (default: text)."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-                     help="Write the report to FILE (atomically) instead of stdout."),
+    return stacked(
+        format_option(FORMATS, None, "Report format (default: text)."),
+        output_option(),
         click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
                      help="Lowest severity that makes the exit code 1 (default: error)."),
-        click.option("--select", multiple=True, metavar="IDS",
-                     help="Only these rule ids or prefixes (repeatable, comma-separated)."),
-        click.option("--ignore", multiple=True, metavar="IDS",
-                     help="Skip these rule ids or prefixes (repeatable, comma-separated)."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-                     help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml "
-                     "with [tool.cairo-upgrade-lint])."),
-        click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too)."),
+        id_options("rule"),
+        config_option,
+        no_color_option,
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Processes: inputs analysed in parallel; a diff of folders builds its old version in a "
                      "second one (default: the number of cores)."),
@@ -60,24 +95,18 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--include-tests", is_flag=True,
                      help="Analyse test and mock code too (tests/, test/, mocks/, mock_*.cairo, *_mock.cairo, "
                      "test_common-like packages; see README)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return dependency_options(command)
+        dependency_options,
+    )(command)  # fmt: skip
 
 
-def dependency_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--scarb`` and ``--dependency``: where Scarb dependencies are found (see README)."""
-    options = [
-        click.option("--scarb", metavar="PATH", default=None,
-                     help="The scarb executable whose `scarb metadata` locates dependencies (default: scarb on "
-                     "PATH; without one, Scarb.lock and Scarb's cache)."),
-        click.option("--dependency", multiple=True, metavar="NAME=PATH",
-                     help="Read dependency NAME from folder PATH (repeatable; wins over Scarb's cache)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
+dependency_options = stacked(
+    click.option("--scarb", metavar="PATH", default=None,
+                 help="The scarb executable whose `scarb metadata` locates dependencies (default: scarb on "
+                 "PATH; without one, Scarb.lock and Scarb's cache)."),
+    click.option("--dependency", multiple=True, metavar="NAME=PATH",
+                 help="Read dependency NAME from folder PATH (repeatable; wins over Scarb's cache)."),
+)  # fmt: skip
+"""``--scarb`` and ``--dependency``: where Scarb dependencies are found (see README)."""
 
 
 def guarded(command: Callable[..., int]) -> Callable[..., None]:
@@ -266,10 +295,7 @@ _BASE_OPTIONS = [
 ]  # fmt: skip
 
 
-def base_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(_BASE_OPTIONS):
-        command = option(command)
-    return command
+base_options = stacked(*_BASE_OPTIONS)
 
 
 @click.command("lint-upgrade", context_settings=CONTEXT)

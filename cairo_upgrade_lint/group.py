@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import click
@@ -18,14 +19,20 @@ from .cli import (
     PATH_ARGUMENT,
     base_options,
     common_options,
+    config_option,
     configure,
     contract_option,
     dependency_options,
     emit_report,
+    format_option,
     guarded,
+    id_options,
+    no_color_option,
+    output_option,
     run_diff,
     run_options,
 )
+from .config import parse_ids
 from .report import write_output
 from .rules.catalogue import load_catalogue, render_markdown, render_text
 
@@ -64,27 +71,32 @@ def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, f
 
 @main.command("layout", context_settings=CONTEXT)
 @click.argument("path", type=PATH_ARGUMENT)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
+@format_option(("text", "json"), "text", "Output format.")
+@output_option("the layout")
+@config_option
+@no_color_option
 @dependency_options
 @guarded
-def layout_command(path: str, fmt: str, output: str | None, scarb: str | None, dependency: tuple[str, ...]) -> int:
+def layout_command(path: str, fmt: str, output: str | None, config_path: str | None, no_color: bool,
+                   scarb: str | None, dependency: tuple[str, ...]) -> int:  # fmt: skip
     """Storage layout (names, types, addresses, sizes) and entry points of each contract."""
     # imported when used, as ``analysis`` does: a cached ``check`` does not need it
     from . import pipeline
 
-    config = configure(None, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
+    config = configure(config_path, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
     write_output(pipeline.layout(path, fmt, config), output)
     return EXIT_CLEAN
 
 
 @main.command("snapshot", context_settings=CONTEXT)
 @click.argument("path", type=PATH_ARGUMENT)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write the lock file to FILE (atomically), e.g. upgrade-layout.lock.json.")  # fmt: skip
+@output_option("the lock file (e.g. upgrade-layout.lock.json)")
+@config_option
+@no_color_option
 @dependency_options
 @guarded
-def snapshot_command(path: str, output: str | None, scarb: str | None, dependency: tuple[str, ...]) -> int:
+def snapshot_command(path: str, output: str | None, config_path: str | None, no_color: bool,
+                     scarb: str | None, dependency: tuple[str, ...]) -> int:  # fmt: skip
     """Record the storage layout, entry points and events of PATH in a layout lock file.
 
     Commit it at each deployment; `lint-upgrade --against FILE` then checks the next version
@@ -92,35 +104,47 @@ def snapshot_command(path: str, output: str | None, scarb: str | None, dependenc
     """
     from . import pipeline
 
-    config = configure(None, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
+    config = configure(config_path, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
     write_output(pipeline.snapshot(path, output, config), output)
     return EXIT_CLEAN
 
 
 @main.command("rules", context_settings=CONTEXT)
+@format_option(("text", "json"), "text", "Output format.")
+@output_option("the list")
+@id_options("rule")
+@no_color_option
 @guarded
-def rules_command() -> int:
+def rules_command(fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], no_color: bool) -> int:
     """List the rule catalogue."""
-    docs = load_catalogue().values()
+    chosen, skipped = parse_ids(select), parse_ids(ignore)
+    docs = [d for d in load_catalogue().values() if (not chosen or d.id.startswith(chosen)) and not d.id.startswith(skipped)]
+    if fmt == "json":
+        rows = [{"id": d.id, "name": d.name, "severity": d.severity.value, "confidence": d.confidence, "summary": d.summary}
+                for d in docs]  # fmt: skip
+        write_output(json.dumps(rows, indent=2) + "\n", output)
+        return EXIT_CLEAN
     width = max((len(d.name) for d in docs), default=4)
-    click.echo(f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} {'CONFIDENCE':<10} SUMMARY")
-    for doc in docs:
-        click.echo(f"{doc.id:<7} {doc.name:<{width}} {doc.severity.value:<8} {doc.confidence:<10} {doc.summary}")
+    lines = [f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} {'CONFIDENCE':<10} SUMMARY"]
+    lines += [f"{d.id:<7} {d.name:<{width}} {d.severity.value:<8} {d.confidence:<10} {d.summary}" for d in docs]
+    write_output("\n".join(lines) + "\n", output)
     return EXIT_CLEAN
 
 
 @main.command("explain", context_settings=CONTEXT)
 @click.argument("rule_id")
 @click.option("--markdown", is_flag=True, help="Print Markdown instead of plain text.")
+@output_option("the explanation")
+@no_color_option
 @guarded
-def explain_command(rule_id: str, markdown: bool) -> int:
+def explain_command(rule_id: str, markdown: bool, output: str | None, no_color: bool) -> int:
     """Explain rule RULE_ID (for example CUL102): why it matters, examples, fix, suppression."""
     catalogue = load_catalogue()
     key = rule_id.strip().upper()
     doc = catalogue.get(key) or next((d for d in catalogue.values() if d.name == rule_id.strip()), None)
     if doc is None:
         raise click.BadParameter(f"unknown rule {rule_id!r} (see 'cairo-upgrade-lint rules')")
-    click.echo((render_markdown if markdown else render_text)(doc), nl=False)
+    write_output((render_markdown if markdown else render_text)(doc), output)
     return EXIT_CLEAN
 
 
@@ -152,27 +176,9 @@ def explain_command(rule_id: str, markdown: bool) -> int:
     default=None,
     help="Print the call graph of the upgrade paths instead, as Graphviz DOT or Mermaid.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    help="Report format (default: text; --design: text or json).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml with [tool.cairo-upgrade-lint]).",
-)
+@format_option(("text", "json", "sarif"), "text", "Report format (default: text; --design: text or json).")
+@output_option()
+@config_option
 @click.option(
     "--timelock-min-seconds",
     type=click.IntRange(min=0),
@@ -183,14 +189,8 @@ def explain_command(rule_id: str, markdown: bool) -> int:
 @click.option(
     "--multisig-signers-min", type=click.IntRange(min=1), default=None, help="Least number of multisig signers (default: 5)."
 )
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="IDS",
-    help="Only these requirement ids or prefixes (repeatable, comma-separated, e.g. CUL50).",
-)
-@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these requirement ids or prefixes.")
-@click.option("--no-color", is_flag=True, help="Never colour the report (the audit report is plain text).")
+@id_options("requirement")
+@no_color_option
 @guarded
 def audit_command(path: str, kind: str, contract: str | None, design: bool, graph_format: str | None, fmt: str,
                   output: str | None, config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
@@ -203,14 +203,10 @@ def audit_command(path: str, kind: str, contract: str | None, design: bool, grap
     if (design and fmt == "sarif") or (graph_format and fmt != "text"):
         raise click.UsageError("--design prints text or json, --graph prints dot or mermaid: drop --format")
     config = configure(config_path, path, select=(), ignore=(), **policy)
-    run = audit.run(path, config, audit.profile_names(kind), contract, _ids(select), _ids(ignore))
+    run = audit.run(path, config, audit.profile_names(kind), contract, parse_ids(select), parse_ids(ignore))
     write_output(audit.render(run, fmt, design, graph_format), output)
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
     if run.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if run.failed and not (design or graph_format) else EXIT_CLEAN
-
-
-def _ids(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip().upper() for value in values for v in value.split(",") if v.strip())
