@@ -46,8 +46,9 @@ def broken_rollback(tmp_path: Path) -> Path:
 
 def test_help() -> None:
     result = audit("--help")
-    assert result.exit_code == 0 and "--type [proxy-pattern|diamond-pattern|governance|migration|rollback|account|all]" in " ".join(
-        result.stdout.split()
+    assert (
+        result.exit_code == 0
+        and "--type [proxy-pattern|diamond-pattern|governance|migration|rollback|account|all]" in " ".join(result.stdout.split())
     )
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cairo_upgrade_lint.audit import run
-from cairo_upgrade_lint.audit.checklist import AuditRun
+from cairo_upgrade_lint.audit.checklist import AuditRun, run
 from cairo_upgrade_lint.audit.knowledge import components
 from cairo_upgrade_lint.config import Config
 
