@@ -20,7 +20,7 @@ import click
 from . import __version__, analysis, audit
 from . import config as config_module
 from .catalogue import load_catalogue, render_markdown, render_text
-from .config import FAIL_LEVELS, Config
+from .config import FAIL_LEVELS, Config, parse_ids
 from .errors import InputError
 from .paths import within
 from .report import FORMATS, ReportContext, read_file_source, render, write_output
@@ -29,23 +29,58 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def stacked(*options: Decorator) -> Decorator:
+    """One decorator applying ``options`` so that ``--help`` lists them in the order given."""
+
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def format_option(choices: tuple[str, ...], default: str | None, help_text: str) -> Decorator:
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, help=help_text)
+
+
+def output_option(what: str = "the report") -> Decorator:
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+                        help=f"Write {what} to FILE (atomically) instead of stdout.")  # fmt: skip
+
+
+def id_options(kind: str) -> Decorator:
+    """``--select`` and ``--ignore`` over ``kind`` ids (rule or requirement)."""
+    return stacked(
+        click.option("--select", multiple=True, metavar="IDS",
+                     help=f"Only these {kind} ids or prefixes (repeatable, comma-separated, e.g. CUL50)."),
+        click.option("--ignore", multiple=True, metavar="IDS",
+                     help=f"Skip these {kind} ids or prefixes (repeatable, comma-separated)."),
+    )  # fmt: skip
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+    help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml with [tool.cairo-upgrade-lint]).",
+)  # fmt: skip
+no_color_option = click.option(
+    "--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too; only the text report has colour)."
+)
+
+
 def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every analysing command."""
-    options = [
-        click.option("--format", "fmt", type=click.Choice((*FORMATS, "markdown")), default=None,
-                     help="Report format (default: text; markdown: with --implementation or --testing)."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-                     help="Write the report to FILE (atomically) instead of stdout."),
+    return stacked(
+        format_option((*FORMATS, "markdown"), None, "Report format (default: text; markdown: with --implementation or --testing)."),
+        output_option(),
         click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=None,
                      help="Lowest severity that makes the exit code 1 (default: error)."),
-        click.option("--select", multiple=True, metavar="IDS",
-                     help="Only these rule ids or prefixes (repeatable, comma-separated)."),
-        click.option("--ignore", multiple=True, metavar="IDS",
-                     help="Skip these rule ids or prefixes (repeatable, comma-separated)."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-                     help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml "
-                     "with [tool.cairo-upgrade-lint])."),
-        click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too)."),
+        id_options("rule"),
+        config_option,
+        no_color_option,
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
                      help="Processes: inputs analysed in parallel; a diff of folders builds its old version in a "
                      "second one (default: the number of cores)."),
@@ -53,24 +88,18 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--include-tests", is_flag=True,
                      help="Analyse test and mock code too (tests/, test/, mocks/, mock_*.cairo, *_mock.cairo, "
                      "test_common-like packages; see README)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return dependency_options(command)
+        dependency_options,
+    )(command)  # fmt: skip
 
 
-def dependency_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--scarb`` and ``--dependency``: where Scarb dependencies are found (see README)."""
-    options = [
-        click.option("--scarb", metavar="PATH", default=None,
-                     help="The scarb executable whose `scarb metadata` locates dependencies (default: scarb on "
-                     "PATH; without one, Scarb.lock and Scarb's cache)."),
-        click.option("--dependency", multiple=True, metavar="NAME=PATH",
-                     help="Read dependency NAME from folder PATH (repeatable; wins over Scarb's cache)."),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
+dependency_options = stacked(
+    click.option("--scarb", metavar="PATH", default=None,
+                 help="The scarb executable whose `scarb metadata` locates dependencies (default: scarb on "
+                 "PATH; without one, Scarb.lock and Scarb's cache)."),
+    click.option("--dependency", multiple=True, metavar="NAME=PATH",
+                 help="Read dependency NAME from folder PATH (repeatable; wins over Scarb's cache)."),
+)  # fmt: skip
+"""``--scarb`` and ``--dependency``: where Scarb dependencies are found (see README)."""
 
 
 def guarded(command: Callable[..., int]) -> Callable[..., None]:
@@ -261,10 +290,7 @@ _BASE_OPTIONS = [
 ]  # fmt: skip
 
 
-def base_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(_BASE_OPTIONS):
-        command = option(command)
-    return command
+base_options = stacked(*_BASE_OPTIONS)
 
 
 def run_guide(paths: tuple[str, ...], mode: str, options: dict[str, Any]) -> int:
@@ -291,10 +317,14 @@ _GUIDE_OPTIONS = [
 ]  # fmt: skip
 
 
-def guide_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(_GUIDE_OPTIONS):
-        command = option(command)
-    return command
+guide_options = stacked(*_GUIDE_OPTIONS)
+
+
+def diff_or_guide(paths: tuple[str, ...], implementation: bool, testing: bool, options: dict[str, Any]) -> int:
+    """The findings of the upgrade, or with ``--implementation``/``--testing`` its plan."""
+    if implementation or testing:
+        return run_guide(paths, "testing" if testing else "implementation", options)
+    return run_diff(paths, **options)
 
 
 @click.command("lint-upgrade", context_settings=CONTEXT)
@@ -315,9 +345,7 @@ def lint_upgrade(paths: tuple[str, ...], implementation: bool, testing: bool, **
     package and only its findings are reported. --implementation and --testing print the
     upgrade's plan and test strategy instead (docs/upgrade-guide.md).
     """
-    if implementation or testing:
-        return run_guide(paths, "testing" if testing else "implementation", options)
-    return run_diff(paths, **options)
+    return diff_or_guide(paths, implementation, testing, options)
 
 
 @click.group(context_settings=CONTEXT)
@@ -330,11 +358,12 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=PATH_ARGUMENT, metavar="OLD NEW | --base REF [PATH]... | --against LOCK [PATH]...")
 @base_options
 @contract_option
+@guide_options
 @common_options
 @guarded
-def diff_command(paths: tuple[str, ...], **options: Any) -> int:
+def diff_command(paths: tuple[str, ...], implementation: bool, testing: bool, **options: Any) -> int:
     """Compare OLD and NEW versions (the same as lint-upgrade)."""
-    return run_diff(paths, **options)
+    return diff_or_guide(paths, implementation, testing, options)
 
 
 @main.command("check", context_settings=CONTEXT)
@@ -354,27 +383,32 @@ def check_command(paths: tuple[str, ...], fmt: str | None, output: str | None, f
 
 @main.command("layout", context_settings=CONTEXT)
 @click.argument("path", type=PATH_ARGUMENT)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Write to FILE.")
+@format_option(("text", "json"), "text", "Output format.")
+@output_option("the layout")
+@config_option
+@no_color_option
 @dependency_options
 @guarded
-def layout_command(path: str, fmt: str, output: str | None, scarb: str | None, dependency: tuple[str, ...]) -> int:
+def layout_command(path: str, fmt: str, output: str | None, config_path: str | None, no_color: bool,
+                   scarb: str | None, dependency: tuple[str, ...]) -> int:  # fmt: skip
     """Storage layout (names, types, addresses, sizes) and entry points of each contract."""
     # imported when used, as ``analysis`` does: a cached ``check`` does not need it
     from . import pipeline
 
-    config = configure(None, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
+    config = configure(config_path, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
     write_output(pipeline.layout(path, fmt, config), output)
     return EXIT_CLEAN
 
 
 @main.command("snapshot", context_settings=CONTEXT)
 @click.argument("path", type=PATH_ARGUMENT)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write the lock file to FILE (atomically), e.g. upgrade-layout.lock.json.")  # fmt: skip
+@output_option("the lock file (e.g. upgrade-layout.lock.json)")
+@config_option
+@no_color_option
 @dependency_options
 @guarded
-def snapshot_command(path: str, output: str | None, scarb: str | None, dependency: tuple[str, ...]) -> int:
+def snapshot_command(path: str, output: str | None, config_path: str | None, no_color: bool,
+                     scarb: str | None, dependency: tuple[str, ...]) -> int:  # fmt: skip
     """Record the storage layout, entry points and events of PATH in a layout lock file.
 
     Commit it at each deployment; `lint-upgrade --against FILE` then checks the next version
@@ -382,35 +416,49 @@ def snapshot_command(path: str, output: str | None, scarb: str | None, dependenc
     """
     from . import pipeline
 
-    config = configure(None, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
+    config = configure(config_path, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
     write_output(pipeline.snapshot(path, output, config), output)
     return EXIT_CLEAN
 
 
 @main.command("rules", context_settings=CONTEXT)
+@format_option(("text", "json"), "text", "Output format.")
+@output_option("the list")
+@id_options("rule")
+@no_color_option
 @guarded
-def rules_command() -> int:
+def rules_command(fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], no_color: bool) -> int:
     """List the rule catalogue."""
-    docs = load_catalogue().values()
+    chosen, skipped = parse_ids(select), parse_ids(ignore)
+    docs = [d for d in load_catalogue().values() if (not chosen or d.id.startswith(chosen)) and not d.id.startswith(skipped)]
+    if fmt == "json":
+        import json  # only this listing needs it: a lint run does not import it
+
+        rows = [{"id": d.id, "name": d.name, "severity": d.severity.value, "confidence": d.confidence, "summary": d.summary}
+                for d in docs]  # fmt: skip
+        write_output(json.dumps(rows, indent=2) + "\n", output)
+        return EXIT_CLEAN
     width = max((len(d.name) for d in docs), default=4)
-    click.echo(f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} {'CONFIDENCE':<10} SUMMARY")
-    for doc in docs:
-        click.echo(f"{doc.id:<7} {doc.name:<{width}} {doc.severity.value:<8} {doc.confidence:<10} {doc.summary}")
+    lines = [f"{'ID':<7} {'NAME':<{width}} {'SEVERITY':<8} {'CONFIDENCE':<10} SUMMARY"]
+    lines += [f"{d.id:<7} {d.name:<{width}} {d.severity.value:<8} {d.confidence:<10} {d.summary}" for d in docs]
+    write_output("\n".join(lines) + "\n", output)
     return EXIT_CLEAN
 
 
 @main.command("explain", context_settings=CONTEXT)
 @click.argument("rule_id")
 @click.option("--markdown", is_flag=True, help="Print Markdown instead of plain text.")
+@output_option("the explanation")
+@no_color_option
 @guarded
-def explain_command(rule_id: str, markdown: bool) -> int:
+def explain_command(rule_id: str, markdown: bool, output: str | None, no_color: bool) -> int:
     """Explain rule RULE_ID (for example CUL102): why it matters, examples, fix, suppression."""
     catalogue = load_catalogue()
     key = rule_id.strip().upper()
     doc = catalogue.get(key) or next((d for d in catalogue.values() if d.name == rule_id.strip()), None)
     if doc is None:
         raise click.BadParameter(f"unknown rule {rule_id!r} (see 'cairo-upgrade-lint rules')")
-    click.echo((render_markdown if markdown else render_text)(doc), nl=False)
+    write_output((render_markdown if markdown else render_text)(doc), output)
     return EXIT_CLEAN
 
 
@@ -442,27 +490,9 @@ def explain_command(rule_id: str, markdown: bool) -> int:
     default=None,
     help="Print the call graph of the upgrade paths instead, as Graphviz DOT or Mermaid.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    help="Report format (default: text; --design: text or json).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Config file (default: nearest .cairo-upgrade-lint.toml or pyproject.toml with [tool.cairo-upgrade-lint]).",
-)
+@format_option(("text", "json", "sarif"), "text", "Report format (default: text; --design: text or json).")
+@output_option()
+@config_option
 @click.option(
     "--timelock-min-seconds",
     type=click.IntRange(min=0),
@@ -473,14 +503,8 @@ def explain_command(rule_id: str, markdown: bool) -> int:
 @click.option(
     "--multisig-signers-min", type=click.IntRange(min=1), default=None, help="Least number of multisig signers (default: 5)."
 )
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="IDS",
-    help="Only these requirement ids or prefixes (repeatable, comma-separated, e.g. CUL50).",
-)
-@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these requirement ids or prefixes.")
-@click.option("--no-color", is_flag=True, help="Never colour the report (the audit report is plain text).")
+@id_options("requirement")
+@no_color_option
 @guarded
 def audit_command(path: str, kind: str, contract: str | None, design: bool, graph_format: str | None, fmt: str,
                   output: str | None, config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
@@ -493,17 +517,13 @@ def audit_command(path: str, kind: str, contract: str | None, design: bool, grap
     if (design and fmt == "sarif") or (graph_format and fmt != "text"):
         raise click.UsageError("--design prints text or json, --graph prints dot or mermaid: drop --format")
     config = configure(config_path, path, select=(), ignore=(), **policy)
-    run = audit.run(path, config, audit.profile_names(kind), contract, _ids(select), _ids(ignore))
+    run = audit.run(path, config, audit.profile_names(kind), contract, parse_ids(select), parse_ids(ignore))
     write_output(audit.render(run, fmt, design, graph_format), output)
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
     if run.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if run.failed and not (design or graph_format) else EXIT_CLEAN
-
-
-def _ids(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip().upper() for value in values for v in value.split(",") if v.strip())
 
 
 def console_lint_upgrade() -> None:

@@ -1,5 +1,5 @@
 """``audit``: check contracts against the requirement checklist of their upgrade pattern (proxy,
-diamond, governance, migration, rollback), and describe the detected upgrade architecture.
+diamond, governance, migration, rollback, account), and describe the detected upgrade architecture.
 
     result = run(path, config, profile_names("all"))
     text = render(result, "text")                 # or "json", "sarif"; design / graph views
@@ -13,7 +13,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-PROFILE_NAMES = ("proxy-pattern", "diamond-pattern", "governance", "migration", "rollback")  # the keys of PROFILES
+PROFILE_NAMES = ("proxy-pattern", "diamond-pattern", "governance", "migration", "rollback", "account")  # the keys of PROFILES
 _EXPORTS = {
     "PROFILES": "checklist",
     "REQUIREMENT_IDS": "checklist",

@@ -11,11 +11,12 @@ from ..config import Config
 from ..model import Contract, InputError, build, load
 from ..records import record
 from ..semantics.context import Context
-from . import diamond, governance, migration_profile, proxy, rollback
+from . import account, diamond, governance, migration_profile, proxy, rollback
 from .base import Audit, Profile, Requirement, Status, Verdict, not_found
 
 PROFILES: dict[str, Profile] = {
-    p.name: p for p in (proxy.PROFILE, diamond.PROFILE, governance.PROFILE, migration_profile.PROFILE, rollback.PROFILE)
+    p.name: p
+    for p in (proxy.PROFILE, diamond.PROFILE, governance.PROFILE, migration_profile.PROFILE, rollback.PROFILE, account.PROFILE)
 }
 REQUIREMENT_IDS = frozenset(r.id for p in PROFILES.values() for r in p.requirements)
 
@@ -31,9 +32,19 @@ class Result:
 
 
 @record
+class Excluded:
+    """A contract a profile's detection matched but which that profile does not judge (an account is
+    judged by the account profile only): ``reason`` is the one-line verdict."""
+
+    profile: str
+    contract: Contract
+    reason: str
+
+
+@record
 class AuditRun:
     """Everything an audit produced, for the report and design views (``catalogue``: the rule docs the
-    report shows)."""
+    report shows; ``excluded``: the contracts a profile matched but does not judge)."""
 
     path: str
     profiles: tuple[str, ...]
@@ -44,6 +55,7 @@ class AuditRun:
     files: int
     elapsed: float
     catalogue: Mapping[str, RuleDoc]
+    excluded: tuple[Excluded, ...] = ()
 
     @property
     def config(self) -> Config:
@@ -84,8 +96,11 @@ def run(
         for r in evaluate(audit, PROFILES[name], target)
         if (not select or r.requirement.id.startswith(tuple(select))) and not r.requirement.id.startswith(tuple(ignore))
     )
+    excluded = () if target else tuple(x for name in profiles for x in exclusions(audit, PROFILES[name]))
     elapsed = time.perf_counter() - started
-    return AuditRun(path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed, catalogue)
+    return AuditRun(
+        path, tuple(profiles), audit, target, results, sources.errors, len(sources.files), elapsed, catalogue, excluded
+    )
 
 
 def evaluate(audit: Audit, profile: Profile, contract: Contract | None) -> list[Result]:
@@ -97,4 +112,19 @@ def evaluate(audit: Audit, profile: Profile, contract: Contract | None) -> list[
 
 
 def detects(audit: Audit, profile: Profile, contract: Contract) -> bool:
-    return contract.kind == "contract" and profile.detect(audit, contract)
+    """Whether ``profile`` judges ``contract``: it implements the pattern, and an account only
+    the account profile."""
+    if contract.kind != "contract" or (profile is not account.PROFILE and account.detect(audit, contract)):
+        return False
+    return profile.detect(audit, contract)
+
+
+def exclusions(audit: Audit, profile: Profile) -> list[Excluded]:
+    """The accounts ``profile`` would match if accounts were not judged by the account profile."""
+    if profile is account.PROFILE:
+        return []
+    return [
+        Excluded(profile.name, c, account.NOT_APPLICABLE)
+        for c in audit.project.contracts
+        if c.kind == "contract" and account.detect(audit, c) and profile.detect(audit, c)
+    ]

@@ -12,7 +12,7 @@ from ..model.syscalls import REPLACE_CLASS
 from ..semantics.guards import entry_guard
 from .base import external
 from .checklist import PROFILES, AuditRun, detects
-from .execution import executions
+from .execution import execution_facts
 from .proxy import upgrades as proxy_upgrades
 from .report import report_context
 from .roles import authorities, governance_only
@@ -32,8 +32,12 @@ def describe(run: AuditRun) -> list[dict[str, Any]]:
     return records
 
 
+EXECUTES = "execute approved proposals"
+
+
 def _power(audit: Any, contract: Contract, entry: Any) -> str | None:
-    """What a guarded entry point can do to the upgrade machinery: upgrade, pause, resume, execute."""
+    """What a guarded entry point can do to the upgrade machinery: upgrade, pause, resume, or
+    execute proposals another step approved (the approval decides what runs, not the caller)."""
     syscalls = audit.graph.syscalls_reached(entry.function)
     if REPLACE_CLASS in syscalls:
         return "roll back" if entry in rollbacks(audit, contract) else "upgrade"
@@ -46,9 +50,11 @@ def _power(audit: Any, contract: Contract, entry: Any) -> str | None:
         return "pause"
     if flags and sets_flag(audit, entry, flags, 0):
         return "resume"
-    if entry in executions(audit, contract):
-        return "execute proposals"
-    return None
+    execution = next((x for x in execution_facts(audit, contract) if x.entry is entry), None)
+    if execution is None:
+        return None
+    gate = ", ".join(f"`{name}`" for name in execution.state)
+    return f"{EXECUTES}, gated by {gate}" if gate else EXECUTES
 
 
 def _contract(run: AuditRun, contract: Contract, path: str) -> dict[str, Any]:
@@ -69,8 +75,8 @@ def _contract(run: AuditRun, contract: Contract, path: str) -> dict[str, Any]:
                 single_key += [
                     {"authority": n, "entry_point": entry.name, "power": power}
                     for n in names
-                    if not governance_only(frozenset({n}))
-                ]
+                    if not governance_only(frozenset({n})) and not power.startswith(EXECUTES)
+                ]  # executing a proposal runs what its approvals decided: no power of the caller alone
         else:
             unguarded.append(entry.name)
     graph = audit.graph

@@ -4,7 +4,9 @@ self-administration only through governance.
 
 The profile applies by structure: a contract is governance when an entry point executes approved
 proposals (``execution.executions``: a generic call gated by proposal state another entry point
-writes, or an OpenZeppelin governance component's ``execute``). A member named like ``threshold``
+writes, or an OpenZeppelin governance component's ``execute``), or when it declares a StarkWare-style
+replaceability component (``replaceability``: an implementation proposed, then executed by
+``replace_to`` after the upgrade delay, judged from the knowledge data when its code is not there). A member named like ``threshold``
 or ``delay`` does not make a contract governance, and an account (SRC6 ``__execute__`` and
 ``__validate__``) never is one. Within a governance contract the policy members are recognised by
 name: the threshold (``threshold``, ``quorum``), the signer set (a word ``signer(s)``, ``owner(s)``,
@@ -14,19 +16,20 @@ name: the threshold (``threshold``, ``quorum``), the signer set (a word ``signer
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..config import Config
 from ..model import Contract
 from ..semantics.durations import duration_text
 from ..semantics.guards import write_sites
-from . import knowledge
-from .base import Audit, Evidence, Profile, Requirement, Verdict, absent, at, external, failed, not_found, passed, worst
+from . import knowledge, replaceability
+from .base import Audit, Evaluate, Evidence, Profile, Requirement, Verdict, absent, at, external, failed, not_found, passed, worst
 from .bounds import constant, member_floor
 from .execution import execution_facts, single_execution, timelock_policy
 from .flow import Check, Flow
 from .roles import authorities, governance_only, guard_evidence, unguarded
 
+FromData = Callable[[Audit, Contract, replaceability.Known], Verdict]
 THRESHOLD = re.compile(r"threshold|quorum", re.IGNORECASE)
 SIGNERS = re.compile(r"(^|_)(signers?|owners?|members?)(_|$)", re.IGNORECASE)
 DELAY = re.compile(r"delay", re.IGNORECASE)
@@ -45,7 +48,20 @@ def members(contract: Contract, pattern: re.Pattern[str]) -> list[str]:
 
 
 def detect(audit: Audit, contract: Contract) -> bool:
-    return bool(execution_facts(audit, contract))
+    return bool(execution_facts(audit, contract)) or knowledge.replaceability(contract) is not None
+
+
+def by_structure_or_knowledge(from_code: Evaluate, from_data: FromData) -> Evaluate:
+    """``from_code`` when the contract's executions are in the analysed code, else ``from_data`` for a
+    StarkWare-style replaceability component known only from the knowledge data."""
+
+    def evaluate(audit: Audit, contract: Contract) -> Verdict:
+        known = knowledge.replaceability(contract)
+        if known is not None and not execution_facts(audit, contract):
+            return from_data(audit, contract, known)
+        return from_code(audit, contract)
+
+    return evaluate
 
 
 def threshold_policy(audit: Audit, contract: Contract) -> Verdict:
@@ -170,10 +186,20 @@ PROFILE = Profile(
     detect,
     "no governance contract (no entry point executes proposals that another entry point approved)",
     (
-        Requirement("CUL501", _threshold_title, threshold_policy),
-        Requirement("CUL502", _timelock_title, timelock_policy),
-        Requirement("CUL503", lambda _: "a proposal cannot be executed twice", single_execution),
-        Requirement("CUL504", lambda _: "a cancel entry point exists", cancel_exists),
-        Requirement("CUL505", lambda _: "signer, threshold and delay changes go through governance", self_administration),
+        Requirement("CUL501", _threshold_title, by_structure_or_knowledge(threshold_policy, replaceability.threshold)),
+        Requirement("CUL502", _timelock_title, by_structure_or_knowledge(timelock_policy, replaceability.timelock)),
+        Requirement(
+            "CUL503",
+            lambda _: "a proposal cannot be executed twice",
+            by_structure_or_knowledge(single_execution, replaceability.single_execution),
+        ),
+        Requirement(
+            "CUL504", lambda _: "a cancel entry point exists", by_structure_or_knowledge(cancel_exists, replaceability.cancel)
+        ),
+        Requirement(
+            "CUL505",
+            lambda _: "signer, threshold and delay changes go through governance",
+            by_structure_or_knowledge(self_administration, replaceability.self_administration),
+        ),
     ),
 )

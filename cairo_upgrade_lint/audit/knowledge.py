@@ -1,8 +1,9 @@
-"""The OpenZeppelin governance knowledge (``model/governance_components.toml``): what each
-component's entry points do in a proposal's life (execute, propose, approve, cancel, other), how
-execution is delayed and how an executed proposal is refused. The audit still reads the code when
-it is analysed; the data names what the code alone does not show (a hook the call graph cannot
-resolve, a delay decided at deployment)."""
+"""The governance knowledge: OpenZeppelin's components (``model/governance_components.toml``) and
+StarkWare's replaceability (``model/starkware_components.toml``): what each component's entry points
+do in a proposal's life (execute, propose, approve, cancel, other), how execution is delayed and how
+an executed proposal is refused. The audit still reads the code when it is analysed; the data names
+what the code alone does not show (a hook the call graph cannot resolve, a delay decided at
+deployment, a component from a dependency that is not checked out)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,22 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..findings import Location
 from ..model import Contract, EntryPoint
 
-DATA = Path(__file__).resolve().parent.parent / "model" / "governance_components.toml"
+MODEL = Path(__file__).resolve().parent.parent / "model"
+DATA = (MODEL / "governance_components.toml", MODEL / "starkware_components.toml")
 ROLES = ("execute", "propose", "approve", "cancel", "other")
 
 
 @cache
 def components() -> dict[str, dict[str, Any]]:
-    with DATA.open("rb") as handle:
-        return tomllib.load(handle)
+    """Every known component by module name, from all the knowledge files."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in DATA:
+        with path.open("rb") as handle:
+            found.update(tomllib.load(handle))
+    return found
 
 
 def component_name(path: str | None) -> str:
@@ -54,3 +61,14 @@ def setting(contract: Contract, key: str) -> tuple[str, str, str] | None:
 
 def kinds(contract: Contract) -> set[str]:
     return {str(d.get("kind")) for _, d in used(contract)}
+
+
+def replaceability(contract: Contract) -> tuple[str, dict[str, Any], Location] | None:
+    """(component, data, the ``component!`` line) of a StarkWare-style replaceability component the
+    contract declares: upgrades proposed with a delay and executed by ``replace_to``."""
+    for use in contract.components:
+        name = component_name(use.component or use.path)
+        data = components().get(name)
+        if data is not None and data.get("kind") == "replaceability":
+            return name, data, use.location
+    return None

@@ -102,6 +102,9 @@ def render_text(run: AuditRun, context: ReportContext) -> str:
         lines += ["", f"{profile}: {contract.name} ({where})"]
         for result in results:
             lines += _result_lines(result, run, context)
+    for excluded in run.excluded:
+        where = _where(excluded.contract.declaration or excluded.contract.location, context)
+        lines += ["", f"{excluded.profile}: {excluded.contract.name} ({where}): {excluded.reason}"]
     for error in parse_errors(run.audit.project):
         lines += ["", f"syntax error (the audit may miss code): {_where(error.location, context)}: {error.message}"]
     counts = _counts(run.results)
@@ -149,6 +152,7 @@ def checklist(run: AuditRun, context: ReportContext) -> dict[str, Any]:
             "multisig_signers_min": config.multisig_signers_min,
         },
         "requirements": [_requirement(r, run, context) for r in run.results],
+        "not_applicable": [{"profile": x.profile, "contract": x.contract.name, "reason": x.reason} for x in run.excluded],
         "summary": counts,
     }
 

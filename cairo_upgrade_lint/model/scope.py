@@ -101,7 +101,8 @@ class ScopeIndex:
         self._simple: dict[str, dict[str, list[Resolved]]] = {}
         self._resolved: dict[tuple[Scope, tuple[str, ...]], Resolved | None] = {}
         for crate in crates:
-            self.roots.setdefault(crate.name, self._build_crate(crate))
+            if crate.modules:  # a crate whose every file was unreadable has nothing to scope
+                self.roots.setdefault(crate.name, self._build_crate(crate))
         self.known_root = self._build_crate(known) if known is not None else None
         if self.known_root is not None:
             self.roots.setdefault(self.known_root.crate.name, self.known_root)

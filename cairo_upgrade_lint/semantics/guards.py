@@ -164,18 +164,19 @@ def is_account(ctx: Context, contract: Contract) -> bool:
     return bool(_ACCOUNT_ATTRIBUTE.search(b"\n".join(lines)))
 
 
-def one_shot(ctx: Context, entry: EntryPoint) -> str | None:
+def one_shot(ctx: Context, entry: EntryPoint, anywhere: bool = False) -> str | None:
     """How ``entry`` can run only once, if it can: on its way it asserts that a stored value (read
     through any path: a member, a getter, raw ``storage_read_syscall`` / ``Store`` reads at a
     ``selector!`` address or one a helper computes) is zero, and the same path writes that slot
     (``assert(get_first_signer(SignerType::Stark) == 0, ..)`` then adding the signer). Receiver calls
     that do not resolve (``key.add_signer()``) are followed into the project's functions of that name.
-    The written value is not evaluated: a write that may store zero again is not told apart."""
+    The written value is not evaluated: a write that may store zero again is not told apart.
+    ``anywhere``: the assertion may follow other calls (a second run is refused all the same)."""
     functions = _one_shot_functions(ctx, entry.function)
     written = {slot for info in functions for slot in _slots(info, "write")}
     for info in functions:
         for assertion in info.facts.assertions:
-            if not _before_effects(info, assertion):
+            if not anywhere and not _before_effects(info, assertion):
                 continue
             for comparison in assertion.comparisons:
                 if comparison.op != "==":
