@@ -25,6 +25,7 @@ from .base import Audit, Evidence, Outcome, Profile, Requirement, absent, at, ex
 from .bounds import constant, member_floor
 from .execution import execution_facts, single_execution, timelock_policy
 from .flow import Check, Flow
+from .powers import cancel_consent
 from .roles import authorities, governance_only, guard_evidence, unguarded
 
 THRESHOLD = re.compile(r"threshold|quorum", re.IGNORECASE)
@@ -93,6 +94,10 @@ def cancel_exists(audit: Audit, contract: Contract) -> Outcome:
         return absent(contract, "no cancel entry point: an approved proposal cannot be stopped during its timelock")
     names = ", ".join(f"`{e.note.split(':')[0]}`" for e in evidence)
     return passed(f"{names} cancels proposals", evidence)
+
+
+def cancel_needs_consent(audit: Audit, contract: Contract) -> Outcome:
+    return cancel_consent(audit, contract, CANCEL, frozenset(members(contract, THRESHOLD)))
 
 
 def self_administration(audit: Audit, contract: Contract) -> Outcome:
@@ -175,5 +180,6 @@ PROFILE = Profile(
         Requirement("CUL503", lambda _: "a proposal cannot be executed twice", single_execution),
         Requirement("CUL504", lambda _: "a cancel entry point exists", cancel_exists),
         Requirement("CUL505", lambda _: "signer, threshold and delay changes go through governance", self_administration),
+        Requirement("CUL506", lambda _: "a cancel needs a threshold of signers or the proposer first", cancel_needs_consent),
     ),
 )

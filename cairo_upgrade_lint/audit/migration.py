@@ -14,6 +14,8 @@ from ..rules.migrations import Migration, migrations
 from .base import Audit, Evidence, Outcome, Profile, Requirement, at, failed, not_found, passed, worst
 from .bounds import capped, constant
 from .flow import Flow, Source, Write
+from .powers import migration_keys
+from .restore import restores_live_data
 from .roles import guard_evidence, unguarded
 
 VERSION = re.compile(r"version|initiali[sz]ed", re.IGNORECASE)
@@ -153,5 +155,7 @@ PROFILE = Profile(
         Requirement("CUL522", lambda _: "migration entry points are guarded and version-checked", guarded_and_checked),
         Requirement("CUL523", lambda _: "migrations keep a backup for rollback", backup_kept),
         Requirement("CUL524", lambda _: "migrations are batched (bounded loop per call)", batched),
+        Requirement("CUL525", lambda _: "a rollback of the migration restores live data, not a snapshot", restores_live_data),
+        Requirement("CUL526", lambda _: "no single key runs a migration or its rollback", migration_keys),
     ),
 )
