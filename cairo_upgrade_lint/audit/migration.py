@@ -32,6 +32,16 @@ def version_members(migration: Migration) -> frozenset[str]:
     return frozenset(checked | {m.name for m in migration.contract.storage if VERSION.search(m.name)})
 
 
+def recorded_versions(audit: Audit, migration: Migration) -> frozenset[str]:
+    """The version members a migration sets to fixed values (``storage_version.write(2)``): a member
+    it advances by a computed amount (a cursor, ``cursor.write(to_index)``) counts its progress, not
+    the layout, and is left out unless it is named like a version."""
+    named = {m.name for m in migration.contract.storage if VERSION.search(m.name)}
+    fixed = {w.member for f, w in audit.writes(migration.entry, version_members(migration)) if constant(f, w.value) is not None}
+    computed = {w.member for _, w in audit.writes(migration.entry, version_members(migration))} - fixed
+    return frozenset(named | (version_members(migration) - computed))
+
+
 def version_recorded(audit: Audit, contract: Contract) -> Outcome:
     found = migrations(audit.ctx, contract)
     for migration in found:
@@ -94,12 +104,28 @@ def batched(audit: Audit, contract: Contract) -> Outcome:
 
 
 def _version_check(audit: Audit, migration: Migration) -> Evidence | None:
-    members = {Source("storage", name) for name in version_members(migration)}
+    """An assertion on the migration's call graph that compares a version member, or compares stored
+    state with a version value some migration writes into a version member (an authorised target
+    version: ``migration_target.read() == LEGACY_VERSION``)."""
+    members = {Source("storage", name) for name in recorded_versions(audit, migration)}
+    values = _version_values(audit, migration)
     for flow in audit.reach(migration.entry):
         for check in flow.checks:
-            if members & (flow.sources(check.left) | flow.sources(check.right)):
-                return Evidence(check.location, f"{flow.info.name}: asserts {check.text}")
+            left, right = flow.sources(check.left), flow.sources(check.right)
+            stored = any(s.kind == "storage" for s in left | right)
+            targets = check.op in ("==", "!=") and stored and bool(values & (left | right))
+            if members & (left | right) or targets:
+                return Evidence(check.location, f"{flow.info.name}: checks the storage version: asserts {check.text}")
     return None
+
+
+def _version_values(audit: Audit, migration: Migration) -> frozenset[Source]:
+    """The named constants the contract's migrations write into version members."""
+    values: set[Source] = set()
+    for other in migrations(audit.ctx, migration.contract):
+        for flow, write in audit.writes(other.entry, recorded_versions(audit, other)):
+            values |= {s for s in flow.sources(write.value) if s.kind == "const"}
+    return frozenset(values)
 
 
 def _backup(audit: Audit, migration: Migration) -> Outcome:
