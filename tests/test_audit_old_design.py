@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from toolchain.compiler import compile_source
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_DESIGN = Path(__file__).parent / "fixtures" / "audit" / "old-design"
@@ -17,6 +18,7 @@ CASES = [
     ("tp_stale_rollback.cairo", "migration", "CUL525"),
     ("tp_single_key_migration.cairo", "migration", "CUL526"),
 ]
+CONTRACTS = {"tp_single_signer_cancel.cairo": "Governance"}
 
 
 def cli(*args: object) -> subprocess.CompletedProcess[str]:
@@ -50,3 +52,9 @@ def test_stale_rollback_message_explains_the_data_loss() -> None:
     message = result.stdout.splitlines()[failed + 1]
     assert "`migration_backup`, a snapshot taken when the migration ran" in message
     assert "`user_records` (the migrated data) is still written afterwards by `deposit`" in message
+
+
+@pytest.mark.parametrize("name", [c[0] for c in CASES])
+def test_old_design_fixtures_compile_with_cairo_2_1(name: str) -> None:
+    sierra = compile_source(OLD_DESIGN / name, CONTRACTS.get(name, "ExchangeV2"))
+    assert sierra["sierra_program"]
