@@ -77,7 +77,7 @@ def test_the_knowledge_is_data_next_to_openzeppelins() -> None:
 )
 def test_the_upgrade_delay_is_the_timelock(tmp_path: Path, initialize: str, status: str, words: str) -> None:
     result = audit(tmp_path, initialize)
-    assert [r.contract.name for r in result.results if r.contract] == ["Vault"] * 5
+    assert [r.contract.name for r in result.results if r.contract] == ["Vault"] * 6
     found, message, evidence = outcomes(result)["CUL502"]
     assert (found, words in message) == (status, True), message
     if initialize:  # the cited line is the constructor's initialize call
@@ -88,6 +88,7 @@ def test_replace_to_runs_once_and_remove_implementation_cancels(tmp_path: Path) 
     found = outcomes(audit(tmp_path, "self.replaceability.initialize(upgrade_delay: 172800);"))
     assert found["CUL503"][0] == "pass" and "clears the implementation's activation time" in found["CUL503"][1]
     assert found["CUL504"][:2] == ("pass", "`remove_implementation` cancels a proposed implementation (ReplaceabilityComponent)")
+    assert found["CUL506"][0] == "pass" and "`upgrade_governor`, the role that adds and executes" in found["CUL506"][1]
     assert found["CUL503"][2][0][0] == 6  # the component! line
     assert found["CUL501"][0] == "not-found" and "`upgrade_governor`" in found["CUL501"][1]
     assert found["CUL505"][0] == "not-found"

@@ -172,7 +172,7 @@ def _interface_check(audit: Audit, entry: EntryPoint, params: list[str]) -> Evid
             sources = flow.sources(check.left) | flow.sources(check.right)
             ids = sorted(s.name for s in sources if s.kind == "const" and INTERFACE_ID.search(s.name))
             if ids and wanted & sources:
-                return Evidence(check.location, f"{flow.info.name}: asserts the new class supports `{ids[0]}`")
+                return Evidence(check.location, f"{flow.info.name}: the new class must support `{ids[0]}`: asserts {check.text}")
     return None
 
 

@@ -212,9 +212,14 @@ class Flow:
 
     @cached_property
     def field_sets(self) -> tuple[FieldSet, ...]:
+        """Field assignments and struct literal fields; an event's fields (a literal inside
+        ``self.emit(..)``) are not state and are left out."""
+        events = [n.span for n in self._nodes(A.MethodCall) if n.name == "emit"]
         out = []
         for node in self._nodes((A.Binary, A.StructLiteral)):
             if isinstance(node, A.StructLiteral):
+                if any(e.start <= node.span.start and node.span.end <= e.end for e in events):
+                    continue
                 out += [FieldSet(f.name, field_value(f), self.where(f.span)) for f in node.fields]
             elif node.op == "=" and isinstance(target := strip_wrappers(node.left), A.FieldAccess):
                 out.append(FieldSet(target.name, node.right, self.where(node.span)))

@@ -27,6 +27,7 @@ from .base import Audit, Evaluate, Evidence, Profile, Requirement, Verdict, abse
 from .bounds import constant, member_floor
 from .execution import execution_facts, single_execution, timelock_policy
 from .flow import Check, Flow
+from .powers import cancel_consent
 from .roles import authorities, governance_only, guard_evidence, unguarded
 
 FromData = Callable[[Audit, Contract, replaceability.Known], Verdict]
@@ -109,6 +110,10 @@ def cancel_exists(audit: Audit, contract: Contract) -> Verdict:
         return absent(contract, "no cancel entry point: an approved proposal cannot be stopped during its timelock")
     names = ", ".join(f"`{e.note.split(':')[0]}`" for e in evidence)
     return passed(f"{names} cancels proposals", evidence)
+
+
+def cancel_needs_consent(audit: Audit, contract: Contract) -> Verdict:
+    return cancel_consent(audit, contract, CANCEL, frozenset(members(contract, THRESHOLD)))
 
 
 def self_administration(audit: Audit, contract: Contract) -> Verdict:
@@ -200,6 +205,11 @@ PROFILE = Profile(
             "CUL505",
             lambda _: "signer, threshold and delay changes go through governance",
             by_structure_or_knowledge(self_administration, replaceability.self_administration),
+        ),
+        Requirement(
+            "CUL506",
+            lambda _: "a cancel needs a threshold of signers or the proposer first",
+            by_structure_or_knowledge(cancel_needs_consent, replaceability.cancel_consent),
         ),
     ),
 )

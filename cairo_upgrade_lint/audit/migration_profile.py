@@ -9,12 +9,15 @@ from collections.abc import Iterable
 
 from ..findings import Location
 from ..model import Contract
+from ..model.facts import Operand
 from ..model.layout import MapLayout, VecLayout
 from ..semantics.migrations import Migration, migrations
 from ..semantics.values import value_source
 from .base import Audit, Evidence, Profile, Requirement, Verdict, at, failed, not_found, passed, worst
 from .bounds import capped, constant
 from .flow import Flow, Write
+from .powers import migration_keys
+from .restore import restores_live_data
 from .roles import guard_evidence, unguarded
 
 VERSION = re.compile(r"version|initiali[sz]ed", re.IGNORECASE)
@@ -29,6 +32,16 @@ def version_members(migration: Migration) -> frozenset[str]:
     names = {m.key: m.name for m in migration.contract.storage}
     checked = {names.get(k, k) for k in migration.version_members}
     return frozenset(checked | {m.name for m in migration.contract.storage if VERSION.search(m.name)})
+
+
+def recorded_versions(audit: Audit, migration: Migration) -> frozenset[str]:
+    """The version members a migration sets to fixed values (``storage_version.write(2)``): a member
+    it advances by a computed amount (a cursor, ``cursor.write(to_index)``) counts its progress, not
+    the layout, and is left out unless it is named like a version."""
+    named = {m.name for m in migration.contract.storage if VERSION.search(m.name)}
+    fixed = {w.member for f, w in audit.writes(migration.entry, version_members(migration)) if constant(f, w.value) is not None}
+    computed = {w.member for _, w in audit.writes(migration.entry, version_members(migration))} - fixed
+    return frozenset(named | (version_members(migration) - computed))
 
 
 def version_recorded(audit: Audit, contract: Contract) -> Verdict:
@@ -93,12 +106,28 @@ def batched(audit: Audit, contract: Contract) -> Verdict:
 
 
 def _version_check(audit: Audit, migration: Migration) -> Evidence | None:
-    members = {value_source("storage", name) for name in version_members(migration)}
+    """An assertion on the migration's call graph that compares a version member, or compares stored
+    state with a version value some migration writes into a version member (an authorised target
+    version: ``migration_target.read() == LEGACY_VERSION``)."""
+    members = {value_source("storage", name) for name in recorded_versions(audit, migration)}
+    values = _version_values(audit, migration)
     for flow in audit.reach(migration.entry):
         for check in flow.checks:
-            if members & (flow.sources(check.left) | flow.sources(check.right)):
-                return Evidence(check.location, f"{flow.info.name}: asserts {check.text}")
+            left, right = flow.sources(check.left), flow.sources(check.right)
+            stored = any(s.kind == "storage" for s in left | right)
+            targets = check.op in ("==", "!=") and stored and bool(values & (left | right))
+            if members & (left | right) or targets:
+                return Evidence(check.location, f"{flow.info.name}: checks the storage version: asserts {check.text}")
     return None
+
+
+def _version_values(audit: Audit, migration: Migration) -> frozenset[Operand]:
+    """The named constants the contract's migrations write into version members."""
+    values: set[Operand] = set()
+    for other in migrations(audit.ctx, migration.contract):
+        for flow, write in audit.writes(other.entry, recorded_versions(audit, other)):
+            values |= {s for s in flow.sources(write.value) if s.kind == "const"}
+    return frozenset(values)
 
 
 def _backup(audit: Audit, migration: Migration) -> Verdict:
@@ -154,5 +183,7 @@ PROFILE = Profile(
         Requirement("CUL522", lambda _: "migration entry points are guarded and version-checked", guarded_and_checked),
         Requirement("CUL523", lambda _: "migrations keep a backup for rollback", backup_kept),
         Requirement("CUL524", lambda _: "migrations are batched (bounded loop per call)", batched),
+        Requirement("CUL525", lambda _: "a rollback of the migration restores live data, not a snapshot", restores_live_data),
+        Requirement("CUL526", lambda _: "no single key runs a migration or its rollback", migration_keys),
     ),
 )

@@ -70,6 +70,17 @@ def cancel(audit: Audit, contract: Contract, known: Known) -> Verdict:
     return passed(f"{names} cancels a proposed implementation ({name})", [_at(known, f"{names}: cancels")])
 
 
+def cancel_consent(audit: Audit, contract: Contract, known: Known) -> Verdict:
+    name, data, _ = known
+    names = ", ".join(f"`{n}`" for n in data.get("cancel", ()))
+    role = str(data.get("threshold", "")).partition(":")[2]
+    message = (
+        f"{names} is gated by `{role}`, the role that adds and executes implementations ({name}): cancelling "
+        "gives it no power it does not already have"
+    )
+    return passed(message, [_at(known, f"{names}: cancels")])
+
+
 def self_administration(audit: Audit, contract: Contract, known: Known) -> Verdict:
     name, data, _ = known
     member = str(data.get("delay", "")).partition(":")[2]

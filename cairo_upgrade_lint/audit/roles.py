@@ -39,8 +39,16 @@ def unguarded(audit: Audit, entry: EntryPoint, guard: Guard, message: str) -> Ve
     """A failure at the unguarded operation, with the call path that reaches it; not-found when
     calls on the way did not resolve and may check the caller."""
     chain = " -> ".join(path_names(audit.graph, guard.unguarded_path)) or entry.name
-    evidence = [Evidence(guard.site or entry.embedded_at or entry.location, f"{entry.name}: no auth check on {chain}")]
+    site = None if _function_end(audit, guard) else guard.site
+    evidence = [Evidence(site or entry.embedded_at or entry.location, f"{entry.name}: no auth check on {chain}")]
     if guard.certain:
         return failed(message, evidence)
     calls = ", ".join(f"`{name}`" for name in guard.unresolved)
     return not_found(f"{message}, unless {calls} (not analysed) checks the caller", evidence)
+
+
+def _function_end(audit: Audit, guard: Guard) -> bool:
+    """The unchecked site stands for a whole function (the point at its end), not an operation."""
+    info = audit.graph.get(guard.unguarded_path[-1]) if guard.unguarded_path else None
+    end = info.location if info is not None else None
+    return end is not None and guard.site is not None and (guard.site.line, guard.site.column) == (end.end_line, end.end_column)
