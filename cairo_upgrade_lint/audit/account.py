@@ -19,7 +19,6 @@ upgrade, not as a batch migration of many users' data).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from ..model import Contract, EntryPoint
 from ..model.syscalls import LIBRARY_CALL, REPLACE_CLASS
@@ -27,8 +26,7 @@ from ..semantics.guards import entry_guard, is_account, one_shot, syscall_sites,
 from ..semantics.migrations import migrations
 from ..semantics.values import value_source
 from .base import Audit, Evidence, Profile, Requirement, Verdict, at, external, failed, not_found, passed, worst
-from .bounds import constant
-from .flow import Check, Flow
+from .bounds import constant, nonzero_checks
 from .roles import guard_evidence, unguarded
 
 PROTOCOL = ("__validate__", "__execute__")
@@ -181,18 +179,11 @@ def _runs_once(audit: Audit, entry: EntryPoint) -> Evidence | None:
     flows = audit.reach(entry)
     cleared = {w.member for f in flows for w in f.writes if constant(f, w.value) == 0}
     for flow in flows:
-        for check in _nonzero_checks(flow):
+        for check in nonzero_checks(flow):
             member = next((s.name for s in flow.sources(check.left) if s.kind == "storage" and s.name in cleared), None)
             if member is not None:
                 return Evidence(check.location, f"{flow.info.name}: asserts {check.text}, and the migration clears `{member}`")
     return None
-
-
-def _nonzero_checks(flow: Flow) -> Iterator[Check]:
-    for check in flow.checks:
-        for side in (check, check.mirrored()):
-            if side.op == "!=" and constant(flow, side.right) == 0:
-                yield side
 
 
 PROFILE = Profile(

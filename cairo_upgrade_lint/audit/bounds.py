@@ -4,12 +4,14 @@ compares the same expression with a constant (``assert(delay >= MIN_DELAY)``).""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..model import Contract
 from ..model.operators import LOWER_BOUND, UPPER_BOUND
 from ..records import record
 from ..syntax import ast as A
 from .base import Audit, Evidence
-from .flow import Flow
+from .flow import Check, Flow
 
 
 @record
@@ -29,6 +31,14 @@ def constant(flow: Flow, expr: A.Expr) -> int | None:
         (source,) = sources
         return source.value if source.kind in ("const", "literal") else None
     return None
+
+
+def nonzero_checks(flow: Flow) -> Iterator[Check]:
+    """The assertions of ``flow`` that a value is not zero, written ``value != 0`` (mirrored if need be)."""
+    for check in flow.checks:
+        for side in (check, check.mirrored()):
+            if side.op == "!=" and constant(flow, side.right) == 0:
+                yield side
 
 
 def asserted(flow: Flow, text: str, lower: bool) -> tuple[int, Evidence] | None:

@@ -27,7 +27,7 @@ from .base import Audit, Evaluate, Evidence, Profile, Requirement, Verdict, abse
 from .bounds import constant, member_floor
 from .execution import execution_facts, single_execution, timelock_policy
 from .flow import Check, Flow
-from .powers import cancel_consent
+from .powers import cancel_consent, cancels
 from .roles import authorities, governance_only, guard_evidence, unguarded
 
 FromData = Callable[[Audit, Contract, replaceability.Known], Verdict]
@@ -94,15 +94,12 @@ def threshold_policy(audit: Audit, contract: Contract) -> Verdict:
 def cancel_exists(audit: Audit, contract: Contract) -> Verdict:
     """A cancel is an entry point named like one (``cancel``, ``veto``, ``reject``) that writes the
     proposal state an execution reads, or a governance component's cancel (knowledge data)."""
-    found = execution_facts(audit, contract)
-    state = {m for x in found for m in x.state}
+    state, entries = cancels(audit, contract, CANCEL)
     evidence = []
-    for entry in external(contract):
-        if any(entry is x.entry for x in found):
-            continue
-        if knowledge.role(entry) == "cancel":
+    for entry, known in entries:
+        if known:
             evidence.append(at(entry, f"{entry.name}: cancels ({knowledge.component_name(entry.component)})"))
-        elif knowledge.role(entry) is None and CANCEL.search(entry.name):
+        else:
             write = next((w for _, w in audit.writes(entry, state)), None)
             if write is not None:
                 evidence.append(Evidence(write.location, f"{entry.name}: writes `{write.member}`, the proposal state"))

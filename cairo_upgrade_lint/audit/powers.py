@@ -82,20 +82,33 @@ def _governed(audit: Audit, contract: Contract, writers: list[EntryPoint], membe
     return True
 
 
+def cancels(audit: Audit, contract: Contract, cancel: re.Pattern[str]) -> tuple[frozenset[str], list[tuple[EntryPoint, bool]]]:
+    """The proposal state the contract's executions read, and its cancels: ``(entry, True)`` for a
+    governance component's cancel (knowledge data), ``(entry, False)`` for an entry point named like
+    ``cancel`` (its writes of the proposal state make it one)."""
+    found = execution_facts(audit, contract)
+    state = frozenset(m for x in found for m in x.state)
+    entries = []
+    for entry in external(contract):
+        if any(entry is x.entry for x in found):
+            continue
+        role = knowledge.role(entry)
+        if role == "cancel" or (role is None and cancel.search(entry.name)):
+            entries.append((entry, role == "cancel"))
+    return state, entries
+
+
 def cancel_consent(audit: Audit, contract: Contract, cancel: re.Pattern[str], thresholds: frozenset[str]) -> Verdict:
     """Every cancel (an entry point named like ``cancel`` that writes the proposal state) needs a
     threshold of signers (a comparison with one of ``thresholds``), or is the proposer's before any
     signature."""
-    found = execution_facts(audit, contract)
-    state = {m for x in found for m in x.state}
+    state, entries = cancels(audit, contract, cancel)
     outcomes = []
-    for entry in external(contract):
-        if any(entry is x.entry for x in found):
-            continue
-        if knowledge.role(entry) == "cancel":
+    for entry, known in entries:
+        if known:
             note = f"`{entry.name}` is a governance component's cancel: who may cancel is its role setup"
             outcomes.append(not_found(note))
-        elif knowledge.role(entry) is None and cancel.search(entry.name):
+        else:
             writes = audit.writes(entry, state)
             outcomes += [_cancel_write(audit, contract, entry, flow, write, thresholds) for flow, write in writes]
     return worst(outcomes, "no cancel entry point writes the proposal state (CUL504)")

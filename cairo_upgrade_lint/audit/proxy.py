@@ -14,7 +14,7 @@ from ..semantics.entry_points import callable_entry_points, entry_site, forwarde
 from ..semantics.guards import call_paths, write_sites
 from ..semantics.values import rejects_zero, trace_origin
 from .base import Audit, Evidence, Profile, Requirement, Verdict, absent, at, external, failed, not_found, passed, worst
-from .bounds import constant
+from .bounds import nonzero_checks
 from .roles import guard_evidence, unguarded
 
 
@@ -126,10 +126,9 @@ def _zero_assertion(audit: Audit, function: str, param: str) -> Evidence | None:
     flow = audit.flows.of(function)
     if flow is None:
         return None
-    for check in flow.checks:
-        for side in (check, check.mirrored()):
-            if side.op == "!=" and constant(flow, side.right) == 0 and flow.text(side.left) == param:
-                return Evidence(side.location, f"{flow.info.name}: asserts {side.text}")
+    for side in nonzero_checks(flow):
+        if flow.text(side.left) == param:
+            return Evidence(side.location, f"{flow.info.name}: asserts {side.text}")
     return None
 
 

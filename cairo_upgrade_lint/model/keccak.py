@@ -84,32 +84,9 @@ def plain_keccak_256(data: bytes) -> bytes:
 def _permute(state: list[int]) -> list[int]:
     """Keccak-f[1600]: 24 rounds over the lanes a[x + 5y]."""
     (
-        a0,
-        a1,
-        a2,
-        a3,
-        a4,
-        a5,
-        a6,
-        a7,
-        a8,
-        a9,
-        a10,
-        a11,
-        a12,
-        a13,
-        a14,
-        a15,
-        a16,
-        a17,
-        a18,
-        a19,
-        a20,
-        a21,
-        a22,
-        a23,
-        a24,
-    ) = state
+        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12,
+        a13, a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24,
+    ) = state  # fmt: skip
     for constant in _ROUND_CONSTANTS:
         c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20
         c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21
@@ -197,29 +174,6 @@ def _permute(state: list[int]) -> list[int]:
         a24 = b24 ^ (~b20 & b21)
         a0 ^= constant
     return [
-        a0,
-        a1,
-        a2,
-        a3,
-        a4,
-        a5,
-        a6,
-        a7,
-        a8,
-        a9,
-        a10,
-        a11,
-        a12,
-        a13,
-        a14,
-        a15,
-        a16,
-        a17,
-        a18,
-        a19,
-        a20,
-        a21,
-        a22,
-        a23,
-        a24,
-    ]
+        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12,
+        a13, a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24,
+    ]  # fmt: skip
