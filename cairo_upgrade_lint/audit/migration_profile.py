@@ -13,6 +13,7 @@ from ..model.facts import Operand
 from ..model.layout import MapLayout, VecLayout
 from ..semantics.migrations import Migration, migrations
 from ..semantics.values import value_source
+from ..syntax import ast as A
 from .base import Audit, Evidence, Profile, Requirement, Verdict, at, failed, not_found, passed, worst
 from .bounds import capped, constant
 from .flow import Flow, Write
@@ -37,9 +38,10 @@ def version_members(migration: Migration) -> frozenset[str]:
 def recorded_versions(audit: Audit, migration: Migration) -> frozenset[str]:
     """The version members a migration sets to fixed values (``storage_version.write(2)``): a member
     it advances by a computed amount (a cursor, ``cursor.write(to_index)``) counts its progress, not
-    the layout, and is left out unless it is named like a version."""
+    the layout, and is left out unless it is named like a version. A fixed value is a literal or a
+    named constant, also one whose value is not known (``DEFAULTS.min_amount``, a constant struct's field)."""
     named = {m.name for m in migration.contract.storage if VERSION.search(m.name)}
-    fixed = {w.member for f, w in audit.writes(migration.entry, version_members(migration)) if constant(f, w.value) is not None}
+    fixed = {w.member for f, w in audit.writes(migration.entry, version_members(migration)) if _fixed(f, w.value)}
     computed = {w.member for _, w in audit.writes(migration.entry, version_members(migration))} - fixed
     return frozenset(named | (version_members(migration) - computed))
 
@@ -119,6 +121,12 @@ def _version_check(audit: Audit, migration: Migration) -> Evidence | None:
             if members & (left | right) or targets:
                 return Evidence(check.location, f"{flow.info.name}: checks the storage version: asserts {check.text}")
     return None
+
+
+def _fixed(flow: Flow, expr: A.Expr) -> bool:
+    """``expr`` is computed from constants and literals only."""
+    sources = flow.sources(expr)
+    return bool(sources) and all(s.kind in ("const", "literal") for s in sources)
 
 
 def _version_values(audit: Audit, migration: Migration) -> frozenset[Operand]:
