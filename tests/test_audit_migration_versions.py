@@ -62,3 +62,67 @@ def test_flag_written_from_a_constant_struct_field(check: str, expected: str, tm
     assert outcome.status.value == expected, outcome.message
     if expected == "pass":
         assert any("min_amount == 0" in e.note for e in outcome.evidence)
+
+
+PER_RECORD = """
+#[starknet::interface]
+trait IVault<TContractState> {
+    fn migrate_user(ref self: TContractState, user: felt252);
+}
+
+#[starknet::contract]
+mod Vault {
+    use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess};
+
+    #[storage]
+    struct Storage {
+        user_version: Map<felt252, u8>,
+        positions: Map<felt252, u32>,
+        slots: Map<(felt252, u32), u128>,
+        user_count: u32,
+    }
+
+    #[abi(embed_v0)]
+    impl VaultImpl of super::IVault<ContractState> {
+        fn migrate_user(ref self: ContractState, user: felt252) {
+            CHECK
+            let count = BOUND;
+            let mut i: u32 = 0;
+            while i < count {
+                let value = self.slots.read((user, i));
+                self.slots.write((user, i), value * 2);
+                i += 1;
+            };
+            self.user_version.write(user, 2);
+        }
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "cul522"),
+    [("assert(self.user_version.read(user) < 2, 'already migrated');", "not-found"), ("", "fail")],
+)
+def test_a_migration_anyone_may_run_once_per_record_is_not_a_failure(check: str, cul522: str, tmp_path: Path) -> None:
+    source = PER_RECORD.replace("CHECK", check).replace("BOUND", "self.positions.read(user)")
+    (tmp_path / "contract.cairo").write_text(source)
+    outcome = next(
+        r.outcome for r in run(str(tmp_path), Config(), ("migration",), "Vault").results if r.requirement.id == "CUL522"
+    )
+    assert outcome.status.value == cul522, outcome.message
+    if cul522 == "not-found":
+        assert "converts each record once" in outcome.message
+        assert any("user_version.read(user) < 2" in e.note for e in outcome.evidence)
+
+
+@pytest.mark.parametrize(("bound", "cul524"), [("self.positions.read(user)", "not-found"), ("self.user_count.read()", "fail")])
+def test_a_loop_over_one_map_entry_is_not_found_and_a_loop_over_a_count_fails(bound: str, cul524: str, tmp_path: Path) -> None:
+    source = PER_RECORD.replace("CHECK", "").replace("BOUND", bound)
+    (tmp_path / "contract.cairo").write_text(source)
+    outcome = next(
+        r.outcome for r in run(str(tmp_path), Config(), ("migration",), "Vault").results if r.requirement.id == "CUL524"
+    )
+    assert outcome.status.value == cul524, outcome.message
+    if cul524 == "not-found":
+        assert "one entry of `positions`" in outcome.message

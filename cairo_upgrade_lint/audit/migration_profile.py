@@ -64,7 +64,15 @@ def guarded_and_checked(audit: Audit, contract: Contract) -> Verdict:
     for migration in migrations(audit.ctx, contract):
         entry, name = migration.entry, migration.name
         if not migration.guarded:
-            outcomes.append(unguarded(audit, entry, migration.guard, f"`{name}` can be called by anyone"))
+            record = _record_version_check(audit, migration)
+            if record is None:
+                outcomes.append(unguarded(audit, entry, migration.guard, f"`{name}` can be called by anyone"))
+            else:
+                message = (
+                    f"`{name}` can be called by anyone but converts each record once (it checks the record's "
+                    "version): whether anyone may trigger it is a design decision the code does not state"
+                )
+                outcomes.append(not_found(message, [record]))
             continue
         guard = (
             at(entry, f"{name}: runs only as a library call from the upgrade path")
@@ -94,8 +102,15 @@ def batched(audit: Audit, contract: Contract) -> Verdict:
             cap = next((e for b in loop.bounds if (e := capped(flow, b)) is not None), None)
             shown = ", ".join(f"`{flow.text(b)}`" for b in loop.bounds)
             here = Evidence(loop.location, f"{flow.info.name}: loop ends at {shown or 'an unrecognised exit'}")
+            entries = _map_entries(flow, loop.bounds, migration.contract)
             if cap is not None:
                 outcomes.append(passed(f"`{migration.name}` works in capped batches", [here, cap]))
+            elif entries:
+                message = (
+                    f"`{migration.name}` loops over {shown}, read from one entry of `{entries[0]}`: the work per call "
+                    "is that entry's size, which the code does not cap (check its largest size)"
+                )
+                outcomes.append(not_found(message, [here]))
             elif not loop.exits:
                 outcomes.append(not_found(f"`{migration.name}` loops with no recognisable exit condition", [here]))
             else:
@@ -105,6 +120,30 @@ def batched(audit: Audit, contract: Contract) -> Verdict:
                 )
                 outcomes.append(failed(message, [here]))
     return worst(outcomes, "")
+
+
+def _maps(contract: Contract) -> frozenset[str]:
+    return frozenset(m.name for m in contract.storage if isinstance(m.layout, MapLayout))
+
+
+def _map_entries(flow: Flow, bounds: Iterable[A.Expr], contract: Contract) -> list[str]:
+    """The map members the loop bounds are all read from (one entry's collection), or []."""
+    sources = {s for b in bounds for s in flow.sources(b)}
+    maps = _maps(contract)
+    if not sources or any(s.kind != "storage" or s.name not in maps for s in sources):
+        return []
+    return sorted(s.name for s in sources)
+
+
+def _record_version_check(audit: Audit, migration: Migration) -> Evidence | None:
+    """An assertion on a version kept per record (a map member named like a version): a migration
+    anyone may call that converts each record once."""
+    versions = {name for name in _maps(migration.contract) if VERSION.search(name)}
+    for flow in audit.reach(migration.entry):
+        for check in flow.checks:
+            if any(s.kind == "storage" and s.name in versions for s in flow.sources(check.left) | flow.sources(check.right)):
+                return Evidence(check.location, f"{flow.info.name}: checks the record's version: asserts {check.text}")
+    return None
 
 
 def _version_check(audit: Audit, migration: Migration) -> Evidence | None:
