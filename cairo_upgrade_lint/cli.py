@@ -558,7 +558,7 @@ def audit_plans(run: audit.AuditRun, fmt: str, output: str | None) -> int:
         for name, found in gaps.items()
     ]
     write_output(guide.render(plans, fmt), output)
-    if not plans and any(r.contract is None for r in run.results):
+    if not any(r.contract for r in run.results):
         click.echo(f"cairo-upgrade-lint: no contract implements {profiles}: name one with --contract to plan for it", err=True)
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)

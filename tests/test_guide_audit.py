@@ -185,3 +185,16 @@ def test_no_contract_to_plan_for_says_to_name_one() -> None:
     result = CliRunner().invoke(main, ["audit", str(FIXTURES / "vault.cairo"), "--type", "governance", "--implementation"])
     assert result.exit_code == 0 and result.stdout == "No contract to plan for.\n"
     assert "--contract" in result.stderr
+
+
+def test_newer_edition_gets_map_and_the_storage_imports_named(tmp_path: Path) -> None:
+    (tmp_path / "Scarb.toml").write_text('[package]\nname = "vault"\ncairo-version = "2.8.0"\n')
+    (tmp_path / "src").mkdir()
+    source = tmp_path / "src" / "lib.cairo"
+    source.write_text((FIXTURES / "vault.cairo").read_text())
+    result = run_cli(source, "--type", "governance", "--contract", "Vault", "--implementation", "--format", "json")
+    [plan] = json.loads(result.stdout)["plans"]
+    assert plan["edition"].startswith("Cairo 2.8 (Scarb.toml")
+    [eta] = [s for s in plan["steps"] if s["id"] == "upgrade-eta"]
+    assert eta["code"].strip() == "upgrade_eta: Map<felt252, u64>,"
+    assert any("StorageMapReadAccess" in note for note in plan["notes"])

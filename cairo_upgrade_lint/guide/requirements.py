@@ -21,7 +21,11 @@ from .edition import Edition
 from .plan import Plan, Step
 from .source import body_line, closing_line, indent, indent_of, lines_with, statement
 
-SKIP_IN_PAUSE = re.compile(r"^(pause|unpause|resume|upgrade|execute_upgrade|migrate\w*)$")
+SKIP_IN_PAUSE = re.compile(r"^(pause|unpause|resume|upgrade|execute_upgrade|migrate\w*|cancel\w*|veto\w*)$")
+"""Entry points a pause leaves open: the brake itself, the upgrade and migration that fix an incident, cancelling."""
+STORAGE_TRAITS = (
+    "starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess, StoragePointerWriteAccess}"
+)
 
 
 @record
@@ -236,6 +240,9 @@ def requirement_plan(project: Project, contract: Contract, gaps: Sequence[Gap], 
     if not guard:
         builder.notes.append("no caller check was found on the upgrade path: the entry points below have none; "
                              "add the contract's guard as their first statement")  # fmt: skip
+    if edition.has_map:
+        builder.notes.append(f"{edition.describe()}: the code below needs `use {STORAGE_TRAITS};` in the contract module "
+                             "where it is not imported yet (the generated code is compiled in the tests with Cairo 2.1 only)")  # fmt: skip
     grouped: dict[str, list[Gap]] = {}
     for gap in gaps:
         grouped.setdefault(TOGETHER.get(gap.requirement, gap.requirement), []).append(gap)
