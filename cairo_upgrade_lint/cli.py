@@ -490,7 +490,14 @@ def explain_command(rule_id: str, markdown: bool, output: str | None, no_color: 
     default=None,
     help="Print the call graph of the upgrade paths instead, as Graphviz DOT or Mermaid.",
 )
-@format_option(("text", "json", "sarif"), "text", "Report format (default: text; --design: text or json).")
+@click.option(
+    "--implementation",
+    is_flag=True,
+    help="Print the implementation plan instead: the steps and Cairo code that make each failing or not-found "
+    "requirement pass (docs/upgrade-guide.md).",
+)
+@format_option(("text", "json", "sarif", "markdown"), "text", "Report format (default: text; --design: text or json; "
+               "markdown: with --implementation).")  # fmt: skip
 @output_option()
 @config_option
 @click.option(
@@ -506,8 +513,8 @@ def explain_command(rule_id: str, markdown: bool, output: str | None, no_color: 
 @id_options("requirement")
 @no_color_option
 @guarded
-def audit_command(path: str, kind: str, contract: str | None, design: bool, graph_format: str | None, fmt: str,
-                  output: str | None, config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+def audit_command(path: str, kind: str, contract: str | None, design: bool, graph_format: str | None, implementation: bool,
+                  fmt: str, output: str | None, config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
                   no_color: bool, **policy: int | None) -> int:  # fmt: skip
     """Check PATH against the requirements of its upgrade pattern.
 
@@ -516,14 +523,46 @@ def audit_command(path: str, kind: str, contract: str | None, design: bool, grap
     """
     if (design and fmt == "sarif") or (graph_format and fmt != "text"):
         raise click.UsageError("--design prints text or json, --graph prints dot or mermaid: drop --format")
+    if (fmt == "markdown" and not implementation) or (implementation and (design or graph_format or fmt == "sarif")):
+        raise click.UsageError("--implementation prints text, markdown or json, without --design or --graph")
     config = configure(config_path, path, select=(), ignore=(), **policy)
     run = audit.run(path, config, audit.profile_names(kind), contract, parse_ids(select), parse_ids(ignore))
+    if implementation:
+        return audit_plans(run, fmt, output)
     write_output(audit.render(run, fmt, design, graph_format), output)
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
     if run.input_errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if run.failed and not (design or graph_format) else EXIT_CLEAN
+
+
+def audit_plans(run: audit.AuditRun, fmt: str, output: str | None) -> int:
+    """``audit --implementation``: one plan per audited contract that does not pass every requirement."""
+    from . import guide  # only this mode needs it
+
+    gaps: dict[str, list[guide.Gap]] = {}
+    contracts = {}
+    for result in run.results:
+        subject = result.contract
+        if subject is None or result.outcome.status.value == "pass":
+            continue
+        lines = tuple(e.location.line for e in result.outcome.evidence if e.location.path == subject.location.path)
+        requirement = result.requirement
+        gap = guide.Gap(requirement.id, requirement.title(run.config), result.outcome.status.value, result.outcome.message, lines)
+        contracts[subject.qualified_name] = subject
+        gaps.setdefault(subject.qualified_name, []).append(gap)
+    profiles = ", ".join(run.profiles)
+    plans = [
+        guide.audit_plan(run.audit.project, contracts[name], found, run.config, f"audit {profiles}")
+        for name, found in gaps.items()
+    ]
+    write_output(guide.render(plans, fmt), output)
+    if not any(r.contract for r in run.results):
+        click.echo(f"cairo-upgrade-lint: no contract implements {profiles}: name one with --contract to plan for it", err=True)
+    for error in run.input_errors:
+        click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
+    return EXIT_INPUT if run.input_errors else EXIT_CLEAN
 
 
 def console_lint_upgrade() -> None:

@@ -10,15 +10,17 @@ from ..config import Config
 from ..diff import diff_projects
 from ..errors import InputError
 from ..model import build, load
+from ..model.contracts import Contract
 from ..model.project import Project
 from .edition import detect
 from .guards import upgrade_guard
 from .migration import implementation
 from .plan import CheckItem, Plan, Step, as_data
 from .render import FORMATS, render
+from .requirements import Gap, requirement_plan
 from .testing import testing
 
-__all__ = ["FORMATS", "CheckItem", "Plan", "Step", "as_data", "render", "upgrade_plans"]
+__all__ = ["FORMATS", "CheckItem", "Gap", "Plan", "Step", "as_data", "audit_plan", "render", "upgrade_plans"]
 
 
 def upgrade_plans(old_path: str, new_path: str, config: Config, pairs: Mapping[str, str], mode: str) -> list[Plan]:
@@ -41,6 +43,15 @@ def upgrade_plans(old_path: str, new_path: str, config: Config, pairs: Mapping[s
         outline = implementation(contract_diff, old, new, edition, guard, subject)
         plans.append(outline.plan if mode == "implementation" else testing(contract_diff, outline))
     return plans
+
+
+def audit_plan(project: Project, contract: Contract, gaps: list[Gap], config: Config, subject: str) -> Plan:
+    """The implementation plan that makes ``contract`` of ``project`` meet the audit requirements
+    it fails or that were not found (``gaps``, from the audit's results)."""
+    text = project.texts.get(contract.location.path, b"").decode("utf-8", errors="replace")
+    edition = detect(contract.location.path, text)
+    guard = upgrade_guard(project, contract, config)
+    return requirement_plan(project, contract, gaps, edition, guard, config.timelock_min_seconds, subject)
 
 
 def _project(path: str, config: Config) -> Project:
