@@ -54,6 +54,7 @@ def test_stale_rollback_message_explains_the_data_loss() -> None:
     assert "`user_records` (the migrated data) is still written afterwards by `deposit`" in message
 
 
+@pytest.mark.compiler
 @pytest.mark.parametrize("name", [c[0] for c in CASES])
 def test_old_design_fixtures_compile_with_cairo_2_1(name: str) -> None:
     sierra = compile_source(OLD_DESIGN / name, CONTRACTS.get(name, "ExchangeV2"))

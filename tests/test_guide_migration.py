@@ -52,6 +52,8 @@ def test_plan_covers_every_hazard_of_the_pair() -> None:
     assert not any(s.action == "review" for s in plan.steps)  # everything in this pair has generated code
 
 
+@pytest.mark.compiler
+@pytest.mark.vm
 def test_migration_carries_v1_data_over_in_the_vm(migrated_source: str) -> None:
     v1 = compiler.compile_source(EXAMPLE / "v1.cairo", "Ledger")
     v2 = compiler.compile_source(migrated_source, "Ledger")
