@@ -327,12 +327,18 @@ def diff_or_guide(paths: tuple[str, ...], implementation: bool, testing: bool, o
     return run_diff(paths, **options)
 
 
+diff_arguments = stacked(
+    click.argument("paths", nargs=-1, type=PATH_ARGUMENT, metavar="OLD NEW | --base REF [PATH]... | --against LOCK [PATH]..."),
+    base_options,
+    contract_option,
+    guide_options,
+    common_options,
+)
+"""What ``lint-upgrade`` and ``cairo-upgrade-lint diff`` both take."""
+
+
 @click.command("lint-upgrade", context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=PATH_ARGUMENT, metavar="OLD NEW | --base REF [PATH]... | --against LOCK [PATH]...")
-@base_options
-@contract_option
-@guide_options
-@common_options
+@diff_arguments
 @click.version_option(__version__, "--version", prog_name="lint-upgrade")
 @guarded
 def lint_upgrade(paths: tuple[str, ...], implementation: bool, testing: bool, **options: Any) -> int:
@@ -355,11 +361,7 @@ def main() -> None:
 
 
 @main.command("diff", context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=PATH_ARGUMENT, metavar="OLD NEW | --base REF [PATH]... | --against LOCK [PATH]...")
-@base_options
-@contract_option
-@guide_options
-@common_options
+@diff_arguments
 @guarded
 def diff_command(paths: tuple[str, ...], implementation: bool, testing: bool, **options: Any) -> int:
     """Compare OLD and NEW versions (the same as lint-upgrade)."""

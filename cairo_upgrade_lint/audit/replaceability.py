@@ -23,13 +23,18 @@ from .flow import Flow
 Known = tuple[str, dict[str, Any], Location]
 
 
+def _named(data: dict[str, Any], key: str) -> str:
+    """The name in a ``kind:name`` knowledge value (``role:upgrade_governor`` -> ``upgrade_governor``)."""
+    return str(data.get(key, "")).partition(":")[2]
+
+
 def _at(known: Known, note: str) -> Evidence:
     return Evidence(known[2], f"{known[0]}: {note}")
 
 
 def threshold(audit: Audit, contract: Contract, known: Known) -> Verdict:
     name, data, _ = known
-    role = str(data.get("threshold", "")).partition(":")[2] or "a role"
+    role = _named(data, "threshold") or "a role"
     message = (
         f"upgrades are proposed and executed by one holder of `{role}` ({name}): no signer threshold in the code; "
         "who holds the role is decided by role grants, not code"
@@ -40,7 +45,7 @@ def threshold(audit: Audit, contract: Contract, known: Known) -> Verdict:
 def timelock(audit: Audit, contract: Contract, known: Known) -> Verdict:
     """The upgrade delay the constructor gives the component, against the policy."""
     name, data, _ = known
-    member = str(data.get("delay", "")).partition(":")[2]
+    member = _named(data, "delay")
     minimum = audit.config.timelock_min_seconds
     found = _initial_delay(audit, contract, known)
     if found is None:
@@ -73,7 +78,7 @@ def cancel(audit: Audit, contract: Contract, known: Known) -> Verdict:
 def cancel_consent(audit: Audit, contract: Contract, known: Known) -> Verdict:
     name, data, _ = known
     names = ", ".join(f"`{n}`" for n in data.get("cancel", ()))
-    role = str(data.get("threshold", "")).partition(":")[2]
+    role = _named(data, "threshold")
     message = (
         f"{names} is gated by `{role}`, the role that adds and executes implementations ({name}): cancelling "
         "gives it no power it does not already have"
@@ -83,8 +88,8 @@ def cancel_consent(audit: Audit, contract: Contract, known: Known) -> Verdict:
 
 def self_administration(audit: Audit, contract: Contract, known: Known) -> Verdict:
     name, data, _ = known
-    member = str(data.get("delay", "")).partition(":")[2]
-    role = str(data.get("threshold", "")).partition(":")[2]
+    member = _named(data, "delay")
+    role = _named(data, "threshold")
     message = (
         f"`{member}` has no setter ({name}); who holds `{role}` changes by role grants (its admin role is decided at "
         "deployment, not in the code)"
