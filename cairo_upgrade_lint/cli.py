@@ -398,8 +398,7 @@ def layout_command(path: str, fmt: str, output: str | None, config_path: str | N
     from . import pipeline
 
     config = configure(config_path, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
-    write_output(pipeline.layout(path, fmt, config), output)
-    return EXIT_CLEAN
+    return written_with_problems(*pipeline.layout(path, fmt, config), output)
 
 
 @main.command("snapshot", context_settings=CONTEXT)
@@ -419,8 +418,15 @@ def snapshot_command(path: str, output: str | None, config_path: str | None, no_
     from . import pipeline
 
     config = configure(config_path, path, select=(), ignore=(), scarb=scarb, dependency=dependency)
-    write_output(pipeline.snapshot(path, output, config), output)
-    return EXIT_CLEAN
+    return written_with_problems(*pipeline.snapshot(path, output, config), output)
+
+
+def written_with_problems(text: str, problems: list[str], output: str | None) -> int:
+    """Write what the other files gave, say once per file what is missing, and exit 2 if anything is."""
+    write_output(text, output)
+    for problem in problems:
+        click.echo(f"cairo-upgrade-lint: error: {problem}", err=True)
+    return EXIT_INPUT if problems else EXIT_CLEAN
 
 
 @main.command("rules", context_settings=CONTEXT)

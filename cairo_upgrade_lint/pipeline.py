@@ -41,28 +41,47 @@ if TYPE_CHECKING:
     from .analysis import Unit
 
 
-def snapshot(path: str, lock: str | None, config: Config | None = None) -> str:
+def snapshot(path: str, lock: str | None, config: Config | None = None) -> tuple[str, list[str]]:
     """The layout lock file text for ``path`` (locations relative to the lock file's folder), with
     the identities of its single-version findings (so that ``--against`` reports only the ones
-    an upgrade introduces)."""
+    an upgrade introduces); and the input problems that leave it incomplete (``incomplete``)."""
     from . import config as config_module
     from .model import lockfile  # with json: only the lock file commands need them
 
     config = config or config_module.load(config_module.discover(path))
     root = os.path.dirname(os.path.abspath(lock)) if lock else os.getcwd()
-    project = build(load(path, config.selection, config.dependency_options))
+    sources = load(path, config.selection, config.dependency_options)
+    project = build(sources)
     every_rule = replace(config, select=(), ignore=(), severity={})  # --against applies its own settings
-    return lockfile.snapshot(project, root, _single_version(project, every_rule))
+    return lockfile.snapshot(project, root, _single_version(project, every_rule)), incomplete(sources, project)
 
 
-def layout(path: str, fmt: str, config: Config | None = None) -> str:
-    """The ``layout`` command's output for one input (test and mock files included)."""
-    description = describe_project(build(load(path, None, config.dependency_options if config else None)))
+def layout(path: str, fmt: str, config: Config | None = None) -> tuple[str, list[str]]:
+    """The ``layout`` command's output for one input (test and mock files included), and the input
+    problems that leave it incomplete (``incomplete``)."""
+    sources = load(path, None, config.dependency_options if config else None)
+    project = build(sources)
+    description = describe_project(project)
     if fmt == "json":
         import json
 
-        return json.dumps(description, indent=2) + "\n"
-    return render_text(description)
+        return json.dumps(description, indent=2) + "\n", incomplete(sources, project)
+    return render_text(description), incomplete(sources, project)
+
+
+def incomplete(sources: Sources, project: Project) -> list[str]:
+    """One line per file whose contracts a layout may lack: unreadable files, and the first syntax
+    error of each file that has some (the parser recovers, but what follows it may be missing)."""
+    problems = [str(error) for error in sources.errors]
+    seen: set[str] = set()
+    for diagnostic in project.diagnostics:
+        if diagnostic.path not in seen:
+            seen.add(diagnostic.path)
+            where = location(diagnostic.path, diagnostic.span)
+            problems.append(
+                f"{where.path}:{where.line}:{where.column}: syntax error: {diagnostic.message}; its layout may be incomplete"
+            )
+    return problems
 
 
 def analyse(unit: Unit, config: Config, parallel: bool = False) -> runcache.Outcome:

@@ -79,6 +79,24 @@ def test_missing_path_next_to_a_good_one(tmp_path: Path) -> None:
     one_error_line(upgrade.stderr, "old.cairo", "no such file or directory")
 
 
+@pytest.mark.parametrize("command", ["layout", "snapshot"])
+def test_layout_and_snapshot_say_what_they_could_not_read(tmp_path: Path, command: str) -> None:
+    """The layout of the readable contracts is still written; each unreadable or broken file gets
+    one line naming it (and the position of a syntax error), and the exit code is 2."""
+    (tmp_path / "v2.cairo").write_bytes((EXAMPLE / "v2.cairo").read_bytes())
+    (tmp_path / "broken.cairo").write_bytes(BROKEN.read_bytes())
+    (tmp_path / "blob.cairo").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)))
+    result = run(command, tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert any("blob.cairo: binary file" in line for line in lines)
+    assert any("broken.cairo:9:9: syntax error" in line and "may be incomplete" in line for line in lines)
+    assert "Vault" in result.stdout
+    clean = run(command, EXAMPLE / "v2.cairo")
+    assert (clean.returncode, clean.stderr) == (0, "")
+
+
 @pytest.mark.parametrize("files", [{}, {"README.md": "# no Cairo here\n", "sub/notes.txt": "x"}])
 def test_directory_without_cairo_files(tmp_path: Path, files: dict[str, str]) -> None:
     empty = tmp_path / "empty"
