@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from click.testing import CliRunner
 from report_sample import sample
 
+from cairo_upgrade_lint.cli import main
 from cairo_upgrade_lint.records import replace
 from cairo_upgrade_lint.report import render
 
@@ -63,6 +66,21 @@ def test_documented_fields_match_the_output(tmp_path: Path) -> None:
     finding = document["findings"][0]
     for key in [*document["summary"], *finding, *finding["location"]]:
         assert f"`{key}`" in doc or f"`findings[].{key}`" in doc or f"`summary.{key}`" in doc, key
+
+
+def test_documented_audit_fields_match_the_output() -> None:
+    contracts = Path(__file__).parents[1] / "contracts"
+    result = CliRunner().invoke(main, ["audit", str(contracts), "--format", "json"])
+    audit = json.loads(result.output)["audit"]
+    doc = (Path(__file__).parents[1] / "cairo_upgrade_lint/report/JSON_FORMAT.md").read_text(encoding="utf-8")
+    requirement = audit["requirements"][0]
+    keys = [f"audit.{k}" for k in audit] + [f"audit.requirements[].{k}" for k in requirement]
+    documented = set(re.findall(r"`(audit[\w.\[\]]*)`(?:, `\.(\w+)`)?", doc))
+    names = {a for a, _ in documented} | {a.rsplit(".", 1)[0] + "." + b for a, b in documented if b}
+    assert not [k for k in keys if k not in names]
+    assert set(audit["summary"]) == {"pass", "fail", "not-found"} and "`not-found`" in doc
+    for key in [*audit["policy"], *requirement["evidence"][0]]:
+        assert f"`{key}`" in doc or f'"{key}"' in doc, key
 
 
 def test_unicode_is_written_as_is_and_output_is_stable(tmp_path: Path) -> None:
