@@ -15,6 +15,7 @@ any, so that one change is not reported twice.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 
@@ -36,7 +37,7 @@ from ..model.layout import (
 )
 from ..model.types import CairoType
 from ..semantics.context import Context
-from ..semantics.migrations import backing
+from ..semantics.migrations import backing, previous_class_reads
 from .base import Report, diff_rule
 
 _BY_KIND = {
@@ -70,6 +71,16 @@ def storage_member_removed(diff: ContractDiff, ctx: Context, report: Report) -> 
             "the new version reads it, so the data at its address is orphaned"
         )
         accessed = ctx.once("storage.old_accessed", lambda: _accessed_keys(ctx.old))
+        previous = previous_class_reads(ctx, diff.old, diff.new).get(old.key)
+        if previous is not None:
+            where = f"{os.path.basename(previous.location.path)}:{previous.location.line}"
+            message = (
+                f"storage member `{old.display}` ({old.type_text}, {_address(old)}) was removed; the new version "
+                f"reads it only through the previous class: it library-calls the old `{previous.entry_point}` "
+                f"({where}), which reads it. The data is orphaned once nothing needs that call any more"
+            )
+            yield _finding(ctx, diff, report, message, change, severity=Severity.NOTE)
+            continue
         if accessed is not None and not _accessed(accessed, old):
             message += (
                 "; but no code of the old version reads or writes it either, so whatever it holds was "

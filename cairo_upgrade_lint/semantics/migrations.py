@@ -33,7 +33,8 @@ import re
 from ..diff.pairing import EIC_ENTRY, external_initializer, pair_contracts
 from ..model import Contract, EntryPoint, Project
 from ..model.callgraph import CallGraph, FunctionInfo
-from ..model.facts import Assertion, Operand, StorageAccess
+from ..findings import Location
+from ..model.facts import Assertion, Operand, StorageAccess, SyscallUse
 from ..model.layout import StorageMember
 from ..model.syscalls import LIBRARY_CALL
 from ..records import record
@@ -140,6 +141,45 @@ def backing(ctx: Context, contract: Contract, keys: frozenset[str]) -> Migration
     migrates away one that ``contract`` no longer declares (``_migrates_away``)."""
     gone = keys - {m.key for m in contract.storage}
     return next((m for m in migrations(ctx, contract) if m.guarded and (m.writes & keys or _migrates_away(m, gone))), None)
+
+
+@record
+class PreviousClassRead:
+    """The new version library-calls ``entry_point``, an entry point only the old version has, at
+    ``location``: the previous class runs on this contract's storage and reads what that entry
+    point reads (a migration converting old records through the code that wrote them)."""
+
+    entry_point: str
+    location: Location
+
+
+def previous_class_reads(ctx: Context, old: Contract, new: Contract) -> dict[str, PreviousClassRead]:
+    """Member keys the old class still reads after the upgrade because code of ``new`` library-calls
+    an entry point of ``old`` that ``new`` dropped (``IStakingV0LibraryDispatcher { class_hash:
+    prev_class_hash }.staker_info(..)``): key -> the call."""
+    if ctx.old is None:
+        return {}
+    graph, old_graph = ctx.project.call_graph, ctx.old.call_graph
+    modules = {c.qualified_name for c in ctx.project.contracts}
+    # The contract's own call graph, and the crate's free helpers: a method on a value
+    # (``info_v0.convert(prev_class_hash)``) is often called where the graph does not resolve it.
+    functions = {f for entry in new.entry_points for f in graph.reachable(entry.function)}
+    functions |= {f for f, info in graph.functions.items() if info.owner not in modules}
+    calls: dict[str, SyscallUse] = {
+        use.entry_point: use
+        for function in sorted(functions)
+        if (info := graph.get(function))
+        for use in info.facts.syscalls
+        if use.name == LIBRARY_CALL and use.entry_point and new.entry_point(use.entry_point) is None
+    }
+    resolver = MemberResolver(old)
+    found: dict[str, PreviousClassRead] = {}
+    for name, use in sorted(calls.items()):
+        dropped = old.entry_point(name)
+        if dropped is not None:
+            for key in sorted(_reads(old_graph, dropped.function, resolver)):
+                found.setdefault(key, PreviousClassRead(dropped.name, use.location))
+    return found
 
 
 def _migrates_away(migration: Migration, gone: frozenset[str]) -> bool:
