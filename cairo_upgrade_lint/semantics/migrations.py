@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 
 from ..diff.pairing import EIC_ENTRY, external_initializer, pair_contracts
+from ..findings import Location
 from ..model import Contract, EntryPoint, Project
 from ..model.callgraph import CallGraph, FunctionInfo
-from ..findings import Location
 from ..model.facts import Assertion, Operand, StorageAccess, SyscallUse
 from ..model.layout import StorageMember
 from ..model.syscalls import LIBRARY_CALL
