@@ -21,6 +21,9 @@ the new version drops). Its ``eic_initialize`` only runs as a library call from 
 which guards it; an EIC's own ``eic_initialize`` is such a migration too, never a re-runnable entry
 point of its own.
 
+Old records can also be converted by the code that wrote them: the new version library-calls an entry
+point only the old class has (``previous_class_reads``), which reads old members on this storage.
+
 Member keys (the names addresses derive from) identify members across functions, components and
 EICs. Ordering between functions is not modelled: a check or a copy anywhere in the migration's call
 graph counts.
