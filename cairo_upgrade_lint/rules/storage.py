@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from ..diff import Compatibility, ContractDiff, LayoutChange, StorageChange
+from ..diff.layouts import compare
 from ..findings import Finding, Location, Related, Severity
 from ..model import Contract, Project
 from ..model.hashing import felt_hex
@@ -168,7 +169,36 @@ def storage_address_collision(diff: ContractDiff, ctx: Context, report: Report) 
             Related(m.location, f"`{m.display}` ({m.type_text}) uses the same address")
             for m in (colliding if primary.via else others)
         )
+        view = _legacy_view(diff, collision, colliding)
+        if view is not None:
+            message += (
+                f"; `{view.display}` has the old version's encoding of this slot ({view.type_text}) and the collision "
+                "is declared on purpose: a view of the old data for a migration to read. Check that nothing writes "
+                "through it once the data is converted"
+            )
+            yield report(message, member_site(diff.new, primary), related=related, severity=Severity.WARNING)
+            continue
         yield report(message, member_site(diff.new, primary), related=related)
+
+
+def _legacy_view(diff: ContractDiff, collision: AddressCollision, colliding: list[StorageMember]) -> StorageMember | None:
+    """The component path that reads the slot as the old version stored it, when the collision is
+    allowed with #[allow(starknet::colliding_storage_paths)] and the contract's own member gives the
+    slot a new encoding (``upgrade_migration._escape: LegacyEscape`` beside ``_escape: Escape``). A
+    component path with a new encoding over a member the contract keeps is a real clash: not a view."""
+    if not any(m.collision_allowed for m in colliding):
+        return None
+    old = next((m for m in with_nested(diff.old.storage) if m.address == collision.address), None)
+    own = [m for m in colliding if not m.via]
+    if old is None or len(own) != 1:
+        return None
+
+    def keeps(member: StorageMember) -> bool:
+        # a custom packing is compared by its type's name: its encoding is code, not known here
+        return not compare(old.layout, member.layout, member.display) or member.type_text == old.type_text
+
+    views = [m for m in colliding if m.via and keeps(m)]
+    return views[0] if views and not keeps(own[0]) else None
 
 
 @diff_rule("CUL107")
