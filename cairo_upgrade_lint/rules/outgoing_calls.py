@@ -7,7 +7,8 @@ new version must send calldata they decode and read the return values they send.
 trait (``IFooDispatcher`` -> ``IFoo``), and only contract calls count (a library call runs a class, not a
 deployed counterparty). An interface whose implementations in the project may all be upgraded (none
 provably lacks an upgrade path) is upgraded in lockstep with its callers (CUL202 reports the callee
-side), so it is not reported.
+side), so it is not reported. Nor is a function merely added to the interface and called: a locally
+declared interface of another protocol often gains functions its deployed contracts already have.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _in_crate(interface: Interface) -> str:
     return interface.qualified_name.partition("::")[2]
 
 
-def implementers(project: Project, interface: Interface) -> list[Contract]:
+def _implementers(project: Project, interface: Interface) -> list[Contract]:
     """The project's contracts with an entry point implementing ``interface`` (an impl of its trait)."""
     graph = project.call_graph
     return [
@@ -154,7 +155,7 @@ def _renamed(old: Interface, new: Interface, called_before: set[str]) -> list[st
 def _whose(old: Project, interface: Interface) -> str | None:
     """Who implements the old ``interface``, for the message; None when every implementation in the
     project may be upgraded by the project itself (not provably without an upgrade path), in lockstep."""
-    found = implementers(old, interface)
+    found = _implementers(old, interface)
     fixed = [c.name for c in found if no_upgrade_path(c, upgrade_paths(old.call_graph, c))]
     if found and not fixed:
         return None
@@ -165,39 +166,62 @@ def _whose(old: Project, interface: Interface) -> str | None:
     return "No contract of this project implements it: its implementations are deployed by others."
 
 
+@record
+class _Change:
+    """What changed about one called function: ``was`` (the old signature, or the functions its call
+    replaces), ``now`` (the new signature), ``why`` (what old implementations cannot serve) and the old
+    call site."""
+
+    was: str
+    now: str
+    why: str
+    old_site: Location | None
+
+
+def _changed(call: DispatcherCall, old: Interface, before: list[DispatcherCall]) -> _Change | None:
+    """The change of ``call``'s function between the ``old`` interface and the new one, as seen by
+    implementations of the old one; ``before`` are the old version's calls through ``old``."""
+    new_function = call.interface.function(call.function)
+    old_function = old.function(call.function)
+    sites = {c.function: c.location for c in reversed(before)}
+    if new_function is None:
+        return None
+    if old_function is not None:
+        why = _change(old_function, new_function)
+        return _Change(_signature(old_function), _signature(new_function), why, sites.get(call.function)) if why else None
+    gone = _renamed(old, call.interface, set(sites))
+    if not gone:
+        return None  # only added to the interface (see the module docstring)
+    why = (
+        f"the old interface has no `{call.function}` (it had {', '.join(f'`{g}`' for g in gone)}, which this version "
+        "no longer calls): implementations deployed against it have no such selector"
+    )
+    return _Change(" / ".join(gone), _signature(new_function), why, sites[gone[0]])
+
+
 @diff_rule("CUL208")
 def called_interface_changed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
     """A function the contract calls through an interface's dispatcher changed selector or encoding."""
     if ctx.old is None:
         return
-    before = dispatcher_calls(ctx.old, diff.old)
-    called_before = {c.interface.name: {b.function for b in before if b.interface.name == c.interface.name} for c in before}
-    old_sites = {(c.interface.name, c.function): c.location for c in reversed(before)}
+    before: dict[str, list[DispatcherCall]] = {}
+    for old_call in dispatcher_calls(ctx.old, diff.old):
+        before.setdefault(old_call.interface.qualified_name, []).append(old_call)
     reported: set[tuple[str, str]] = set()
     for call in dispatcher_calls(ctx.project, diff.new):
-        name, key = call.interface.name, (call.interface.name, call.function)
-        old_interface = _counterpart(ctx.old, call.interface) if name in called_before else None
-        new_function = call.interface.function(call.function)
-        if old_interface is None or new_function is None or key in reported:
+        old = _counterpart(ctx.old, call.interface)
+        key = (call.interface.qualified_name, call.function)
+        if old is None or old.qualified_name not in before or key in reported:
             continue
-        old_function = old_interface.function(call.function)
-        if old_function is not None:
-            change, was, old_site = _change(old_function, new_function), _signature(old_function), old_sites.get(key)
-        else:
-            gone = _renamed(old_interface, call.interface, called_before[name])
-            change = (
-                f"the old interface has no `{call.function}` (it had {', '.join(f'`{g}`' for g in gone)}, which this "
-                "version no longer calls): implementations deployed against it have no such selector"
-                if gone
-                else None
-            )
-            was, old_site = " / ".join(gone), old_sites.get((name, gone[0])) if gone else None
-        whose = _whose(ctx.old, old_interface) if change is not None else None
+        change = _changed(call, old, before[old.qualified_name])
+        whose = _whose(ctx.old, old) if change is not None else None
         if change is None or whose is None:
             continue
         reported.add(key)
         message = (
-            f"`{name}::{call.function}`, which {diff.new.name} calls on other contracts through {call.dispatcher}, "
-            f"changed from {was} to {_signature(new_function)}; {change}. {whose}"
+            f"`{call.interface.name}::{call.function}`, which {diff.new.name} calls on other contracts through "
+            f"{call.dispatcher}, changed from {change.was} to {change.now}; "
+            f"{change.why}. {whose}"
         )
-        yield report(message, call.location, related=(Related(old_site, "old call site"),) if old_site else ())
+        related = (Related(change.old_site, "old call site"),) if change.old_site else ()
+        yield report(message, call.location, related=related)
