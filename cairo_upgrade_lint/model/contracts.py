@@ -172,10 +172,14 @@ class Contract:
 
 @record
 class InterfaceFunction:
+    """A function of a ``#[starknet::interface]`` trait; ``serde`` the encodings of its parameters
+    and return value, as ``EntryPoint.serde`` (what its dispatcher sends and decodes)."""
+
     name: str
     kind: str
     params: tuple[Parameter, ...]
     returns: str | None
+    serde: tuple[tuple[str, ...], str | None] = ((), None)
 
 
 @record
@@ -184,6 +188,9 @@ class Interface:
     qualified_name: str
     functions: tuple[InterfaceFunction, ...]
     location: Location
+
+    def function(self, name: str) -> InterfaceFunction | None:
+        return next((f for f in self.functions if f.name == name), None)
 
 
 def is_contract_module(scope: Scope) -> bool:
@@ -399,7 +406,7 @@ class ContractBuilder:
     ) -> EntryPoint:
         types, result = self._types(scope, function, impl.generics if impl else ())
         params, returns = _signature(function, types, result)
-        serde = tuple(self.resolver.serde(t) for t in types), self.resolver.serde(result) if result else None
+        serde = self._serde(types, result)
         return EntryPoint(
             name=function.name,
             kind=kind,
@@ -413,10 +420,9 @@ class ContractBuilder:
             serde=serde,
         )
 
-    def signature(
-        self, scope: Scope, function: A.Function, outer: tuple[A.GenericParam, ...] = ()
-    ) -> tuple[tuple[Parameter, ...], str | None]:
-        return _signature(function, *self._types(scope, function, outer))
+    def _serde(self, types: tuple[CairoType, ...], result: CairoType | None) -> tuple[tuple[str, ...], str | None]:
+        """The encodings of parameters of ``types`` and of a ``result`` (None: no return value)."""
+        return tuple(self.resolver.serde(t) for t in types), self.resolver.serde(result) if result else None
 
     def _types(
         self, scope: Scope, function: A.Function, outer: tuple[A.GenericParam, ...]
@@ -503,8 +509,10 @@ class ContractBuilder:
     def interface(self, scope: Scope, trait: A.Trait) -> Interface:
         functions = []
         for function in functions_of(trait.items):
-            params, returns = self.signature(scope, function, trait.generics)
-            functions.append(InterfaceFunction(function.name, _method_kind(function) or "function", params, returns))
+            types, result = self._types(scope, function, trait.generics)
+            params, returns = _signature(function, types, result)
+            serde = self._serde(types, result)
+            functions.append(InterfaceFunction(function.name, _method_kind(function) or "function", params, returns, serde))
         return Interface(trait.name, scope.qualify(trait.name), tuple(functions), location(scope.file.path, trait.span))
 
 

@@ -21,7 +21,7 @@ from ..records import replace
 from ..semantics.context import Context
 
 UPGRADE_ONLY = frozenset(
-    {"CUL101", "CUL102", "CUL103", "CUL104", "CUL105", "CUL107", "CUL108", "CUL202", "CUL203", "CUL205", "CUL402"}
+    {"CUL101", "CUL102", "CUL103", "CUL104", "CUL105", "CUL107", "CUL108", "CUL202", "CUL203", "CUL205", "CUL208", "CUL402"}
 )
 
 

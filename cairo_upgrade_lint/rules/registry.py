@@ -10,7 +10,7 @@ from ..findings import Finding
 from ..model import Contract
 from ..records import replace
 from ..semantics.context import Context
-from . import access, identity, interface, migration, storage  # noqa: F401  (importing registers their rules)
+from . import access, identity, interface, migration, outgoing_calls, storage  # noqa: F401  (importing registers their rules)
 from .base import ContractRule, DiffRule, registered
 from .in_place import for_deployments
 
