@@ -80,7 +80,9 @@ class _Machinery:
         self.gaps = {g.requirement for g in audited.gaps}
         self.migrations = [m for m in migrations(ctx, contract) if not m.external_initializer and m.entry.kind == "external"]
         upgrades = [self.entry(p.entry_point) for p in self.powers.values() if p.power == "upgrade" and p.replaces_class]
-        self.upgrade = next((e for e in upgrades if e is not None and self.class_param(e) is not None), None)
+        self.upgrade = next(
+            (e for e in upgrades if e and self.class_param(e) is not None and self.arguments(e, "class_hash") is not None), None
+        )
         eta = self.steps.get("upgrade-eta")
         self.eta = eta.code.strip().split(":")[0] if eta else "upgrade_eta"
         execute = self.steps.get("upgrade-execute")
@@ -95,11 +97,9 @@ class _Machinery:
     def class_param(entry: EntryPoint) -> int | None:
         return next((i for i, p in enumerate(entry.params) if p.type.split("::")[-1] == "ClassHash"), None)
 
-    def arguments(self, entry: EntryPoint | None, class_hash: str = "next") -> str | None:
-        """The calldata of ``entry`` (a class hash is ``class_hash``); '' for a generated entry point
-        (``None``: it takes none); None when a parameter's encoding is not understood."""
-        if entry is None:
-            return ""
+    def arguments(self, entry: EntryPoint, class_hash: str = "next") -> str | None:
+        """The calldata of ``entry`` (a class hash is ``class_hash``); None when a parameter's encoding
+        is not understood."""
         out: list[str] = []
         for serde in entry.serde[0]:
             part = [f"{class_hash}.into()"] if serde.split("::")[-1] == "ClassHash" else felts(serde)
@@ -108,8 +108,11 @@ class _Machinery:
             out += part
         return ", ".join(out)
 
-    def call(self, name: str, caller: str, class_hash: str = "next") -> str | None:
-        args = self.arguments(self.entry(name), class_hash)
+    def call(self, name: str, caller: str, class_hash: str = "next", planned: str = "") -> str | None:
+        """A call of ``name`` by ``caller``; an entry point the plan adds (not in the contract) takes the
+        calldata ``planned``."""
+        entry = self.entry(name)
+        args = self.arguments(entry, class_hash) if entry else planned
         return None if args is None else f'call_as(address, {caller}, selector!("{name}"), array![{args}])'
 
     def writes(self, name: str) -> set[str]:
@@ -176,7 +179,7 @@ class _Machinery:
                 f"assert_eq!(load(address, {slot(member, is_map)}, {size}), array![{felt_list}]);",
             ])  # fmt: skip
 
-    def prepared(self, name: str, power: str) -> list[str] | None:
+    def prepared(self, power: str) -> list[str]:
         """What puts the contract in the state where ``name`` would run for its rightful caller, so
         that only the caller differs: paused before a resume, upgraded before a roll back ..."""
         if power == "resume":
@@ -190,10 +193,7 @@ class _Machinery:
     def refusal(self, name: str, power: str, authorities: Sequence[str], before: Sequence[str], pending: bool,
                 calldata: str = "") -> None:  # fmt: skip
         """``name`` refuses OUTSIDER once ``before`` has run (``calldata``: of an entry point the plan adds)."""
-        call = (
-            self.call(name, "OUTSIDER") if not pending else f'call_as(address, OUTSIDER, selector!("{name}"), array![{calldata}])'
-        )
-
+        call = self.call(name, "OUTSIDER", planned=calldata)
         if call is None:
             self.listed("governance", f"`{name}` ({power}) refuses an outsider: its calldata is not understood, "
                         "write the test by hand", f"governance-{name}")  # fmt: skip
@@ -211,8 +211,8 @@ class _Machinery:
         for entry in self.contract.entry_points:
             power = self.powers.get(entry.name)
             if power is not None:
-                before = self.prepared(entry.name, power.power)
-                self.refusal(entry.name, power.power.split(",")[0], power.authorities, before or [], False)
+                before = self.prepared(power.power)
+                self.refusal(entry.name, power.power.split(",")[0], power.authorities, before, False)
             elif entry.name in migrating and migrating[entry.name].guarded:
                 self.refusal(entry.name, "migration", (), self.version_resets(migrating[entry.name], False), False)
         planned = self.planned_pause()
@@ -291,20 +291,18 @@ class _Machinery:
             return
         if pause is None:
             return
-        if target is None:
-            self.listed("pause", f"no state-changing entry point checks what `{pause}` sets (or its calldata is not "
+        pause_call = self.call(pause, "OWNER")
+        resume_call = self.call(resume, "OWNER") if resume else None
+        if target is None or pause_call is None:
+            self.listed("pause", f"no state-changing entry point checks what `{pause}` sets (or a calldata is not "
                         "understood); no test", "pause")  # fmt: skip
             return
         entry, args = target
-        pause_call = self.call(pause, "OWNER") if not pending else f'call_as(address, OWNER, selector!("{pause}"), array![])'
         run = f'call_as(address, OWNER, selector!("{entry.name}"), array![{args}])'
         body = [f"{pause_call}.unwrap_syscall();",
                 f"assert({run}.is_err(), {_short(f'{entry.name} ran while paused')});"]  # fmt: skip
         what = f"`{entry.name}` reverts while `{pause}` is in force"
-        if resume is not None:
-            resume_call = (
-                self.call(resume, "OWNER") if not pending else f'call_as(address, OWNER, selector!("{resume}"), array![])'
-            )
+        if resume_call is not None:
             body += [f"{resume_call}.unwrap_syscall();", f"{run}.unwrap_syscall();"]
             what += f" and works after `{resume}`"
         self.add("pause", what + (PENDING if pending else ""), f"test_pause_stops_{entry.name}", body)
