@@ -13,7 +13,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,10 @@ from .config import FAIL_LEVELS, Config, parse_ids
 from .errors import InputError
 from .paths import within
 from .report import FORMATS, ReportContext, read_file_source, render, write_output
+
+if TYPE_CHECKING:  # imported when used: only audit --implementation / --testing need them
+    from .guide import Power
+    from .model.contracts import Contract
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -553,7 +557,7 @@ def audit_plans(run: audit.AuditRun, fmt: str, output: str | None, mode: str) ->
     ``--testing``: the test strategy of each audited contract's upgrade machinery."""
     from . import guide  # only these modes need it
 
-    audited: dict[str, tuple[Any, list[str], list[guide.Gap]]] = {}
+    audited: dict[str, tuple[Contract, list[str], list[guide.Gap]]] = {}
     for result in run.results:
         contract = result.contract
         if contract is None:
@@ -585,13 +589,13 @@ def audit_plans(run: audit.AuditRun, fmt: str, output: str | None, mode: str) ->
     return EXIT_INPUT if run.input_errors else EXIT_CLEAN
 
 
-def _powers(run: audit.AuditRun) -> dict[str, tuple[Any, ...]]:
+def _powers(run: audit.AuditRun) -> dict[str, tuple[Power, ...]]:
     """Per contract name, the powers of its guarded entry points (``audit --design``'s governed_by) as
     ``guide.Power`` records."""
     from . import guide
     from .audit.design import describe
 
-    found: dict[str, tuple[Any, ...]] = {}
+    found: dict[str, tuple[Power, ...]] = {}
     for design in describe(run):
         replacing = {p["entry_point"] for p in design["upgrade_paths"] if p["syscall"] == "replace_class_syscall"}
         admitted: dict[tuple[str, str], list[str]] = {}
