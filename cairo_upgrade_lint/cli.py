@@ -13,7 +13,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,10 @@ from .config import FAIL_LEVELS, Config, parse_ids
 from .errors import InputError
 from .paths import within
 from .report import FORMATS, ReportContext, read_file_source, render, write_output
+
+if TYPE_CHECKING:  # imported when used: only audit --implementation / --testing need them
+    from .guide import Power
+    from .model.contracts import Contract
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -504,8 +508,13 @@ def explain_command(rule_id: str, markdown: bool, output: str | None, no_color: 
     help="Print the implementation plan instead: the steps and Cairo code that make each failing or not-found "
     "requirement pass (docs/upgrade-guide.md).",
 )
+@click.option(
+    "--testing",
+    is_flag=True,
+    help="Print the test strategy of the upgrade machinery instead: a checklist and a Starknet Foundry test file.",
+)
 @format_option(("text", "json", "sarif", "markdown"), "text", "Report format (default: text; --design: text or json; "
-               "markdown: with --implementation).")  # fmt: skip
+               "markdown: with --implementation or --testing).")  # fmt: skip
 @output_option()
 @config_option
 @click.option(
@@ -522,7 +531,7 @@ def explain_command(rule_id: str, markdown: bool, output: str | None, no_color: 
 @no_color_option
 @guarded
 def audit_command(path: str, kind: str, contract: str | None, design: bool, graph_format: str | None, implementation: bool,
-                  fmt: str, output: str | None, config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                  testing: bool, fmt: str, output: str | None, config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
                   no_color: bool, **policy: int | None) -> int:  # fmt: skip
     """Check PATH against the requirements of its upgrade pattern.
 
@@ -531,12 +540,16 @@ def audit_command(path: str, kind: str, contract: str | None, design: bool, grap
     """
     if (design and fmt == "sarif") or (graph_format and fmt != "text"):
         raise click.UsageError("--design prints text or json, --graph prints dot or mermaid: drop --format")
-    if (fmt == "markdown" and not implementation) or (implementation and (design or graph_format or fmt == "sarif")):
-        raise click.UsageError("--implementation prints text, markdown or json, without --design or --graph")
+    guide = "implementation" if implementation else "testing" if testing else None
+    if (fmt == "markdown" and not guide) or (
+        guide and (design or graph_format or fmt == "sarif" or (implementation and testing))
+    ):
+        raise click.UsageError("--implementation and --testing print text, markdown or json, without each other, --design "
+                               "or --graph")  # fmt: skip
     config = configure(config_path, path, select=(), ignore=(), **policy)
     run = audit.run(path, config, audit.profile_names(kind), contract, parse_ids(select), parse_ids(ignore))
-    if implementation:
-        return audit_plans(run, fmt, output)
+    if guide:
+        return audit_plans(run, fmt, output, guide)
     write_output(audit.render(run, fmt, design, graph_format), output)
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
@@ -545,32 +558,59 @@ def audit_command(path: str, kind: str, contract: str | None, design: bool, grap
     return EXIT_FINDINGS if run.failed and not (design or graph_format) else EXIT_CLEAN
 
 
-def audit_plans(run: audit.AuditRun, fmt: str, output: str | None) -> int:
-    """``audit --implementation``: one plan per audited contract that does not pass every requirement."""
-    from . import guide  # only this mode needs it
+def audit_plans(run: audit.AuditRun, fmt: str, output: str | None, mode: str) -> int:
+    """``audit --implementation``: one plan per audited contract that does not pass every requirement;
+    ``--testing``: the test strategy of each audited contract's upgrade machinery."""
+    from . import guide  # only these modes need it
 
-    gaps: dict[str, list[guide.Gap]] = {}
-    contracts = {}
+    audited: dict[str, tuple[Contract, list[str], list[guide.Gap]]] = {}
     for result in run.results:
-        subject = result.contract
-        if subject is None or result.outcome.status.value == "pass":
+        contract = result.contract
+        if contract is None:
             continue
-        lines = tuple(e.location.line for e in result.outcome.evidence if e.location.path == subject.location.path)
-        requirement = result.requirement
-        gap = guide.Gap(requirement.id, requirement.title(run.config), result.outcome.status.value, result.outcome.message, lines)
-        contracts[subject.qualified_name] = subject
-        gaps.setdefault(subject.qualified_name, []).append(gap)
+        _, passed, gaps = audited.setdefault(contract.qualified_name, (contract, [], []))
+        requirement, outcome = result.requirement, result.outcome
+        if outcome.status.value == "pass":
+            passed.append(requirement.id)
+            continue
+        lines = tuple(e.location.line for e in outcome.evidence if e.location.path == contract.location.path)
+        gaps.append(guide.Gap(requirement.id, requirement.title(run.config), outcome.status.value, outcome.message, lines))
     profiles = ", ".join(run.profiles)
-    plans = [
-        guide.audit_plan(run.audit.project, contracts[name], found, run.config, f"audit {profiles}")
-        for name, found in gaps.items()
-    ]
+    project, subject = run.audit.project, f"audit {profiles}"
+    if mode == "implementation":
+        plans = [guide.audit_plan(project, c, gaps, run.config, subject) for c, _, gaps in audited.values() if gaps]
+    else:
+        powers = _powers(run) if audited else {}
+        plans = [
+            guide.audit_testing(
+                project, c, guide.Audited(tuple(passed), tuple(gaps), powers.get(c.name, ())), run.config, subject
+            )
+            for c, passed, gaps in audited.values()
+        ]
     write_output(guide.render(plans, fmt), output)
-    if not any(r.contract for r in run.results):
+    if not audited:
         click.echo(f"cairo-upgrade-lint: no contract implements {profiles}: name one with --contract to plan for it", err=True)
     for error in run.input_errors:
         click.echo(f"cairo-upgrade-lint: error: {error}", err=True)
     return EXIT_INPUT if run.input_errors else EXIT_CLEAN
+
+
+def _powers(run: audit.AuditRun) -> dict[str, tuple[Power, ...]]:
+    """Per contract name, the powers of its guarded entry points (``audit --design``'s governed_by) as
+    ``guide.Power`` records."""
+    from . import guide
+    from .audit.design import describe
+
+    found: dict[str, tuple[Power, ...]] = {}
+    for design in describe(run):
+        replacing = {p["entry_point"] for p in design["upgrade_paths"] if p["syscall"] == "replace_class_syscall"}
+        admitted: dict[tuple[str, str], list[str]] = {}
+        for relation in design["governed_by"]:
+            admitted.setdefault((relation["entry_point"], relation["power"]), []).append(relation["authority"])
+        found[design["name"]] = tuple(
+            guide.Power(entry, power, tuple(names), entry in replacing) for (entry, power), names in admitted.items()
+        )
+    return found
 
 
 def console_lint_upgrade() -> None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..catalogue import load_catalogue
 from ..config import Config
 from ..diff import diff_projects
 from ..errors import InputError
 from ..model import build, load
 from ..model.contracts import Contract
 from ..model.project import Project
+from ..semantics.context import Context
+from .audit_testing import Audited, Power, machinery_testing
 from .edition import detect
 from .guards import upgrade_guard
 from .migration import implementation
@@ -20,7 +23,20 @@ from .render import FORMATS, render
 from .requirements import Gap, requirement_plan
 from .testing import testing
 
-__all__ = ["FORMATS", "CheckItem", "Gap", "Plan", "Step", "as_data", "audit_plan", "render", "upgrade_plans"]
+__all__ = [
+    "FORMATS",
+    "Audited",
+    "CheckItem",
+    "Gap",
+    "Plan",
+    "Power",
+    "Step",
+    "as_data",
+    "audit_plan",
+    "audit_testing",
+    "render",
+    "upgrade_plans",
+]
 
 
 def upgrade_plans(old_path: str, new_path: str, config: Config, pairs: Mapping[str, str], mode: str) -> list[Plan]:
@@ -52,6 +68,14 @@ def audit_plan(project: Project, contract: Contract, gaps: list[Gap], config: Co
     edition = detect(contract.location.path, text)
     guard = upgrade_guard(project, contract, config)
     return requirement_plan(project, contract, gaps, edition, guard, config.timelock_min_seconds, subject)
+
+
+def audit_testing(project: Project, contract: Contract, audited: Audited, config: Config, subject: str) -> Plan:
+    """The test strategy of ``contract``'s upgrade machinery, from what the audit found (``audited``); the
+    requirements it does not pass are tested against the names ``audit_plan`` adds for them."""
+    planned = audit_plan(project, contract, list(audited.gaps), config, subject)
+    ctx = Context(project, config, load_catalogue())
+    return machinery_testing(project, contract, audited, ctx, planned, config.timelock_min_seconds, subject)
 
 
 def _project(path: str, config: Config) -> Project:

@@ -31,10 +31,11 @@ class Step:
 
 @record
 class CheckItem:
-    """One item of a test strategy and the generated test that covers it (``test``)."""
+    """One item of a test strategy and the generated test that covers it (``test``; empty when there
+    is none, ``what`` then says why)."""
 
     id: str
-    category: str  # 'data continuity', 'entry point', 'governance', 'migration', 'rollback'
+    category: str  # 'data continuity', 'entry point', 'governance', 'timelock', 'pause', 'migration', 'rollback'
     what: str
     test: str
 

@@ -38,7 +38,7 @@ def _text(plan: Plan) -> str:
     out += [f"note: {n}" for n in plan.notes]
     if plan.mode == "testing":
         out.append("")
-        out += [f"[ ] {item.category}: {item.what}  -> {item.test}" for item in plan.checklist]
+        out += [f"[ ] {item.category}: {item.what}  -> {item.test or 'no test'}" for item in plan.checklist]
         out += ["", f"Starknet Foundry test file ({plan.test_path}):", "", plan.test_file]
         return "\n".join(out) + "\n"
     for number, step in enumerate(plan.steps, 1):
@@ -57,7 +57,7 @@ def _markdown(plan: Plan) -> str:
     out = [f"## {_title(plan)}", ""]
     out += [line for n in plan.notes for line in (f"> {n}", "")]
     if plan.mode == "testing":
-        out += [f"- [ ] **{item.category}**: {item.what} (`{item.test}`)" for item in plan.checklist]
+        out += [f"- [ ] **{item.category}**: {item.what}" + (f" (`{item.test}`)" if item.test else "") for item in plan.checklist]
         out += ["", f"`{plan.test_path}`:", "", "```cairo", plan.test_file.rstrip("\n"), "```"]
         return "\n".join(out) + "\n"
     for number, step in enumerate(plan.steps, 1):
