@@ -13,7 +13,7 @@ from ..model import build, load
 from ..model.contracts import Contract
 from ..model.project import Project
 from .edition import detect
-from .guards import upgrade_guard
+from .guards import governance_guard, upgrade_guard
 from .migration import implementation
 from .plan import CheckItem, Plan, Step, as_data
 from .render import FORMATS, render
@@ -51,7 +51,8 @@ def audit_plan(project: Project, contract: Contract, gaps: list[Gap], config: Co
     text = project.texts.get(contract.location.path, b"").decode("utf-8", errors="replace")
     edition = detect(contract.location.path, text)
     guard = upgrade_guard(project, contract, config)
-    return requirement_plan(project, contract, gaps, edition, guard, config.timelock_min_seconds, subject)
+    governance = governance_guard(project, contract, config)
+    return requirement_plan(project, contract, gaps, edition, guard, governance, config.timelock_min_seconds, subject)
 
 
 def _project(path: str, config: Config) -> Project:
