@@ -1,7 +1,7 @@
 """`audit --implementation` on Cairo 2.1 fixtures that lack a timelocked upgrade (CUL502), an
-emergency pause (CUL511) and a version-guarded migration (CUL521/CUL522): the plan, applied as
-it says, compiles with Cairo 2.1.0, the audit then passes the requirement, and the VM shows the
-added checks at work."""
+emergency pause (CUL511, with its governance-only resume, CUL514) and a version-guarded migration
+(CUL521/CUL522): the plan, applied as it says, compiles with Cairo 2.1.0, the audit then passes the
+requirement, and the VM shows the added checks at work."""
 
 from __future__ import annotations
 
@@ -21,11 +21,18 @@ from cairo_upgrade_lint.guide import Step
 from cairo_upgrade_lint.guide.apply import apply_steps
 
 FIXTURES = Path(__file__).parent / "fixtures" / "guide"
-OWNER, OUTSIDER, USER = 0xA11CE, 0xBAD, 0x1001
+OWNER, OUTSIDER, USER, GOVERNANCE = 0xA11CE, 0xBAD, 0x1001, 0x60F
 DAY = 24 * 3600
 CASES = {  # fixture, --type, contract, the requirements its plan makes pass, the steps with code for them
     "timelock": ("vault.cairo", "governance", "Vault", ("CUL502",), ("upgrade-eta", "upgrade-propose", "upgrade-execute")),
     "pause": ("vault.cairo", "rollback", "Vault", ("CUL511",), ("pause-flag", "pause-entry-points", "pause-check-deposit")),
+    "governed pause": (
+        "governed.cairo",
+        "rollback",
+        "Treasury",
+        ("CUL511", "CUL514"),
+        ("pause-flag", "pause-entry-points", "pause-check-withdraw"),
+    ),
     "migration": (
         "migrating.cairo",
         "migration",
@@ -77,7 +84,8 @@ def test_plan_orders_the_steps_after_what_they_need(case: str) -> None:
         if step.id in expected:
             assert step.action in ("insert", "replace") and step.line is not None and step.code
     reviewed = {s.id.removeprefix("review-") for s in steps if s.action == "review"}
-    assert reviewed == {r for r, status in before.items() if status != "pass"} - set(requirements) - {"CUL522"}
+    planned_with = {"CUL522", "CUL514"}  # with CUL521 and CUL511
+    assert reviewed == {r for r, status in before.items() if status != "pass"} - set(requirements) - planned_with
 
 
 @pytest.mark.compiler
@@ -101,12 +109,12 @@ def test_both_vault_plans_together_compile_and_pass(tmp_path: Path) -> None:
     assert (after["CUL502"], after["CUL511"]) == ("pass", "pass")
 
 
-def deployed(case: str, tmp_path: Path) -> tuple[Starknet, int, int]:
+def deployed(case: str, tmp_path: Path, calldata: tuple[int, ...] = (OWNER,)) -> tuple[Starknet, int, int]:
     _, _, contract, _, _ = CASES[case]
     sierra = compiler.compile_source(applied(case, tmp_path), contract)
     chain = Starknet(timestamp=10_000)
     class_hash = chain.declare(sierra, compiler.sierra_to_casm(sierra))
-    return chain, chain.deploy(class_hash, [OWNER]), class_hash
+    return chain, chain.deploy(class_hash, list(calldata)), class_hash
 
 
 def reason(chain: Starknet, address: int, entry: str, calldata: list[int], caller: int) -> str:
@@ -149,6 +157,35 @@ def test_pause_stops_deposits_until_unpaused(tmp_path: Path) -> None:
 
 @pytest.mark.compiler
 @pytest.mark.vm
+def test_only_governance_lifts_a_pause_the_owner_set(tmp_path: Path) -> None:
+    chain, treasury, _ = deployed("governed pause", tmp_path, (OWNER, GOVERNANCE))
+    chain.call(treasury, "pause", [], caller=OWNER)
+    assert reason(chain, treasury, "withdraw", [0], USER) == "paused"
+    assert reason(chain, treasury, "unpause", [], OWNER) == "only governance"
+    chain.call(treasury, "unpause", [], caller=GOVERNANCE)
+    chain.call(treasury, "deposit", [4], caller=USER)
+    assert reason(chain, treasury, "pause", [], GOVERNANCE) == "only owner"
+
+
+@pytest.mark.compiler
+def test_without_governance_the_resume_keeps_the_owner_check_and_says_cul514_fails(tmp_path: Path) -> None:
+    steps = plan_steps(FIXTURES / "vault.cairo", "rollback", "Vault")
+    [entry_points] = [s for s in steps if s.id == "pause-entry-points"]
+    unpause = entry_points.code[entry_points.code.index("fn unpause") :]
+    assert "CUL514" in entry_points.why and "assert(get_caller_address() == self.owner.read(), 'only owner');" in unpause
+    result = run_cli(
+        FIXTURES / "vault.cairo", "--type", "rollback", "--contract", "Vault", "--implementation", "--format", "json"
+    )
+    [plan] = json.loads(result.stdout)["plans"]
+    assert any("CUL514" in note and "governance" in note for note in plan["notes"])
+    out = applied("pause", tmp_path)
+    compiler.compile_source(out, "Vault")
+    after = statuses(out, "rollback", "Vault")
+    assert after["CUL511"] == "pass" and after["CUL514"] == "fail"
+
+
+@pytest.mark.compiler
+@pytest.mark.vm
 def test_migration_runs_once_and_never_on_a_fresh_deployment(tmp_path: Path) -> None:
     chain, fresh, migrated = deployed("migration", tmp_path)
     assert reason(chain, fresh, "migrate", [], OWNER) == "already migrated"
@@ -187,7 +224,7 @@ def test_no_contract_to_plan_for_says_to_name_one() -> None:
     assert "--contract" in result.stderr
 
 
-def test_newer_edition_gets_map_and_the_storage_imports_named(tmp_path: Path) -> None:
+def test_newer_edition_gets_map_and_imports_what_the_module_lacks(tmp_path: Path) -> None:
     (tmp_path / "Scarb.toml").write_text('[package]\nname = "vault"\ncairo-version = "2.8.0"\n')
     (tmp_path / "src").mkdir()
     source = tmp_path / "src" / "lib.cairo"
@@ -197,4 +234,7 @@ def test_newer_edition_gets_map_and_the_storage_imports_named(tmp_path: Path) ->
     assert plan["edition"].startswith("Cairo 2.8 (Scarb.toml")
     [eta] = [s for s in plan["steps"] if s["id"] == "upgrade-eta"]
     assert eta["code"].strip() == "upgrade_eta: Map<felt252, u64>,"
-    assert any("StorageMapReadAccess" in note for note in plan["notes"])
+    imports = plan["steps"][0]
+    assert imports["id"] == "storage-imports" and imports["line"] == 5  # the first line of `mod Vault`
+    expected = "use starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess};"
+    assert imports["code"].strip() == expected  # the owner check reads a plain member; nothing writes one

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from ..model import EntryPoint
-from ..semantics.guards import Guard, auth_check, path_names
+from ..semantics.authorities import GOVERNANCE as GOVERNANCE
+from ..semantics.authorities import admitted
+from ..semantics.authorities import governance_only as governance_only
+from ..semantics.guards import Guard, path_names
 from .base import Audit, Evidence, Verdict, failed, not_found
-
-GOVERNANCE = re.compile(r"govern|timelock|multisig|dao|only_self|^self$", re.IGNORECASE)
 
 
 def authorities(audit: Audit, entry: EntryPoint, guard: Guard) -> frozenset[str]:
-    """Every authority the guard's check admits: each side of ``caller == a || caller == b``, the
-    member tested for membership, the guard function called, or 'self'."""
-    if not guard.guarded or guard.evidence is None:
-        return frozenset()
-    for info in (audit.graph.get(f) for f in audit.graph.reachable(entry.function)):
-        for assertion in info.facts.assertions if info is not None else ():
-            check = auth_check(assertion) if assertion.location == guard.evidence else None
-            if check is not None and check[0] == "caller_check":
-                others = (c.other("caller") for c in assertion.comparisons if c.op == "==")
-                return frozenset(o.name or o.text for o in others if o is not None)
-    return frozenset({guard.subject})
-
-
-def governance_only(names: frozenset[str]) -> bool:
-    return bool(names) and all(GOVERNANCE.search(n) for n in names)
+    """Every authority the guard's check admits (``semantics.authorities.admitted``)."""
+    return admitted(audit.graph, entry, guard)
 
 
 def guard_evidence(entry: EntryPoint, guard: Guard) -> Evidence:

@@ -8,12 +8,12 @@ storage member named like ``paused``; pausing writes ``true`` into it, resuming 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..model import Contract, EntryPoint
 from ..model.facts import Operand
 from ..model.syscalls import REPLACE_CLASS
+from ..semantics.authorities import pause_flags as pause_flags
 from ..semantics.guards import call_paths, functions_with_syscall, syscall_sites, write_sites
 from ..semantics.values import trace_origin
 from .base import (
@@ -34,12 +34,6 @@ from .bounds import constant
 from .execution import is_account
 from .flow import Flow, Write
 from .roles import GOVERNANCE, authorities, governance_only, guard_evidence, unguarded
-
-PAUSE_FLAG = re.compile(r"paus|halt|frozen|freez|stopped", re.IGNORECASE)
-
-
-def pause_flags(contract: Contract) -> frozenset[str]:
-    return frozenset(m.name for m in contract.storage if m.type_text == "bool" and PAUSE_FLAG.search(m.name))
 
 
 def replacements(audit: Audit, contract: Contract) -> Iterator[tuple[EntryPoint, bool, Evidence]]:

@@ -16,7 +16,7 @@ from ..model.project import Project
 from ..semantics.context import Context
 from .audit_testing import Audited, Power, machinery_testing
 from .edition import detect
-from .guards import upgrade_guard
+from .guards import governance_guard, upgrade_guard
 from .migration import implementation
 from .plan import CheckItem, Plan, Step, as_data
 from .render import FORMATS, render
@@ -67,7 +67,8 @@ def audit_plan(project: Project, contract: Contract, gaps: list[Gap], config: Co
     text = project.texts.get(contract.location.path, b"").decode("utf-8", errors="replace")
     edition = detect(contract.location.path, text)
     guard = upgrade_guard(project, contract, config)
-    return requirement_plan(project, contract, gaps, edition, guard, config.timelock_min_seconds, subject)
+    governance = governance_guard(project, contract, config)
+    return requirement_plan(project, contract, gaps, edition, guard, governance, config.timelock_min_seconds, subject)
 
 
 def audit_testing(project: Project, contract: Contract, audited: Audited, config: Config, subject: str) -> Plan:

@@ -1,6 +1,10 @@
 """Cairo snippets the plans insert, filled with the contract's own names. The code is written to
-compile with Cairo 2.1 and later: fully qualified corelib paths (``starknet::Store``,
-``core::hash::LegacyHash``), free ``#[external(v0)]`` functions, ``loop`` with ``break``."""
+compile with Cairo 2.1 and later: fully qualified corelib paths that every version exports
+(``starknet::Store``, ``core::hash::LegacyHash``; the syscalls and storage address functions through
+their own modules, ``starknet::syscalls`` and ``starknet::storage_access``, since 2.7+ no longer
+re-exports them from ``starknet``), free ``#[external(v0)]`` functions, ``loop`` with ``break``.
+The storage member types and imports that differ by edition are the plans' (``Edition.map_type``,
+``imports``)."""
 
 from __future__ import annotations
 
@@ -38,7 +42,7 @@ def raw_read(value: str, address: str) -> str:
     """Read a ``value`` at the base address felt ``address`` (v1's slots, whatever v2 declares)."""
     return (
         f"starknet::SyscallResultTrait::unwrap_syscall(\n"
-        f"    starknet::Store::<{value}>::read(0, starknet::storage_base_address_from_felt252({address}))\n)"
+        f"    starknet::Store::<{value}>::read(0, starknet::storage_access::storage_base_address_from_felt252({address}))\n)"
     )
 
 

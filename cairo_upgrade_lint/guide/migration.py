@@ -19,6 +19,7 @@ from ..model.project import Project
 from ..records import record
 from . import cairo
 from .edition import Edition
+from .imports import storage_imports
 from .plan import Plan, Step
 from .source import body_line, closing_line, function_text, indent, indent_of, lines_with
 
@@ -415,6 +416,9 @@ def implementation(diff: ContractDiff, old: Project, new: Project, edition: Edit
                              "add the contract's guard as its first statement")  # fmt: skip
     builder.storage_steps(maps, plain)
     builder.entry_point_steps()
+    imports = storage_imports(builder.steps, diff.new, builder.text, edition)
+    if imports is not None:
+        builder.steps.insert(0, imports)
     builder.deploy_steps()
     plan = Plan("implementation", diff.new.name, subject, edition.describe(), tuple(builder.steps),
                 notes=tuple(builder.notes))  # fmt: skip

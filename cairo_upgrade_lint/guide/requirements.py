@@ -1,31 +1,35 @@
 """``audit PATH --type T --implementation``: the steps that make a contract meet the audit
 requirements it fails or that were not found, with Cairo written against its own names.
 
-Generated code exists for three gaps: a timelock on the upgrade (CUL502: the upgrade entry point
-schedules the class hash, ``execute_upgrade`` replaces the class once the delay has passed), a
-version-guarded migration (CUL521/CUL522: a ``storage_version`` the migration asserts and bumps) and
-an emergency pause (CUL511: a ``paused`` flag, guarded ``pause``/``unpause``, checked by the
-state-changing entry points). Every other gap becomes a ``review`` step with the audit's message.
-The audit results come in as ``Gap`` records (the guide does not import the audit)."""
+Generated code exists for three gaps: a timelock on the upgrade (CUL502: the statement of the upgrade
+entry point that reaches replace_class, a syscall or a component's ``upgrade``, becomes a schedule, and
+``execute_upgrade`` runs that statement once the delay has passed), a version-guarded migration
+(CUL521/CUL522: a ``storage_version`` the migration asserts and bumps) and an emergency pause (CUL511:
+a ``paused`` flag, or the contract's own, set by a guarded ``pause``, cleared by an ``unpause`` only
+governance may call where the contract has governance (CUL514), checked by the state-changing entry
+points). Every other gap becomes a ``review`` step with the audit's message. The code follows the
+edition: ``Map`` and the storage imports it needs on 2.7+, ``LegacyMap`` before. The audit results
+come in as ``Gap`` records (the guide does not import the audit)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
 
+from ..model.callgraph import SYSCALL_PREFIX
 from ..model.contracts import Contract, EntryPoint
 from ..model.project import Project
+from ..model.syscalls import REPLACE_CLASS
 from ..model.upgrades import upgrade_paths
 from ..records import record
+from ..semantics.authorities import pause_flags
 from .edition import Edition
+from .imports import storage_imports
 from .plan import Plan, Step
-from .source import body_line, closing_line, indent, indent_of, lines_with, statement
+from .source import body_line, closing_line, function_text, indent, indent_of, statement
 
 SKIP_IN_PAUSE = re.compile(r"^(pause|unpause|resume|upgrade|execute_upgrade|migrate\w*|cancel\w*|veto\w*)$")
 """Entry points a pause leaves open: the brake itself, the upgrade and migration that fix an incident, cancelling."""
-STORAGE_TRAITS = (
-    "starknet::storage::{Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess, StoragePointerWriteAccess}"
-)
 
 
 @record
@@ -41,8 +45,9 @@ class Gap:
 
 
 class _Builder:
-    def __init__(self, project: Project, contract: Contract, edition: Edition, guard: str, delay: int) -> None:
+    def __init__(self, project: Project, contract: Contract, edition: Edition, guard: str, governance: str, delay: int) -> None:
         self.project, self.contract, self.edition, self.guard, self.delay = project, contract, edition, guard, delay
+        self.governance = governance
         self.path = contract.location.path
         self.text = project.texts.get(self.path, b"").decode("utf-8", errors="replace")
         self.steps: list[Step] = []
@@ -80,8 +85,10 @@ class _Builder:
     def review(self, id: str, title: str, why: str, code: str = "") -> None:
         self.steps.append(Step(id, title, why, "review", "edit by hand, then re-run the audit", self.path, None, code))
 
-    def guarded(self, body: str) -> str:
-        return f"{self.guard}\n{body}" if self.guard else body
+    def guarded(self, body: str, check: str | None = None) -> str:
+        """``body`` behind ``check`` (default: the upgrade path's caller check)."""
+        check = self.guard if check is None else check
+        return f"{check}\n{body}" if check else body
 
     def entries_at(self, lines: Sequence[int]) -> list[EntryPoint]:
         """The contract's entry points whose function holds one of ``lines``."""
@@ -93,32 +100,77 @@ class _Builder:
                 found.append(entry)
         return found
 
+    def replacing_statement(self, entry: EntryPoint) -> tuple[int, str] | None:
+        """(line, text) of the one statement in ``entry``'s own body that replaces the class: the
+        replace_class syscall, or a call (a helper, a component's ``upgrade``) whose callees make it;
+        None unless there is exactly one and it fits on its line."""
+        graph = self.project.call_graph
+        info = graph.get(entry.function)
+        if info is None or entry.location.path != self.path:
+            return None
+        sites = [s.location.line for s in info.facts.syscalls if s.name == REPLACE_CLASS]
+        sites += [c.location.line for c in info.facts.calls
+                  if c.target is not None and graph.path(c.target, SYSCALL_PREFIX + REPLACE_CLASS) is not None]  # fmt: skip
+        if len(set(sites)) != 1:
+            return None
+        found = statement(self.text, sites[0], 0)
+        return (sites[0], found) if found and found == self.text.split("\n")[sites[0] - 1].strip() else None
+
     # -- CUL511: an emergency pause -------------------------------------------------------------
 
-    def pause(self, gap: Gap) -> None:
-        flag = self.fresh("paused")
-        verify = f"`audit --type rollback` passes {gap.requirement}: `pause` sets `{flag}`, guarded"
-        if not self.storage_step("pause-flag", f"add the pause flag `{flag}`",
-                                 "an emergency pause needs a stored flag the entry points check", [f"{flag}: bool,"],
-                                 "the contract compiles; the flag reads false on a deployed contract"):  # fmt: skip
+    def pause(self, gaps: Sequence[Gap]) -> None:
+        gap = next((g for g in gaps if g.requirement == "CUL511"), None)
+        taken = [name for name in ("pause", "unpause") if self.contract.entry_point(name) is not None]
+        if gap is None or taken:
+            for other in gaps:
+                why = f"{other.status}: {other.message}" + (f" (`{'`, `'.join(taken)}` already exist)" if taken else "")
+                self.review(f"review-{other.requirement}", f"meet {other.requirement}: {other.title}", why)
             return
+        own = sorted(m.name for m in self.contract.storage if not m.via and m.name in pause_flags(self.contract))
+        flag = own[0] if own else self.fresh("paused")
+        verify = f"`audit --type rollback` passes {gap.requirement}: `pause` sets `{flag}`, guarded"
+        if not own and not self.storage_step("pause-flag", f"add the pause flag `{flag}`",
+                                             "an emergency pause needs a stored flag the entry points check",
+                                             [f"{flag}: bool,"], "the contract compiles; the flag reads false on a deployed contract"):  # fmt: skip
+            return
+        after = () if own else ("pause-flag",)
+        resume, resume_why = self.resume_check()
         code = "\n\n".join(
-            f"#[external(v0)]\nfn {name}(ref self: ContractState) {{\n{indent(self.guarded(f'self.{flag}.write({value});'), '    ')}\n}}"
-            for name, value in (("pause", "true"), ("unpause", "false"))
+            f"#[external(v0)]\nfn {name}(ref self: ContractState) {{\n{indent(self.guarded(f'self.{flag}.write({value});', check), '    ')}\n}}"
+            for name, value, check in (("pause", "true", self.guard), ("unpause", "false", resume))
         )
-        self.module_step("pause-entry-points", "add guarded `pause` and `unpause`",
-                         "the emergency authority stops user operations while an incident or upgrade is handled, "
-                         f"behind the contract's own caller check (`{self.guard or 'none found'}`)", code, verify,
-                         ("pause-flag",))  # fmt: skip
+        why = (f"the emergency authority stops user operations while an incident or upgrade is handled, behind the "
+               f"contract's own caller check (`{self.guard or 'none found'}`)"
+               + (f"; the contract's own flag `{flag}` is reused" if own else "") + f"; {resume_why}")  # fmt: skip
+        if self.governance:
+            verify += "; CUL514 passes: `unpause` admits governance only"
+        self.module_step("pause-entry-points", "add guarded `pause` and `unpause`", why, code, verify, after)
         for entry in self.contract.entry_points:
             line = self.body_start(entry)
             if entry.kind != "external" or line is None or entry.name in self.upgrades or SKIP_IN_PAUSE.match(entry.name):
                 continue
+            if re.search(rf"\bself\.{re.escape(flag)}\.read\(", function_text(self.text, entry.location.line)):
+                continue  # it checks the flag already
             check = f"assert(!self.{flag}.read(), 'paused');"
             self.edit(f"pause-check-{entry.name}", f"refuse `{entry.name}` while paused",
                       f"`{entry.name}` changes state: it must stop when the contract is paused",
                       f"`{entry.name}` reverts with 'paused' after `pause`", line, indent(check, indent_of(self.text, line)),
-                      ("pause-flag",))  # fmt: skip
+                      after)  # fmt: skip
+
+    def resume_check(self) -> tuple[str, str]:
+        """The caller check of ``unpause`` and why: governance only where the contract has it
+        (CUL514), else the pause's own check, with a note on what CUL514 then still needs."""
+        if self.governance:
+            return (
+                self.governance,
+                f"only governance lifts the pause (`{self.governance}`): the emergency key cannot undo its own brake",
+            )
+        missing = ("no governance authority (a timelock or multisig address, a member named like `governance`) was "
+                   "found: `unpause` repeats the pause's caller check, so CUL514 (resume is governance-only) will still "
+                   "fail; add the governance address to the storage, set it in the constructor, and gate `unpause` with "
+                   "`assert(starknet::get_caller_address() == self.governance.read(), 'only governance');`")  # fmt: skip
+        self.notes.append(missing)
+        return self.guard, missing
 
     # -- CUL521/CUL522: a version-guarded migration ---------------------------------------------
 
@@ -174,15 +226,14 @@ class _Builder:
     def timelock(self, gap: Gap) -> None:
         entry = next((e for e in self.contract.entry_points if e.name in self.upgrades and e.kind == "external"), None)
         param = next((p.name for p in entry.params if p.type.split("::")[-1] == "ClassHash"), None) if entry else None
-        end = closing_line(self.text, entry.location.line) if entry and entry.location.path == self.path else None
-        calls = lines_with(self.text, r"replace_class_syscall\s*\(", entry.location.line, end) if entry and end else []
-        replaced = statement(self.text, calls[0], 0) if len(calls) == 1 else ""
-        line_text = self.text.split("\n")[calls[0] - 1].strip() if calls else ""
-        if entry is None or param is None or not replaced or replaced != line_text:
+        found = self.replacing_statement(entry) if entry else None
+        if entry is None or param is None or found is None or not re.search(rf"\b{re.escape(param)}\b", found[1]):
             self.review("timelock", "put the upgrade behind a timelock",
-                        f"{gap.requirement}: {gap.message}; no upgrade entry point taking a ClassHash with a one-line "
-                        "replace_class_syscall was found to schedule instead")  # fmt: skip
+                        f"{gap.requirement}: {gap.message}; no upgrade entry point taking a ClassHash with one one-line "
+                        "statement that replaces the class (a replace_class_syscall, or a call that reaches one) was "
+                        "found to schedule instead")  # fmt: skip
             return
+        line, replaced = found
         eta = self.fresh("upgrade_eta")
         delay = self.fresh("UPGRADE_DELAY")
         key = f"core::traits::Into::<starknet::ClassHash, felt252>::into({param})"
@@ -196,7 +247,7 @@ class _Builder:
             "upgrade-propose", f"make `{entry.name}` schedule the class instead of installing it",
             f"`{entry.name}` replaced the class at once; it now records when `{param}` may be installed, "
             f"{self.delay} s from now, so users can react (exit, or governance can cancel) before the new code runs",
-            "replace", f"`{entry.name}` no longer calls replace_class_syscall", self.path, calls[0], schedule, replaced,
+            "replace", f"`{entry.name}` no longer replaces the class", self.path, line, schedule, replaced,
             after=("upgrade-eta",),
         ))  # fmt: skip
         execute = self.fresh("execute_upgrade")
@@ -206,7 +257,7 @@ class _Builder:
             "assert(eta != 0, 'upgrade not proposed');",
             "assert(starknet::get_block_timestamp() >= eta, 'timelock not expired');",
             f"self.{eta}.write(key, 0);",
-            f"starknet::SyscallResultTrait::unwrap_syscall(starknet::replace_class_syscall({param}));",
+            replaced,
         ])  # fmt: skip
         code = (
             f"// The least time between proposing a class hash and installing it ({self.delay} s).\n"
@@ -215,34 +266,33 @@ class _Builder:
             f"{indent(self.guarded(body), '    ')}\n}}"
         )
         self.module_step("upgrade-execute", f"add `{execute}`, which installs a proposed class after the delay",
-                         f"the class is replaced only once `{delay}` has passed since `{entry.name}` proposed it; each "
-                         "proposal is installed once", code,
+                         f"the class is replaced (`{replaced}`, as `{entry.name}` did) only once `{delay}` has passed since "
+                         f"`{entry.name}` proposed it; each proposal is installed once", code,
                          f"`audit --type governance --contract {self.contract.name}` passes {gap.requirement}; "
                          f"`{execute}` reverts with 'timelock not expired' before the delay",
                          ("upgrade-propose",))  # fmt: skip
 
 
 GENERATED: dict[str, Callable[[_Builder, list[Gap]], None]] = {
-    "CUL511": lambda b, gaps: b.pause(gaps[0]),
+    "CUL511": lambda b, gaps: b.pause(gaps),
     "CUL521": lambda b, gaps: b.migration(gaps),
     "CUL502": lambda b, gaps: b.timelock(gaps[0]),
 }
 """The gaps with generated code, in plan order (pause and storage version before the timelocked
-upgrade, which changes the upgrade entry point last). CUL522 is planned with CUL521."""
-TOGETHER = {"CUL522": "CUL521"}
+upgrade, which changes the upgrade entry point last). CUL522 is planned with CUL521, CUL514 (the
+resume) with CUL511."""
+TOGETHER = {"CUL522": "CUL521", "CUL514": "CUL511"}
 
 
 def requirement_plan(project: Project, contract: Contract, gaps: Sequence[Gap], edition: Edition, guard: str | None,
-                     delay: int, subject: str) -> Plan:  # fmt: skip
+                     governance: str | None, delay: int, subject: str) -> Plan:  # fmt: skip
     """The implementation plan that makes ``contract`` meet ``gaps`` (``guard``: the caller check
-    its upgrade path uses, repeated in the entry points added; ``delay``: the timelock in seconds)."""
-    builder = _Builder(project, contract, edition, guard or "", delay)
+    its upgrade path uses, repeated in the entry points added; ``governance``: a check admitting
+    governance only, for the resume; ``delay``: the timelock in seconds)."""
+    builder = _Builder(project, contract, edition, guard or "", governance or "", delay)
     if not guard:
         builder.notes.append("no caller check was found on the upgrade path: the entry points below have none; "
                              "add the contract's guard as their first statement")  # fmt: skip
-    if edition.has_map:
-        builder.notes.append(f"{edition.describe()}: the code below needs `use {STORAGE_TRAITS};` in the contract module "
-                             "where it is not imported yet (the generated code is compiled in the tests with Cairo 2.1 only)")  # fmt: skip
     grouped: dict[str, list[Gap]] = {}
     for gap in gaps:
         grouped.setdefault(TOGETHER.get(gap.requirement, gap.requirement), []).append(gap)
@@ -252,4 +302,6 @@ def requirement_plan(project: Project, contract: Contract, gaps: Sequence[Gap], 
     for requirement, found in grouped.items():
         gap = found[0]
         builder.review(f"review-{requirement}", f"meet {requirement}: {gap.title}", f"{gap.status}: {gap.message}")
-    return Plan("implementation", contract.name, subject, edition.describe(), tuple(builder.steps), notes=tuple(builder.notes))
+    imports = storage_imports(builder.steps, contract, builder.text, edition)
+    steps = [imports, *builder.steps] if imports else builder.steps
+    return Plan("implementation", contract.name, subject, edition.describe(), tuple(steps), notes=tuple(builder.notes))
