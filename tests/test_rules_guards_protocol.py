@@ -52,6 +52,34 @@ def test_bool_helper_tested_in_if_panic_is_a_caller_check() -> None:
     assert guard.guarded and guard.kind == "caller_check" and "is_caller_owner" in guard.description
 
 
+def _upgrade_guard(case: str, entry: str = "upgrade"):
+    ctx, contract = _load(case)
+    return sites_guard(ctx, contract, contract.entry_point(entry), syscall_sites(REPLACE_CLASS))
+
+
+def test_alternatives_of_bool_helpers_each_checking_the_caller_are_a_caller_check() -> None:
+    for entry in ("upgrade", "emergency_upgrade"):  # through a helper, and directly in the assertion
+        guard = _upgrade_guard("CUL301/ok_bool_helper_alternatives", entry)
+        assert guard.guarded and guard.kind == "caller_check" and "self.is_operator()" in guard.description
+
+
+def test_an_alternative_that_does_not_check_the_caller_is_no_guard() -> None:
+    guard = _upgrade_guard("CUL301/tp_bool_helper_alternative_not_auth")
+    assert not guard.guarded and guard.kind == "none"
+
+
+def test_early_returns_for_authorised_callers_before_a_panic_are_the_check() -> None:
+    guard = _upgrade_guard("CUL301/ok_early_return_for_authorised_caller", "upgrade_resource")
+    assert guard.guarded and guard.kind == "membership" and guard.subject == "is_owner"
+    assert "returns early" in guard.description
+
+
+def test_a_panic_guards_nothing_after_an_unchecked_early_return_or_inside_a_branch() -> None:
+    for case in ("CUL301/tp_early_return_without_auth", "CUL301/tp_panicking_helper_in_branch"):
+        guard = _upgrade_guard(case)
+        assert not guard.guarded and guard.kind == "none"
+
+
 def test_one_shot_through_raw_storage_at_a_computed_address() -> None:
     ctx, contract = _load("CUL302/ok_one_shot_initializer_raw_storage")
     found = one_shot(ctx, contract.entry_point("setup_signer"))

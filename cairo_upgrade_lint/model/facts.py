@@ -134,7 +134,9 @@ class Assertion:
     ``operands`` are every classified leaf of the condition, calls' arguments included.
     ``tested_args`` are the arguments (tuple keys flattened) of the calls and storage reads in the
     conjuncts that must be true and are not comparisons: ``self.is_signer.read(caller)``,
-    ``self.has_role(ROLE, caller)``, ``!self.is_admin(caller)`` in an ``if .. { panic }``."""
+    ``self.has_role(ROLE, caller)``, ``!self.is_admin(caller)`` in an ``if .. { panic }``.
+    ``alternatives`` are the boolean calls of a condition that holds when one of them is true and
+    only then (``self.is_owner() || self.is_operator()``, ``if !a() && !b() { panic }``)."""
 
     kind: str
     text: str
@@ -144,6 +146,7 @@ class Assertion:
     tested_args: tuple[Operand, ...] = ()
     tested_calls: tuple[Operand, ...] = ()
     signatures: tuple[SignatureCheck, ...] = ()
+    alternatives: tuple[Operand, ...] = ()
 
 
 @record
@@ -230,7 +233,11 @@ class FunctionFacts:
     (and the reads) at an address built from ``selector!("name")``, ``member`` being that name (the
     key of the member whose slot it is). ``computed_storage`` are raw accesses at an address a
     function computes (``member`` is that function's name: one family of slots). ``returns`` are the
-    function's tail and ``return`` values read as conditions (kind 'returns')."""
+    function's tail and ``return`` values read as conditions (kind 'returns'). ``early_returns`` are
+    the conditions of ``if cond { return; }`` (a branch that only returns, at any depth) read as
+    holding when the function returns there (kind 'if_return'). ``statement_calls`` are the
+    locations of the calls that are whole statements of the body itself (``self.fail();``, a tail
+    call): a call to a function that always panics stops every path only there."""
 
     calls: tuple[CallSite, ...] = ()
     syscalls: tuple[SyscallUse, ...] = ()
@@ -243,6 +250,8 @@ class FunctionFacts:
     raw_storage: tuple[StorageAccess, ...] = ()
     returns: tuple[Assertion, ...] = ()
     computed_storage: tuple[StorageAccess, ...] = ()
+    early_returns: tuple[Assertion, ...] = ()
+    statement_calls: tuple[Location, ...] = ()
 
     @property
     def reads(self) -> frozenset[str]:
@@ -301,8 +310,10 @@ class FunctionAnalyzer:
         self.raw_storage: list[StorageAccess] = []
         self.computed_storage: list[StorageAccess] = []
         self.bindings: list[tuple[int, str, A.Expr]] = []
+        self.early_returns: list[Assertion] = []
 
     def analyze(self) -> FunctionFacts:
+        statements = self.function.body.statements if self.function.body else ()
         if self.function.body is not None:
             self._collect_locals(self.function.body)
             self._visit(self.function.body)
@@ -317,8 +328,12 @@ class FunctionAnalyzer:
             raw_storage=tuple(self.raw_storage),
             returns=tuple(self._returns()),
             computed_storage=tuple(self.computed_storage),
-            aborts=tuple(
-                self._loc(s.span) for s in (self.function.body.statements if self.function.body else ()) if _panic_statement(s)
+            aborts=tuple(self._loc(s.span) for s in statements if _panic_statement(s)),
+            early_returns=tuple(self.early_returns),
+            statement_calls=tuple(
+                self._loc(s.expr.span)
+                for s in statements
+                if isinstance(s, A.ExprStatement) and isinstance(s.expr, (A.Call, A.MethodCall))
             ),
         )
 
@@ -445,9 +460,13 @@ class FunctionAnalyzer:
             self.assertions.append(Assertion(name, self._text(node.span), (comparison,), operands, self._loc(node.span)))
 
     def _if(self, node: A.If) -> None:
-        if not _panics(node.then) or len(node.conditions) != 1 or isinstance(node.conditions[0], A.LetCondition):
+        if len(node.conditions) != 1 or isinstance(node.conditions[0], A.LetCondition):
             return
         condition = node.conditions[0]
+        if node.otherwise is None and _only_returns(node.then):
+            self.early_returns.append(self.condition("if_return", condition, node.span))
+        if not _panics(node.then):
+            return
         comparisons = tuple(_negate(c) for c in self.comparisons(condition, negate_ors=True))
         operands = tuple(self._leaves(condition))
         tested = tuple(self._tested_args(condition, must_hold=False))
@@ -456,6 +475,7 @@ class FunctionAnalyzer:
             Assertion(
                 "if_panic", self._text(condition.span), comparisons, operands, self._loc(node.span), tested,
                 tuple(self.operand(c) for c in required), tuple(self._signatures(required)),
+                self._alternatives(condition, must_hold=False),
             )
         )  # fmt: skip
 
@@ -471,7 +491,14 @@ class FunctionAnalyzer:
         return Assertion(
             kind, self._text(condition.span), comparisons, operands, self._loc(span), tested,
             tuple(self.operand(c) for c in required), tuple(self._signatures(required)),
+            self._alternatives(condition),
         )  # fmt: skip
+
+    def _alternatives(self, expr: A.Expr, must_hold: bool = True) -> tuple[Operand, ...]:
+        """The boolean calls of which one must be true for ``expr`` to be ``must_hold`` (two or
+        more; empty when a disjunct is not such a call)."""
+        calls = _disjunct_calls(expr, must_hold)
+        return tuple(self.operand(c) for c in calls) if calls and len(calls) > 1 else ()
 
     def _required_calls(self, expr: A.Expr, must_hold: bool = True, depth: int = 0) -> Iterator[A.Expr]:
         """The boolean calls ``expr`` needs to be true for ``expr`` to be ``must_hold``: conjuncts
@@ -847,6 +874,30 @@ def _call_args(expr: A.Expr) -> tuple[A.Expr, ...]:
     if isinstance(expr, A.MethodCall):
         return tuple(a.value for a in expr.args)
     return ()
+
+
+def _disjunct_calls(expr: A.Expr, must_hold: bool, depth: int = 0) -> list[A.Expr] | None:
+    """The calls of which one must be true for ``expr`` to be ``must_hold`` (``a() || b()``, or
+    ``!a() && !b()`` being false), or None when some way of being ``must_hold`` is not a call."""
+    expr = strip_wrappers(expr)
+    if depth > _MAX_LOCAL_DEPTH:
+        return None
+    if isinstance(expr, A.Unary) and expr.op == "!":
+        return _disjunct_calls(expr.operand, not must_hold, depth + 1)
+    if isinstance(expr, A.Binary) and expr.op == ("||" if must_hold else "&&"):
+        left, right = _disjunct_calls(expr.left, must_hold, depth + 1), _disjunct_calls(expr.right, must_hold, depth + 1)
+        return left + right if left is not None and right is not None else None
+    if must_hold and isinstance(expr, (A.Call, A.MethodCall)):
+        return [expr]
+    return None
+
+
+def _only_returns(block: A.Block) -> bool:
+    """A branch whose only statement is ``return`` (with or without a value)."""
+    if len(block.statements) != 1:
+        return False
+    statement = block.statements[0]
+    return isinstance(statement, A.ExprStatement) and isinstance(statement.expr, A.Return)
 
 
 def _panics(block: A.Block) -> bool:

@@ -25,8 +25,16 @@ An *auth check* is one of
   voter's record, weight or balance) or has an auth check of its own, with at least one such
   writer; an entry point that writes them at a key it allocates itself (a new proposal) must not
   write the passed value (konoha's ``apply_passed_proposal``: the vote is the authority).
-A statement of the body that always panics (``panic!``, ``panic_with_felt252``) stops every path
-too (kind 'panics').
+A statement of the body that always panics (``panic!``, ``panic_with_felt252``, a call to a function
+that always panics) stops every path too (kind 'panics'); a call in a branch does not. When the
+function returns early before it (``if cond { return; }``), it is an auth check if every such
+condition is one (``if self.is_owner(resource, caller) { return; } .. panic``: the function returns
+only for an authorised caller), and no check at all otherwise.
+
+A helper returning bool guards where it is tested (``assert(self.is_caller_owner())``, ``if
+!self.is_owner(caller) { panic!(..) }``) when what it returns is an auth check: a caller check, a
+membership test of the caller, a helper that does either, or a disjunction of such helpers
+(``self.is_owner() || self.is_operator()``, every alternative restricting the caller).
 
 Ordering is respected inside a function: the events of a body (checks, calls, sensitive operations)
 are taken in source order, and a check only protects what comes after it. Branches and loops are
@@ -368,6 +376,8 @@ _Votes = dict[tuple[str, frozenset[str], str], tuple[str, ...]]
 """The voting writers found for (contract, status members, passed value), shared across walks."""
 _Bindings = frozenset[tuple[str, Operand]]
 """A helper's parameters and what its call passes for them."""
+_Auth = tuple[str, str, str]
+"""An auth check found in a condition: its kind, subject and how it was found."""
 _BINDABLE = ("caller", "contract_address", "storage", "const", "literal", "call")
 """What a parameter is read as inside a helper: the caller's address, the contract's own, or a stored
 or fixed value (the authority side of a check); anything else stays a parameter."""
@@ -418,7 +428,7 @@ class _Walker:
                 _pin(info, event, bound)
                 continue
             if isinstance(event, _Check):
-                return _FirstMet(event)
+                return self._stop(info, event, event.location, bound, unresolved)
             if isinstance(event, Location):
                 return _FirstMet(None, (info.id,), event, tuple(unresolved))
             if isinstance(event, str):
@@ -427,10 +437,32 @@ class _Walker:
             outcome = self._call(event, bound)
             if outcome.site is not None:
                 return _FirstMet(None, (info.id, *outcome.path), outcome.site, (*unresolved, *outcome.unresolved))
+            if outcome.check is not None and outcome.check.kind == "panics":
+                if event.location in info.facts.statement_calls:
+                    return self._stop(info, outcome.check, event.location, bound, unresolved)
+                continue  # a call in a branch that always panics: the other paths go on
             if outcome.check is not None:
                 return outcome
             unresolved += outcome.unresolved
         return _FirstMet(unresolved=tuple(unresolved))
+
+    def _stop(
+        self, info: FunctionInfo, check: _Check, at: Location, bound: dict[str, Operand], unresolved: list[str]
+    ) -> _FirstMet:
+        """What a check met at ``at`` in ``info`` means for the paths that go on: a panic after early
+        returns guards them only when every early return is an auth check (then it is that check)."""
+        if check.kind != "panics":
+            return _FirstMet(check)
+        returns = [r for r in info.facts.early_returns if (r.location.line, r.location.column) < (at.line, at.column)]
+        if not returns:
+            return _FirstMet(check)
+        found = [self._condition_auth(_bound_assertion(r, bound) if bound else r, frozenset()) for r in returns]
+        auths = [a for a in found if a is not None]
+        if len(auths) < len(found):
+            return _FirstMet(unresolved=tuple(unresolved))  # it returns early without an auth check
+        subject = " or ".join(dict.fromkeys(a[1] for a in auths if a[1]))
+        text = f"{info.name} panics unless {' or '.join(r.text for r in returns)} (then it returns early)"
+        return _FirstMet(_Check(auths[0][0], returns[0].location, text, subject))
 
     def _events(self, info: FunctionInfo, bound: dict[str, Operand]) -> Iterator[_Event]:
         """Each check, call, site and guard-like call on another contract (its name) with its
@@ -463,16 +495,40 @@ class _Walker:
             if key is not None and any(m.kind in ("param", "tx_hash") for m in signature.message):
                 text = f"{_text(assertion)} (a signature by the stored key `{key}`)"
                 return _Check("signature", assertion.location, text, key)
-        for tested in assertion.tested_calls:
-            callee = self.graph.get(tested.target) if tested.target else None
-            if callee is None:
-                continue
-            for condition in callee.facts.returns:
-                auth = auth_check(condition)
-                if auth is not None:
-                    text = f"{_text(assertion)} -> {callee.name} returns {condition.text}"
-                    return _Check(auth[0], assertion.location, text, auth[1])
+        helper = self._helpers_auth(assertion, frozenset())
+        if helper is not None:
+            return _Check(helper[0], assertion.location, f"{_text(assertion)} -> {helper[2]}", helper[1])
         return None
+
+    def _helpers_auth(self, condition: Assertion, seen: frozenset[str]) -> _Auth | None:
+        """The auth check ``condition`` makes through the helpers returning bool it tests: one it
+        requires (``self.is_caller_owner()``), or every one of its alternatives (``a() || b()``)."""
+        for tested in condition.tested_calls:
+            found = self._returned_auth(tested.target, seen)
+            if found is not None:
+                return found
+        found_all = [self._returned_auth(a.target, seen) for a in condition.alternatives]
+        auths = [a for a in found_all if a is not None]
+        if not auths or len(auths) < len(found_all):
+            return None
+        return auths[0][0], " or ".join(dict.fromkeys(a[1] for a in auths if a[1])), "; ".join(a[2] for a in auths)
+
+    def _returned_auth(self, target: str | None, seen: frozenset[str]) -> _Auth | None:
+        """The auth check the function ``target`` returns, when it is a helper returning bool whose
+        returned condition restricts the caller."""
+        callee = self.graph.get(target) if target else None
+        if callee is None or callee.id in seen:
+            return None
+        for condition in callee.facts.returns:
+            auth = self._condition_auth(condition, seen | {callee.id})
+            if auth is not None:
+                return auth[0], auth[1], f"{callee.name} returns {condition.text}"
+        return None
+
+    def _condition_auth(self, condition: Assertion, seen: frozenset[str]) -> _Auth | None:
+        """The auth check ``condition`` holding makes: by itself or through the helpers it tests."""
+        auth = auth_check(condition)
+        return (auth[0], auth[1], condition.text) if auth is not None else self._helpers_auth(condition, seen)
 
     def _vote_check(self, info: FunctionInfo, assertion: Assertion) -> _Check | None:
         """``assert(get_proposal_status(prop_id) == 1)`` where only votes move that status (see the
