@@ -152,3 +152,22 @@ def test_an_unbroken_tie_pairs_nothing_and_names_the_candidates(tmp_path: Path) 
         f for f in analyse_sources(tmp_path / "cli", old=old, new=new) if f.rule_id == "CUL002" and "`Vault`" in f.message
     ]
     assert "(`Safe` and `Box` are as similar to it and no name decides between them)" in removed.message
+
+
+def test_code_renamed_back_onto_a_deleted_namesake_pairs_with_its_old_self(tmp_path: Path) -> None:
+    """Opus 1.2.0 deleted the v1 `pragma` adapter and renamed `pragma_v2` to `pragma`: the new `pragma`
+    is `pragma_v2`'s code (same members and entry points), the old `pragma` shares less. A namesake
+    nearly as similar (transmuter 0.97 against transmuter_v2 1.0) keeps the name pairing."""
+    v1 = _contract("pragma", ["yang_pair_ids", "oracle", "freshness"], ["fetch_price", "set_yang_pair_id"])
+    v2 = _contract("pragma_v2", ["yang_pair_settings", "oracle", "freshness"], ["fetch_price", "set_yang_pair_settings"])
+    new = v2.replace("mod pragma_v2", "mod pragma")
+    result = _diff(tmp_path, v1 + v2, new)
+    assert [(d.old.name, d.new.name) for d in result.contracts] == [("pragma_v2", "pragma")]
+    assert [c.name for c in result.unpaired_old] == ["pragma"]
+    ((_, _, evidence),) = result.pairings
+    assert "the code of `pragma_v2` renamed to `pragma`" in evidence
+    members = [f"m{i}" for i in range(15)]
+    close = _contract("transmuter", members, ["a", "b", "c", "d", "e", "old_only"])
+    close_v2 = _contract("transmuter_v2", members, ["a", "b", "c", "d", "e", "f"])
+    kept = _diff(tmp_path, close + close_v2, close_v2.replace("mod transmuter_v2", "mod transmuter"))
+    assert [(d.old.name, d.new.name) for d in kept.contracts] == [("transmuter", "transmuter")]

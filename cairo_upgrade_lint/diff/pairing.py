@@ -41,7 +41,8 @@ def pair_with_evidence(
     external initializer contracts out (never deployed, see ``external_initializer``: they stay
     unpaired), by a key that is unique on both sides: the qualified name, the module path inside its
     crate (two folders compared have different crate names: ``old::a::Vault`` and
-    ``new::a::Vault``), the module name; then, per kind (contract / component), by similarity: an
+    ``new::a::Vault``), the module name, except that a new contract whose code is another old
+    contract's, renamed onto a deleted namesake, pairs with that one (``_renamed_back``); then, per kind (contract / component), by similarity: an
     old and a new one whose storage member keys and entry point names (selectors) overlap with a
     Jaccard index of at least ``SIMILAR`` and that are each other's best match (``_choose``: near
     ties broken by name, an unbroken tie pairs nothing); finally the single remaining old one with
@@ -68,9 +69,16 @@ def pair_with_evidence(
     held_new = [c for c in right if external_initializer(c)]
     left = [c for c in left if not external_initializer(c)]
     right = [c for c in right if not external_initializer(c)]
+    by_name: list[tuple[Contract, Contract]] = []
     for key in (_qualified, _inside_crate, _module):
         olds, news = _by_key(left, key), _by_key(right, key)
-        take([(a[0], news[k][0]) for k, a in olds.items() if len(a) == 1 and len(news.get(k, ())) == 1])
+        found = [(a[0], news[k][0]) for k, a in olds.items() if len(a) == 1 and len(news.get(k, ())) == 1]
+        take(found)
+        by_name += found
+    for a, b, c, text in _renamed_back(by_name, left):
+        pairs[pairs.index((a, b))] = (c, b)
+        left[left.index(c)] = a
+        evidence.append((c, b, text))
     for kind in ("contract", "component"):
         rest_old = [c for c in left if c.kind == kind]
         rest_new = [c for c in right if c.kind == kind]
@@ -88,6 +96,35 @@ def pair_with_evidence(
 
 SIMILAR = 0.5
 MARGIN = 0.05  # scores closer than this to the best one are a tie, broken by name
+SAME = 0.9  # an unpaired old contract this similar to a new one is the same code ...
+RENAMED_MARGIN = 0.15  # ... when the new one's namesake is this much less similar
+
+
+def _renamed_back(
+    by_name: list[tuple[Contract, Contract]], unpaired: list[Contract]
+) -> list[tuple[Contract, Contract, Contract, str]]:
+    """Name pairs (old ``a``, new ``b``) where ``b`` is the code of another old contract ``c`` that no
+    new one is named after, renamed onto ``a``'s name (``pragma_v2`` becoming ``pragma`` when the old
+    ``pragma`` is deleted): ``c`` shares at least ``SAME`` of ``b``'s storage keys and entry points, ``a``
+    at least ``RENAMED_MARGIN`` less, and no other unpaired contract ties with ``c``. As (a, b, c, evidence)."""
+    if len(by_name) * len(unpaired) > _MAX_COMPARISONS:
+        return []
+    found = []
+    taken: set[int] = set()
+    for a, b in by_name:
+        candidates = [c for c in unpaired if c.kind == b.kind and id(c) not in taken and not external_initializer(c)]
+        scores = [_jaccard(_features(c), _features(b)) for c in candidates]
+        tied = _tied(scores)
+        namesake = _jaccard(_features(a), _features(b))
+        if len(tied) != 1 or scores[tied[0]] < SAME or scores[tied[0]] - namesake < RENAMED_MARGIN:
+            continue
+        c = candidates[tied[0]]
+        taken.add(id(c))
+        text = _evidence(c, b) + f" (the code of `{c.name}` renamed to `{b.name}`; the old `{a.name}` shares {namesake:.2f})"
+        found.append((a, b, c, text))
+    return found
+
+
 _MAX_COMPARISONS = 250_000  # leftovers compared pairwise; beyond this, no similarity pairing
 
 
