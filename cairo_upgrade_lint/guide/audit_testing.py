@@ -27,7 +27,7 @@ from ..semantics.guards import entry_guard
 from ..semantics.migrations import MemberResolver, Migration, entry_accesses, migrations
 from .plan import CheckItem, Plan, Step
 from .requirements import Gap
-from .testing import CALLS, SNFORGE_IMPORTS, felts, prelude, slot, stored, test_function, value_layout
+from .testing import CALLS, SNFORGE_IMPORTS, felts, prelude, setup_function, slot, stored, test_function, value_layout
 
 PENDING = " (added by `audit --implementation`: fails until its plan is applied)"
 EXECUTES = "execute approved proposals"
@@ -379,16 +379,13 @@ class _Machinery:
             upgrade += "}\n"
         constructor_args = args if args is not None else "/* the constructor arguments */"
         imports = sorted({*SNFORGE_IMPORTS, "get_class_hash"}, key=lambda n: (n[0].islower(), n))
+        comment = (
+            f"Deploys {name} (constructor {constructor.signature if constructor else 'none'}); returns its address, its class\n"
+            "and the next version's class."
+        )
+        setup = setup_function(comment, ("current", name), ("next", f"{name}Next"), constructor_args)
         return f"""{prelude(header, imports)}
-// Deploys {name} (constructor {constructor.signature if constructor else "none"}); returns its address, its class
-// and the next version's class.
-fn setup() -> (ContractAddress, ClassHash, ClassHash) {{
-    let current = declare("{name}").unwrap().contract_class();
-    let next = declare("{name}Next").unwrap().contract_class();
-    let (address, _) = current.deploy(@array![{constructor_args}]).unwrap();
-    start_cheat_block_timestamp(address, T0);
-    (address, *current.class_hash, *next.class_hash)
-}}
+{setup}
 
 {CALLS}
 {upgrade}"""

@@ -129,6 +129,21 @@ const T0: u64 = {T0};
 """
 
 
+def setup_function(comment: str, deployed: tuple[str, str], target: tuple[str, str], constructor_args: str) -> str:
+    """``setup()``: declares the ``deployed`` and ``target`` classes (local name, contract name), deploys
+    the first with ``constructor_args`` at time T0, and returns its address and both class hashes."""
+    (first, first_name), (second, second_name) = deployed, target
+    lines = "\n".join(f"// {line}" for line in comment.split("\n"))
+    return f"""{lines}
+fn setup() -> (ContractAddress, ClassHash, ClassHash) {{
+    let {first} = declare("{first_name}").unwrap().contract_class();
+    let {second} = declare("{second_name}").unwrap().contract_class();
+    let (address, _) = {first}.deploy(@array![{constructor_args}]).unwrap();
+    start_cheat_block_timestamp(address, T0);
+    (address, *{first}.class_hash, *{second}.class_hash)
+}}"""
+
+
 def test_function(name: str, body: Sequence[str]) -> str:
     """A ``#[test]`` function named ``name`` running the statements ``body`` (lines may hold newlines)."""
     lines = "\n".join(f"    {line}" if line else "" for line in "\n".join(body).split("\n"))
@@ -307,15 +322,10 @@ class _Writer:
             f"and v2 with the steps of `lint-upgrade --implementation` applied, as `{new_name}`.\n"
             "OWNER is passed for every address of the constructor: it is the caller the upgrade accepts."
         )
+        comment = f"Deploys v1 (constructor {constructor.signature if constructor else 'none'}); returns its address and both class hashes."
+        setup = setup_function(comment, ("v1", f"{old_name}V1"), ("v2", new_name), constructor_args)
         return f"""{prelude(header)}
-// Deploys v1 (constructor {constructor.signature if constructor else "none"}); returns its address and both class hashes.
-fn setup() -> (ContractAddress, ClassHash, ClassHash) {{
-    let v1 = declare("{old_name}V1").unwrap().contract_class();
-    let v2 = declare("{new_name}").unwrap().contract_class();
-    let (address, _) = v1.deploy(@array![{constructor_args}]).unwrap();
-    start_cheat_block_timestamp(address, T0);
-    (address, *v1.class_hash, *v2.class_hash)
-}}
+{setup}
 
 {CALLS}
 
