@@ -35,7 +35,8 @@ class LayoutChange:
     """One difference inside a member's stored encoding.
 
     kind: 'encoding_changed', 'integer_widened', 'integer_narrowed', 'scalar_widened',
-    'scalar_retyped', 'scalar_to_bool' (an integer read as a flag), 'struct_member_appended', 'struct_member_inserted', 'struct_member_removed',
+    'scalar_retyped', 'scalar_to_bool' (an integer read as a flag), 'identity_reread' (a class hash read as
+    an address or the reverse), 'struct_member_appended', 'struct_member_inserted', 'struct_member_removed',
     'struct_member_reordered', 'struct_member_resized', 'struct_member_renamed' (same position and
     encoding), 'enum_indicator_changed', 'enum_variant_added', 'enum_variant_removed',
     'enum_variant_renamed' (same indicator and payload), 'enum_payload_changed', 'map_key_changed',

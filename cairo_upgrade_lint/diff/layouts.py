@@ -137,6 +137,19 @@ def _scalar(old: ScalarLayout, new: ScalarLayout, path: str) -> list[LayoutChang
                 "old values may not fit or read differently",
             )
         ]
+    identities = {BUILTIN_TYPES.get(old.type.name), BUILTIN_TYPES.get(new.type.name)}
+    if identities == {"address", "class_hash"}:
+        return [
+            LayoutChange(
+                "identity_reread",
+                path,
+                old.type.text,
+                new.type.text,
+                C.UNVERIFIABLE,
+                f"the stored felt keeps its value, but a {old.type.text} now reads as a {new.type.text}: a "
+                "contract and a class are different things, so check that the field was not repurposed",
+            )
+        ]
     if _widens(old.type.name, new.type.name):
         return [
             LayoutChange(

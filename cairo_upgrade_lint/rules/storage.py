@@ -54,6 +54,7 @@ _BY_KIND = {
     "enum_payload_changed": "CUL105",
     "node_member_removed": "CUL101",
 }
+_REREADINGS = frozenset({"identity_reread", "scalar_to_bool"})  # same felts, another meaning
 _POSITIONAL = frozenset(k for k, rule in _BY_KIND.items() if rule == "CUL104")
 _SEGMENT = re.compile(r"\.(\w+)|(\[\])|::(\w+)")
 Segment = tuple[str, str]
@@ -254,9 +255,19 @@ def _layout_findings(
         details = _sorted_details(change).get(report.rule_id)
         if details and wanted(details):
             assert change.old is not None and change.new is not None
-            message = _DESCRIBE[report.rule_id](change.old, change.new, details) + _from_dependency(change, ctx)
+            message = _DESCRIBE[report.rule_id](change.old, change.new, details) + _rereadings(change, report.rule_id)
+            message += _from_dependency(change, ctx)
             unchanged = all(_unchanged_packing(change.old, change.new, d) for d in details)
             yield _finding(ctx, diff, report, message, change, severity=Severity.NOTE if unchanged else None)
+
+
+def _rereadings(change: StorageChange, rule_id: str) -> str:
+    """The member's values that keep their encoding but change meaning (a class hash read as an
+    address), which CUL108 reports only when nothing else breaks: said beside the breaking change."""
+    if rule_id == "CUL108":
+        return ""
+    found = [d for d in change.changes if d.kind in _REREADINGS]
+    return "".join(f"; also, at `{d.path}`, {d.detail}" for d in found)
 
 
 def _from_dependency(change: StorageChange, ctx: Context) -> str:
