@@ -65,7 +65,9 @@ Segment = tuple[str, str]
 
 @diff_rule("CUL101")
 def storage_member_removed(diff: ContractDiff, ctx: Context, report: Report) -> Iterator[Finding]:
-    for change in _reported(diff, ctx, "removed"):
+    removed = _reported(diff, ctx, "removed")
+    read_by_previous = previous_class_reads(ctx, diff.old, diff.new) if removed else {}
+    for change in removed:
         assert change.old is not None
         old = change.old
         message = (
@@ -73,7 +75,7 @@ def storage_member_removed(diff: ContractDiff, ctx: Context, report: Report) -> 
             "the new version reads it, so the data at its address is orphaned"
         )
         accessed = ctx.once("storage.old_accessed", lambda: _accessed_keys(ctx.old))
-        previous = previous_class_reads(ctx, diff.old, diff.new).get(old.key)
+        previous = read_by_previous.get(old.key)
         if previous is not None:
             where = f"{os.path.basename(previous.location.path)}:{previous.location.line}"
             message = (
