@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cairo_upgrade_lint.audit import run
+from cairo_upgrade_lint.audit.base import Verdict
 from cairo_upgrade_lint.config import Config
 
 EIC = """
@@ -51,14 +52,19 @@ mod VaultEIC {
 """
 
 
+def migration_outcome(folder: Path, source: str, contract: str, requirement: str) -> Verdict:
+    """The migration profile's verdict on ``requirement`` for ``contract`` of ``source``."""
+    (folder / "contract.cairo").write_text(source)
+    result = run(str(folder), Config(), ("migration",), contract)
+    return next(r.outcome for r in result.results if r.requirement.id == requirement)
+
+
 @pytest.mark.parametrize(
     ("check", "expected"),
     [("assert(min_amount == 0 && base == 0, 'already initialized');", "pass"), ("let _ = (min_amount, base);", "fail")],
 )
 def test_flag_written_from_a_constant_struct_field(check: str, expected: str, tmp_path: Path) -> None:
-    (tmp_path / "contract.cairo").write_text(EIC.replace("CHECK", check))
-    result = run(str(tmp_path), Config(), ("migration",), "VaultEIC")
-    outcome = next(r.outcome for r in result.results if r.requirement.id == "CUL522")
+    outcome = migration_outcome(tmp_path, EIC.replace("CHECK", check), "VaultEIC", "CUL522")
     assert outcome.status.value == expected, outcome.message
     if expected == "pass":
         assert any("min_amount == 0" in e.note for e in outcome.evidence)
@@ -106,10 +112,7 @@ mod Vault {
 )
 def test_a_migration_anyone_may_run_once_per_record_is_not_a_failure(check: str, cul522: str, tmp_path: Path) -> None:
     source = PER_RECORD.replace("CHECK", check).replace("BOUND", "self.positions.read(user)")
-    (tmp_path / "contract.cairo").write_text(source)
-    outcome = next(
-        r.outcome for r in run(str(tmp_path), Config(), ("migration",), "Vault").results if r.requirement.id == "CUL522"
-    )
+    outcome = migration_outcome(tmp_path, source, "Vault", "CUL522")
     assert outcome.status.value == cul522, outcome.message
     if cul522 == "not-found":
         assert "converts each record once" in outcome.message
@@ -118,11 +121,7 @@ def test_a_migration_anyone_may_run_once_per_record_is_not_a_failure(check: str,
 
 @pytest.mark.parametrize(("bound", "cul524"), [("self.positions.read(user)", "not-found"), ("self.user_count.read()", "fail")])
 def test_a_loop_over_one_map_entry_is_not_found_and_a_loop_over_a_count_fails(bound: str, cul524: str, tmp_path: Path) -> None:
-    source = PER_RECORD.replace("CHECK", "").replace("BOUND", bound)
-    (tmp_path / "contract.cairo").write_text(source)
-    outcome = next(
-        r.outcome for r in run(str(tmp_path), Config(), ("migration",), "Vault").results if r.requirement.id == "CUL524"
-    )
+    outcome = migration_outcome(tmp_path, PER_RECORD.replace("CHECK", "").replace("BOUND", bound), "Vault", "CUL524")
     assert outcome.status.value == cul524, outcome.message
     if cul524 == "not-found":
         assert "one entry of `positions`" in outcome.message

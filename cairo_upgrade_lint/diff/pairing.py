@@ -76,8 +76,8 @@ def pair_with_evidence(
         take(found)
         by_name += found
     for a, b, c, text in _renamed_back(by_name, left):
-        pairs[pairs.index((a, b))] = (c, b)
-        left[left.index(c)] = a
+        pairs = [(c, b) if paired is b else (was, paired) for was, paired in pairs]
+        left = [a if other is c else other for other in left]
         evidence.append((c, b, text))
     for kind in ("contract", "component"):
         rest_old = [c for c in left if c.kind == kind]

@@ -30,7 +30,6 @@ from .requirements import Gap
 from .testing import CALLS, SNFORGE_IMPORTS, felts, prelude, setup_function, slot, stored, test_function, value_layout
 
 PENDING = " (added by `audit --implementation`: fails until its plan is applied)"
-EXECUTES = "execute approved proposals"
 
 
 @record
@@ -86,7 +85,8 @@ class _Machinery:
         eta = self.steps.get("upgrade-eta")
         self.eta = eta.code.strip().split(":")[0] if eta else "upgrade_eta"
         execute = self.steps.get("upgrade-execute")
-        self.execute_upgrade = _function_names(execute.code)[0] if execute and _function_names(execute.code) else None
+        names = _function_names(execute.code) if execute else []
+        self.execute_upgrade = names[0] if names else None
 
     # -- names and calldata ---------------------------------------------------------------------
 

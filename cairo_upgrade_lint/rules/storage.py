@@ -70,21 +70,19 @@ def storage_member_removed(diff: ContractDiff, ctx: Context, report: Report) -> 
     for change in removed:
         assert change.old is not None
         old = change.old
-        message = (
-            f"storage member `{old.display}` ({old.type_text}, {_address(old)}) was removed: no code of "
-            "the new version reads it, so the data at its address is orphaned"
-        )
-        accessed = ctx.once("storage.old_accessed", lambda: _accessed_keys(ctx.old))
+        removal = f"storage member `{old.display}` ({old.type_text}, {_address(old)}) was removed"
         previous = read_by_previous.get(old.key)
         if previous is not None:
             where = f"{os.path.basename(previous.location.path)}:{previous.location.line}"
             message = (
-                f"storage member `{old.display}` ({old.type_text}, {_address(old)}) was removed; the new version "
-                f"reads it only through the previous class: it library-calls the old `{previous.entry_point}` "
-                f"({where}), which reads it. The data is orphaned once nothing needs that call any more"
+                f"{removal}; the new version reads it only through the previous class: it library-calls the old "
+                f"`{previous.entry_point}` ({where}), which reads it. The data is orphaned once nothing needs that "
+                "call any more"
             )
             yield _finding(ctx, diff, report, message, change, severity=Severity.NOTE)
             continue
+        message = f"{removal}: no code of the new version reads it, so the data at its address is orphaned"
+        accessed = ctx.once("storage.old_accessed", lambda: _accessed_keys(ctx.old))
         if accessed is not None and not _accessed(accessed, old):
             message += (
                 "; but no code of the old version reads or writes it either, so whatever it holds was "
